@@ -1,0 +1,31 @@
+//! Progress reporting and cooperative cancellation for long-running calls.
+//!
+//! Trainers and counters call [`Progress::update`] every so often; an implementation can
+//! draw a progress bar and, by returning `false`, ask the work to stop (the Python
+//! binding does this when Ctrl-C arrives). The work then returns
+//! [`crate::Error::Interrupted`] and leaves every input untouched.
+
+/// The phase a long call is in, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading input; units are bytes.
+    Counting,
+    /// Merging pairs; units are merges (or vocabulary entries).
+    Merging,
+}
+
+/// A sink for progress updates that may ask the work to stop.
+pub trait Progress: Sync {
+    /// Reports that `done` of `total` units of `phase` are finished (`total` may be 0 when
+    /// unknown). Returns `false` to ask the caller to stop as soon as it can.
+    fn update(&self, phase: Phase, done: u64, total: u64) -> bool;
+}
+
+/// Progress that is never shown and never stops the work.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn update(&self, _phase: Phase, _done: u64, _total: u64) -> bool {
+        true
+    }
+}
