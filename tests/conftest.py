@@ -1,0 +1,37 @@
+"""Shared fixtures: the real corpora and BERT vocab from ``../shared/corpora/fetch``.
+
+The corpora live outside the repository (never committed). ``SUBWORD_CORPORA`` names the
+folder; by default it is ``~/.cache/subword-corpora``, filled by the fetch script on first
+use. Tests that need real data fail loudly when it cannot be had: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FETCH = REPO.parent / "shared" / "corpora" / "fetch"
+
+
+def corpora_dir() -> Path:
+    """The folder holding the corpora, fetched on first use."""
+    folder = Path(os.environ.get("SUBWORD_CORPORA", Path.home() / ".cache" / "subword-corpora"))
+    if not (folder / "en-1m.txt").exists() or not (folder / "bert-base-uncased-vocab.txt").exists():
+        subprocess.run([str(FETCH), str(folder)], check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    """Path of the folder with en-1m.txt, en-10m.txt, zh-2m.txt, bert-base-uncased-vocab.txt..."""
+    return corpora_dir()
+
+
+@pytest.fixture(scope="session")
+def bert_vocab_file(corpora: Path) -> Path:
+    """The real bert-base-uncased vocab.txt (30,522 tokens)."""
+    return corpora / "bert-base-uncased-vocab.txt"
