@@ -1,1 +1,482 @@
-//! TODO
+//! BPE encoding with subword-nmt `apply_bpe` semantics.
+//!
+//! A word starts as its characters with the end-of-word suffix fused onto the last one.
+//! While some adjacent pair is a merge, the pair with the lowest rank is merged at every
+//! non-overlapping position, left to right — exactly `apply_bpe.encode`. Characters the
+//! model never saw stay single symbols; `encode` maps them to the unk id or, with byte
+//! fallback, spells them as `<0xNN>` byte tokens followed by the bare suffix token when
+//! they end a word, so that [`BpeModel::decode`] restores any text.
+//!
+//! Frequent words are cached: most of a corpus is a few thousand distinct words.
+
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::bpe_train::{BpeVocab, byte_token};
+use crate::count::split_words;
+use crate::{Error, Result};
+
+/// One symbol of an encoded word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece {
+    /// A symbol in the vocabulary.
+    Known(u32),
+    /// A character the vocabulary lacks; `end_of_word` when it is the word's last.
+    Unknown { ch: char, end_of_word: bool },
+}
+
+/// Options of a [`BpeModel`].
+#[derive(Debug, Clone)]
+pub struct BpeOptions {
+    /// The token unknown characters encode to, unless `byte_fallback` is on.
+    pub unk_token: Option<String>,
+    /// Spell unknown characters as byte tokens instead of the unk token.
+    pub byte_fallback: bool,
+    /// The end-of-word suffix fused onto each word's last symbol.
+    pub end_of_word_suffix: String,
+}
+
+impl Default for BpeOptions {
+    fn default() -> Self {
+        BpeOptions {
+            unk_token: Some("<unk>".to_string()),
+            byte_fallback: false,
+            end_of_word_suffix: crate::bpe_train::END_OF_WORD.to_string(),
+        }
+    }
+}
+
+/// Words cached at most; beyond this new words are encoded without being remembered.
+const CACHE_CAPACITY: usize = 100_000;
+
+/// Words longer than this (in bytes) are never cached: they are rare and large.
+const CACHE_MAX_WORD: usize = 64;
+
+/// A BPE model ready to encode: vocabulary, ranked merges and options.
+pub struct BpeModel {
+    tokens: Vec<String>,
+    ids: FxHashMap<String, u32>,
+    merges: Vec<(String, String)>,
+    /// (left id, right id) -> (rank, merged id); the first rank wins for repeated pairs.
+    ranks: FxHashMap<(u32, u32), (u32, u32)>,
+    /// Ids of single characters as they start or continue a word...
+    char_ids: FxHashMap<char, u32>,
+    /// ... and as they end one (character + suffix).
+    final_char_ids: FxHashMap<char, u32>,
+    options: BpeOptions,
+    unk_id: Option<u32>,
+    byte_ids: Option<([u32; 256], u32)>,
+    byte_of_id: FxHashMap<u32, u8>,
+    cache: RwLock<FxHashMap<Box<str>, Arc<[Piece]>>>,
+}
+
+impl BpeModel {
+    /// Builds a model from a vocabulary (id order) and merges (rank order). Every merge's
+    /// two symbols and their concatenation must be in the vocabulary; the error names the
+    /// 0-based index of the first merge that is not (file loaders turn it into a line).
+    pub fn new(
+        tokens: Vec<String>,
+        merges: Vec<(String, String)>,
+        options: BpeOptions,
+    ) -> Result<Self> {
+        let mut ids = FxHashMap::default();
+        for (id, token) in tokens.iter().enumerate() {
+            if ids.insert(token.clone(), id as u32).is_some() {
+                return Err(Error::InvalidInput(format!(
+                    "the vocabulary holds {token:?} twice"
+                )));
+            }
+        }
+        let mut ranks = FxHashMap::default();
+        for (rank, (left, right)) in merges.iter().enumerate() {
+            let lookup = |symbol: &str| {
+                ids.get(symbol).copied().ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "merge {rank} ({left:?} {right:?}): {symbol:?} is not in the vocabulary"
+                    ))
+                })
+            };
+            let pair = (lookup(left)?, lookup(right)?);
+            let merged = lookup(&format!("{left}{right}"))?;
+            ranks.entry(pair).or_insert((rank as u32, merged));
+        }
+        let suffix = options.end_of_word_suffix.as_str();
+        let mut char_ids = FxHashMap::default();
+        let mut final_char_ids = FxHashMap::default();
+        for (token, &id) in &ids {
+            let mut chars = token.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                char_ids.insert(c, id);
+            }
+            if let Some(stem) = token.strip_suffix(suffix) {
+                let mut chars = stem.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    final_char_ids.insert(c, id);
+                }
+            }
+        }
+        let unk_id = match &options.unk_token {
+            Some(unk) => Some(*ids.get(unk).ok_or_else(|| {
+                Error::InvalidInput(format!("the unk token {unk:?} is not in the vocabulary"))
+            })?),
+            None => None,
+        };
+        let (byte_ids, byte_of_id) = if options.byte_fallback {
+            let missing = |token: &str| {
+                Error::InvalidInput(format!(
+                    "byte_fallback needs the token {token:?} in the vocabulary (train with byte_fallback=True)"
+                ))
+            };
+            let mut table = [0u32; 256];
+            let mut byte_of_id = FxHashMap::default();
+            for byte in 0..=255u8 {
+                let token = byte_token(byte);
+                table[byte as usize] = *ids.get(&token).ok_or_else(|| missing(&token))?;
+                byte_of_id.insert(table[byte as usize], byte);
+            }
+            let suffix_id = *ids.get(suffix).ok_or_else(|| missing(suffix))?;
+            (Some((table, suffix_id)), byte_of_id)
+        } else {
+            (None, FxHashMap::default())
+        };
+        Ok(BpeModel {
+            tokens,
+            ids,
+            merges,
+            ranks,
+            char_ids,
+            final_char_ids,
+            options,
+            unk_id,
+            byte_ids,
+            byte_of_id,
+            cache: RwLock::new(FxHashMap::default()),
+        })
+    }
+
+    /// Builds a model from subword-nmt codes alone: the vocabulary is the special tokens,
+    /// then the symbols merges start from (sorted by code point), then each merge result.
+    pub fn from_merges(
+        merges: Vec<(String, String)>,
+        special_tokens: &[String],
+        options: BpeOptions,
+    ) -> Result<Self> {
+        let merged: rustc_hash::FxHashSet<String> =
+            merges.iter().map(|(l, r)| format!("{l}{r}")).collect();
+        let mut alphabet: Vec<&String> = merges
+            .iter()
+            .flat_map(|(l, r)| [l, r])
+            .filter(|symbol| !merged.contains(*symbol))
+            .collect();
+        alphabet.sort_unstable();
+        alphabet.dedup();
+        let mut vocab: Vec<String> = special_tokens.to_vec();
+        if options.byte_fallback {
+            vocab.extend((0..=255).map(byte_token));
+            vocab.push(options.end_of_word_suffix.clone());
+        }
+        vocab.extend(alphabet.into_iter().cloned());
+        vocab.extend(merges.iter().map(|(l, r)| format!("{l}{r}")));
+        let mut seen = rustc_hash::FxHashSet::default();
+        vocab.retain(|token| seen.insert(token.clone()));
+        BpeModel::new(vocab, merges, options)
+    }
+
+    /// The vocabulary and merges of a trained model.
+    pub fn from_trained(trained: BpeVocab, options: BpeOptions) -> Result<Self> {
+        BpeModel::new(trained.vocab, trained.merges, options)
+    }
+
+    /// The vocabulary in id order.
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// The merges in rank order.
+    pub fn merges(&self) -> &[(String, String)] {
+        &self.merges
+    }
+
+    /// The options the model encodes with.
+    pub fn options(&self) -> &BpeOptions {
+        &self.options
+    }
+
+    /// The id of `token`, if it is in the vocabulary.
+    pub fn token_to_id(&self, token: &str) -> Option<u32> {
+        self.ids.get(token).copied()
+    }
+
+    /// The token of `id`.
+    pub fn id_to_token(&self, id: u64) -> Result<&str> {
+        self.tokens
+            .get(id as usize)
+            .map(String::as_str)
+            .ok_or(Error::IdOutOfRange {
+                id,
+                vocab_size: self.tokens.len(),
+            })
+    }
+
+    /// The symbols of one word after all merges, cached for frequent words.
+    pub fn word_pieces(&self, word: &str) -> Arc<[Piece]> {
+        let cacheable = word.len() <= CACHE_MAX_WORD;
+        if cacheable {
+            if let Ok(cache) = self.cache.try_read() {
+                if let Some(pieces) = cache.get(word) {
+                    return pieces.clone();
+                }
+            }
+        }
+        let pieces: Arc<[Piece]> = self.merge_word(word).into();
+        if cacheable {
+            if let Ok(mut cache) = self.cache.try_write() {
+                if cache.len() < CACHE_CAPACITY {
+                    cache.insert(word.into(), pieces.clone());
+                }
+            }
+        }
+        pieces
+    }
+
+    fn initial_pieces(&self, word: &str) -> Vec<Piece> {
+        let mut pieces = Vec::with_capacity(word.len());
+        let mut chars = word.chars().peekable();
+        while let Some(ch) = chars.next() {
+            let end_of_word = chars.peek().is_none();
+            let table = if end_of_word {
+                &self.final_char_ids
+            } else {
+                &self.char_ids
+            };
+            pieces.push(match table.get(&ch) {
+                Some(&id) => Piece::Known(id),
+                None => Piece::Unknown { ch, end_of_word },
+            });
+        }
+        pieces
+    }
+
+    /// `apply_bpe.encode`: merge the lowest-ranked pair everywhere, until none is left.
+    fn merge_word(&self, word: &str) -> Vec<Piece> {
+        let mut pieces = self.initial_pieces(word);
+        loop {
+            let best = pieces
+                .windows(2)
+                .filter_map(|pair| match (pair[0], pair[1]) {
+                    (Piece::Known(a), Piece::Known(b)) => {
+                        self.ranks.get(&(a, b)).map(|&r| (r, (a, b)))
+                    }
+                    _ => None,
+                })
+                .min();
+            let Some(((_, merged), (left, right))) = best else {
+                return pieces;
+            };
+            let mut result = Vec::with_capacity(pieces.len());
+            let mut i = 0;
+            while i < pieces.len() {
+                if i + 1 < pieces.len()
+                    && pieces[i] == Piece::Known(left)
+                    && pieces[i + 1] == Piece::Known(right)
+                {
+                    result.push(Piece::Known(merged));
+                    i += 2;
+                } else {
+                    result.push(pieces[i]);
+                    i += 1;
+                }
+            }
+            pieces = result;
+        }
+    }
+
+    /// The symbols of `text`, split on whitespace as Python's `str.split()`, as strings:
+    /// vocabulary tokens, and unknown characters as themselves (+ suffix at a word's end).
+    pub fn tokenize(&self, text: &str) -> Vec<String> {
+        let suffix = &self.options.end_of_word_suffix;
+        let mut symbols = Vec::new();
+        for word in split_words(text) {
+            for piece in self.word_pieces(word).iter() {
+                symbols.push(match *piece {
+                    Piece::Known(id) => self.tokens[id as usize].clone(),
+                    Piece::Unknown { ch, end_of_word } => {
+                        let mut symbol = ch.to_string();
+                        if end_of_word {
+                            symbol.push_str(suffix);
+                        }
+                        symbol
+                    }
+                });
+            }
+        }
+        symbols
+    }
+
+    /// The ids of `text`.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
+        let mut ids = Vec::with_capacity(text.len() / 3);
+        for word in split_words(text) {
+            for piece in self.word_pieces(word).iter() {
+                self.push_ids(*piece, &mut ids)?;
+            }
+        }
+        Ok(ids)
+    }
+
+    fn push_ids(&self, piece: Piece, ids: &mut Vec<u32>) -> Result<()> {
+        match piece {
+            Piece::Known(id) => ids.push(id),
+            Piece::Unknown { ch, end_of_word } => {
+                if let Some((table, suffix_id)) = &self.byte_ids {
+                    let mut utf8 = [0u8; 4];
+                    ids.extend(ch.encode_utf8(&mut utf8).bytes().map(|b| table[b as usize]));
+                    if end_of_word {
+                        ids.push(*suffix_id);
+                    }
+                } else if let Some(unk) = self.unk_id {
+                    ids.push(unk);
+                } else {
+                    return Err(Error::InvalidInput(format!(
+                        "the character {ch:?} is not in the vocabulary and the model has no unk_token"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The ids of many texts, in parallel.
+    pub fn encode_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Vec<u32>>> {
+        texts
+            .par_iter()
+            .map(|text| self.encode(text.as_ref()))
+            .collect()
+    }
+
+    /// The text of `ids`: each suffix becomes a space between words, byte tokens are
+    /// reassembled into characters (invalid sequences become U+FFFD).
+    pub fn decode(&self, ids: &[u64]) -> Result<String> {
+        let suffix = self.options.end_of_word_suffix.as_str();
+        let mut text = String::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        for &id in ids {
+            let token = self.id_to_token(id)?;
+            if let Some(&byte) = self.byte_of_id.get(&(id as u32)) {
+                bytes.push(byte);
+                continue;
+            }
+            if !bytes.is_empty() {
+                text.push_str(&String::from_utf8_lossy(&bytes));
+                bytes.clear();
+            }
+            match token.strip_suffix(suffix) {
+                Some(stem) => {
+                    text.push_str(stem);
+                    text.push(' ');
+                }
+                None => text.push_str(token),
+            }
+        }
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        if text.ends_with(' ') {
+            text.pop();
+        }
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bpe_train::{BpeSize, BpeTrainerConfig, train};
+    use crate::count::count_texts;
+    use crate::progress::Silent;
+    use proptest::prelude::*;
+
+    fn trained(corpus: &[&str], byte_fallback: bool) -> BpeModel {
+        let config = BpeTrainerConfig {
+            size: BpeSize::NumMerges(50),
+            min_frequency: 1,
+            byte_fallback,
+            ..Default::default()
+        };
+        let vocab = train(&count_texts(corpus), &config, &Silent).unwrap();
+        let options = BpeOptions {
+            byte_fallback,
+            ..Default::default()
+        };
+        BpeModel::from_trained(vocab, options).unwrap()
+    }
+
+    #[test]
+    fn tokenizes_with_suffix_on_the_last_piece() {
+        let model = trained(&["low low low lower newest newest widest"], false);
+        let tokens = model.tokenize("lowest zzz");
+        assert_eq!(tokens.last().unwrap(), "z</w>");
+        assert!(tokens.iter().filter(|t| t.ends_with("</w>")).count() == 2);
+        let ids = model.encode("lowest zzz").unwrap();
+        assert_eq!(
+            ids.iter().filter(|&&id| id == 0).count(),
+            3,
+            "z is unknown three times"
+        );
+    }
+
+    #[test]
+    fn merges_lowest_rank_first_everywhere() {
+        // Ranks: (a, a) first, then (aa, a</w>). "aaaaa" -> aa aa a</w> -> aa aaa</w>.
+        let merges = vec![
+            ("a".to_string(), "a".to_string()),
+            ("aa".to_string(), "a</w>".to_string()),
+        ];
+        let model =
+            BpeModel::from_merges(merges, &["<unk>".to_string()], BpeOptions::default()).unwrap();
+        assert_eq!(model.tokenize("aaaaa"), ["aa", "aaa</w>"]);
+    }
+
+    #[test]
+    fn decode_reverses_encode_with_byte_fallback() {
+        let model = trained(&["hello world hello"], true);
+        let text = "hello wörld 語 x";
+        let ids: Vec<u64> = model
+            .encode(text)
+            .unwrap()
+            .into_iter()
+            .map(u64::from)
+            .collect();
+        assert_eq!(model.decode(&ids).unwrap(), text);
+        assert!(matches!(
+            model.decode(&[u64::MAX]),
+            Err(Error::IdOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_merges_outside_the_vocabulary_and_missing_unk() {
+        let tokens = vec!["<unk>".to_string(), "a".to_string()];
+        let merges = vec![("a".into(), "b".into())];
+        let result = BpeModel::new(tokens.clone(), merges, BpeOptions::default());
+        assert!(result.is_err_and(|e| e.to_string().contains("merge 0")));
+        let options = BpeOptions {
+            unk_token: Some("[UNK]".into()),
+            ..Default::default()
+        };
+        assert!(
+            BpeModel::new(tokens, vec![], options)
+                .is_err_and(|e| e.to_string().contains("unk token"))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn byte_fallback_round_trips_any_text(text in "\\PC{0,40}", corpus in "[a-c ]{0,40}") {
+            let model = trained(&[corpus.as_str(), "abc"], true);
+            let ids: Vec<u64> = model.encode(&text).unwrap().into_iter().map(u64::from).collect();
+            let expected: Vec<&str> = split_words(&text).collect();
+            prop_assert_eq!(model.decode(&ids).unwrap(), expected.join(" "));
+        }
+    }
+}

@@ -1,6 +1,338 @@
 //! Pre-tokenizing and counting words.
+//!
+//! Training needs only the table of distinct words and their counts, so counting streams:
+//! files are read in blocks cut at whitespace, blocks are counted in parallel into
+//! per-thread tables, and the tables are merged. Memory grows with the number of distinct
+//! words, never with the size of the corpus.
+//!
+//! Words are split exactly as Python's `str.split()` splits (see [`is_whitespace`]): this
+//! is the `"whitespace"` pre-tokenizer. The `"bert"` pre-tokenizer lives in Python, which
+//! hands the counter text whose basic tokens are already joined by single spaces.
 
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+
+use crate::formats::{invalid_utf8, is_a_directory};
+use crate::progress::{Phase, Progress};
+use crate::{Error, Result};
 
 /// How often each distinct word occurs in a corpus.
 pub type WordCounts = FxHashMap<String, u64>;
+
+/// What to do with bytes that are not UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Utf8Errors {
+    /// Fail, naming the file, byte offset and line.
+    #[default]
+    Strict,
+    /// Substitute U+FFFD, as Python's `errors="replace"`.
+    Replace,
+}
+
+/// Whether `c` separates words for Python's `str.split()`: Unicode White_Space plus the
+/// information separators U+001C..U+001F, which Python also treats as whitespace.
+#[inline]
+pub fn is_whitespace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// ASCII bytes that are whitespace for [`is_whitespace`]; blocks may be cut after them.
+#[inline]
+fn is_ascii_whitespace_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f | b' ')
+}
+
+/// The words of `text`, split exactly as Python's `text.split()`.
+pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_whitespace).filter(|word| !word.is_empty())
+}
+
+/// Adds the words of `text` to `counts`, allocating only for words not yet seen.
+pub fn count_text(text: &str, counts: &mut WordCounts) {
+    for word in split_words(text) {
+        if let Some(count) = counts.get_mut(word) {
+            *count += 1;
+        } else {
+            counts.insert(word.to_owned(), 1);
+        }
+    }
+}
+
+/// Adds every count of `from` to `into`.
+pub fn merge_counts(into: &mut WordCounts, from: WordCounts) {
+    if into.len() < from.len() {
+        let smaller = std::mem::replace(into, from);
+        return merge_counts(into, smaller);
+    }
+    for (word, count) in from {
+        *into.entry(word).or_insert(0) += count;
+    }
+}
+
+/// Counts the words of many texts in parallel.
+pub fn count_texts<S: AsRef<str> + Sync>(texts: &[S]) -> WordCounts {
+    texts
+        .par_iter()
+        .fold(WordCounts::default, |mut counts, text| {
+            count_text(text.as_ref(), &mut counts);
+            counts
+        })
+        .reduce(WordCounts::default, |mut a, b| {
+            merge_counts(&mut a, b);
+            a
+        })
+}
+
+/// Size of the blocks files are read in; each is counted by one thread.
+const BLOCK_SIZE: usize = 1 << 20;
+
+/// A block of one file, cut after an ASCII whitespace byte so no word spans two blocks.
+struct Block {
+    file: usize,
+    offset: u64,
+    bytes: Vec<u8>,
+}
+
+/// Reads the files one after another as [`Block`]s.
+struct BlockReader<'a> {
+    paths: &'a [PathBuf],
+    file: usize,
+    reader: Option<File>,
+    offset: u64,
+    carry: Vec<u8>,
+}
+
+impl<'a> BlockReader<'a> {
+    fn new(paths: &'a [PathBuf]) -> Self {
+        BlockReader {
+            paths,
+            file: 0,
+            reader: None,
+            offset: 0,
+            carry: Vec::new(),
+        }
+    }
+
+    fn next_block(&mut self) -> Result<Option<Block>> {
+        while self.file < self.paths.len() {
+            let path = &self.paths[self.file];
+            if self.reader.is_none() {
+                self.reader = Some(open_file(path)?);
+            }
+            let reader = self.reader.as_mut().expect("opened above");
+            let mut bytes = std::mem::take(&mut self.carry);
+            let start = bytes.len();
+            bytes.resize(start + BLOCK_SIZE, 0);
+            let read = read_full(reader, &mut bytes[start..]).map_err(|e| Error::io(path, e))?;
+            bytes.truncate(start + read);
+            let at_end = read == 0 || start + read < start + BLOCK_SIZE;
+            if !at_end {
+                // Keep the incomplete last word for the next block; a block without any
+                // whitespace (one enormous word) grows until whitespace or the end.
+                match bytes.iter().rposition(|&b| is_ascii_whitespace_byte(b)) {
+                    Some(cut) => self.carry = bytes.split_off(cut + 1),
+                    None => {
+                        self.carry = bytes;
+                        continue;
+                    }
+                }
+            }
+            let block = Block {
+                file: self.file,
+                offset: self.offset,
+                bytes,
+            };
+            self.offset += block.bytes.len() as u64;
+            if at_end {
+                self.file += 1;
+                self.reader = None;
+                self.offset = 0;
+            }
+            if !block.bytes.is_empty() {
+                return Ok(Some(block));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl Iterator for BlockReader<'_> {
+    type Item = Result<Block>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_block() {
+            Ok(block) => block.map(Ok),
+            Err(err) => {
+                self.file = self.paths.len();
+                Some(Err(err))
+            }
+        }
+    }
+}
+
+fn read_full(reader: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+fn open_file(path: &Path) -> Result<File> {
+    if path.is_dir() {
+        return Err(Error::io(path, is_a_directory()));
+    }
+    File::open(path).map_err(|e| Error::io(path, e))
+}
+
+/// Checks up front that every file can be opened, so a typo in the last of many paths
+/// fails at once rather than after the others were read. Returns their total size.
+pub fn check_files(paths: &[PathBuf]) -> Result<u64> {
+    let mut total = 0;
+    for path in paths {
+        let file = open_file(path)?;
+        total += file
+            .metadata()
+            .map_err(|e| Error::io(path, e))
+            .map(|m| m.len())?;
+    }
+    Ok(total)
+}
+
+/// The error for invalid UTF-8 at `offset` of `path`, with its line number.
+fn utf8_error(path: &Path, offset: u64) -> Error {
+    let mut before = Vec::new();
+    if let Ok(file) = File::open(path) {
+        let _ = file.take(offset).read_to_end(&mut before);
+    }
+    invalid_utf8(path, offset, &before)
+}
+
+/// Counts the whitespace-separated words of `paths`, in parallel, streaming.
+pub fn count_files(
+    paths: &[PathBuf],
+    errors: Utf8Errors,
+    progress: &dyn Progress,
+) -> Result<WordCounts> {
+    let total = check_files(paths)?;
+    let done = AtomicU64::new(0);
+    let count_block = |mut counts: WordCounts, block: Result<Block>| -> Result<WordCounts> {
+        let block = block?;
+        let size = block.bytes.len() as u64;
+        match errors {
+            Utf8Errors::Strict => {
+                let text = std::str::from_utf8(&block.bytes).map_err(|err| {
+                    utf8_error(&paths[block.file], block.offset + err.valid_up_to() as u64)
+                })?;
+                count_text(text, &mut counts);
+            }
+            Utf8Errors::Replace => count_text(&String::from_utf8_lossy(&block.bytes), &mut counts),
+        }
+        let done = done.fetch_add(size, Ordering::Relaxed) + size;
+        if !progress.update(Phase::Counting, done, total) {
+            return Err(Error::Interrupted);
+        }
+        Ok(counts)
+    };
+    BlockReader::new(paths)
+        .par_bridge()
+        .try_fold(WordCounts::default, count_block)
+        .try_reduce(WordCounts::default, |mut a, b| {
+            merge_counts(&mut a, b);
+            Ok(a)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+    use std::fs;
+
+    fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("subword-count-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        fs::write(&path, contents).unwrap();
+        path
+    }
+
+    fn naive_counts(text: &str) -> WordCounts {
+        let mut counts = WordCounts::default();
+        for word in text.split(is_whitespace).filter(|w| !w.is_empty()) {
+            *counts.entry(word.to_string()).or_default() += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn splits_like_python_str_split() {
+        let text = "a\u{1c}b\u{a0}c\td\u{3000}e  f\u{200b}g\n";
+        let words: Vec<&str> = split_words(text).collect();
+        // U+200B ZERO WIDTH SPACE is not whitespace for Python.
+        assert_eq!(words, ["a", "b", "c", "d", "e", "f\u{200b}g"]);
+    }
+
+    #[test]
+    fn counts_files_across_block_boundaries() {
+        // Several blocks, words of every length, a final line without newline.
+        let mut text = String::new();
+        for i in 0..300_000 {
+            text.push_str(&"wörd".repeat(i % 7 + 1));
+            text.push(if i % 11 == 0 { '\n' } else { ' ' });
+        }
+        text.push_str("last");
+        let path = temp_file("blocks.txt", text.as_bytes());
+        let counts = count_files(&[path.clone(), path], Utf8Errors::Strict, &Silent).unwrap();
+        let mut expected = naive_counts(&text);
+        expected.values_mut().for_each(|c| *c *= 2);
+        assert_eq!(counts, expected);
+    }
+
+    #[test]
+    fn one_huge_word_is_one_word() {
+        let text = "x".repeat(3 * BLOCK_SIZE + 5);
+        let path = temp_file("huge.txt", text.as_bytes());
+        let counts = count_files(&[path], Utf8Errors::Strict, &Silent).unwrap();
+        assert_eq!(counts.len(), 1);
+        assert_eq!(counts[&text], 1);
+    }
+
+    #[test]
+    fn invalid_utf8_names_offset_and_line_or_is_replaced() {
+        let path = temp_file("bad.txt", b"ok fine\nbad \xff here\n");
+        let err =
+            count_files(std::slice::from_ref(&path), Utf8Errors::Strict, &Silent).unwrap_err();
+        assert!(err.to_string().contains("byte offset 12 (line 2)"), "{err}");
+        let counts = count_files(&[path], Utf8Errors::Replace, &Silent).unwrap();
+        assert_eq!(counts["\u{fffd}"], 1);
+    }
+
+    #[test]
+    fn missing_files_and_directories_fail_before_reading() {
+        let good = temp_file("good.txt", b"a b");
+        let missing = good.with_file_name("missing.txt");
+        let err = count_files(&[good.clone(), missing], Utf8Errors::Strict, &Silent).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }) && err.to_string().contains("missing.txt"));
+        let dir = good.parent().unwrap().to_path_buf();
+        let err = count_files(&[dir], Utf8Errors::Strict, &Silent).unwrap_err();
+        assert!(err.to_string().contains("is a directory"), "{err}");
+    }
+
+    #[test]
+    fn texts_count_like_files() {
+        let texts = ["a b a", "", "  c\u{85}a  "];
+        let counts = count_texts(&texts);
+        assert_eq!(counts, naive_counts(&texts.join(" ")));
+    }
+}
