@@ -9,14 +9,15 @@
 //!
 //! Frequent words are cached: most of a corpus is a few thousand distinct words.
 
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::bpe_train::{BpeVocab, byte_token};
 use crate::count::split_words;
-use crate::{Error, Result};
+use crate::{Error, Result, formats};
 
 /// One symbol of an encoded word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,8 +164,7 @@ impl BpeModel {
         special_tokens: &[String],
         options: BpeOptions,
     ) -> Result<Self> {
-        let merged: rustc_hash::FxHashSet<String> =
-            merges.iter().map(|(l, r)| format!("{l}{r}")).collect();
+        let merged: FxHashSet<String> = merges.iter().map(|(l, r)| format!("{l}{r}")).collect();
         let mut alphabet: Vec<&String> = merges
             .iter()
             .flat_map(|(l, r)| [l, r])
@@ -179,9 +179,46 @@ impl BpeModel {
         }
         vocab.extend(alphabet.into_iter().cloned());
         vocab.extend(merges.iter().map(|(l, r)| format!("{l}{r}")));
-        let mut seen = rustc_hash::FxHashSet::default();
+        let mut seen = FxHashSet::default();
         vocab.retain(|token| seen.insert(token.clone()));
         BpeModel::new(vocab, merges, options)
+    }
+
+    /// Loads a Hugging Face `vocab.json` + `merges.txt` pair; a merge whose symbols are not
+    /// in the vocabulary is reported with its line in `merges.txt`.
+    pub fn from_files(vocab_path: &Path, merges_path: &Path, options: BpeOptions) -> Result<Self> {
+        let tokens = formats::read_vocab_json(vocab_path)?;
+        let numbered = formats::read_merges(merges_path)?;
+        let known: FxHashSet<&str> = tokens.iter().map(String::as_str).collect();
+        for (line, (left, right)) in &numbered {
+            let merged = format!("{left}{right}");
+            for symbol in [left.as_str(), right.as_str(), merged.as_str()] {
+                if !known.contains(symbol) {
+                    return Err(Error::format(
+                        merges_path,
+                        *line,
+                        format!("{symbol:?} is not in {}", vocab_path.display()),
+                    ));
+                }
+            }
+        }
+        let merges = numbered.into_iter().map(|(_, merge)| merge).collect();
+        BpeModel::new(tokens, merges, options)
+    }
+
+    /// Loads a subword-nmt codes file (or a `merges.txt` alone); see [`BpeModel::from_merges`].
+    pub fn from_codes(path: &Path, special_tokens: &[String], options: BpeOptions) -> Result<Self> {
+        let merges = formats::read_merges(path)?
+            .into_iter()
+            .map(|(_, merge)| merge)
+            .collect();
+        BpeModel::from_merges(merges, special_tokens, options)
+    }
+
+    /// Writes `vocab.json` and `merges.txt` into `directory`, each atomically.
+    pub fn save(&self, directory: &Path) -> Result<()> {
+        formats::write_vocab_json(&directory.join("vocab.json"), &self.tokens)?;
+        formats::write_merges(&directory.join("merges.txt"), &self.merges)
     }
 
     /// The vocabulary and merges of a trained model.

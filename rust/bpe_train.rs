@@ -185,12 +185,15 @@ struct Trainer {
 }
 
 impl Trainer {
-    fn new(word_counts: &WordCounts, suffix: &str) -> Self {
+    fn new(word_counts: &WordCounts, suffix: &str, progress: &dyn Progress) -> Result<Self> {
         let mut symbols = Symbols::default();
         let mut words = Vec::with_capacity(word_counts.len());
         let mut counts = Vec::with_capacity(word_counts.len());
         let mut buffer = String::new();
-        for (word, &count) in word_counts {
+        for (index, (word, &count)) in word_counts.iter().enumerate() {
+            if index % 4096 == 0 && !progress.update(Phase::Merging, 0, 0) {
+                return Err(Error::Interrupted);
+            }
             if count == 0 || word.is_empty() {
                 continue;
             }
@@ -215,19 +218,22 @@ impl Trainer {
             pair_words: FxHashMap::default(),
             heap: BinaryHeap::new(),
         };
-        trainer.count_pairs();
-        trainer
+        trainer.count_pairs(progress)?;
+        Ok(trainer)
     }
 
     /// The initial full count, in parallel over chunks of words.
-    fn count_pairs(&mut self) {
+    fn count_pairs(&mut self, progress: &dyn Progress) -> Result<()> {
         type Tables = (FxHashMap<Pair, u128>, FxHashMap<Pair, Vec<u32>>);
-        let chunk = (self.words.len() / (4 * rayon::current_num_threads())).max(1024);
+        let chunk = 16_384;
         let (pair_counts, pair_words) = self
             .words
             .par_chunks(chunk)
             .enumerate()
             .map(|(chunk_index, words)| {
+                if !progress.update(Phase::Merging, 0, 0) {
+                    return Err(Error::Interrupted);
+                }
                 let mut tables: Tables = Default::default();
                 for (offset, word) in words.iter().enumerate() {
                     let index = (chunk_index * chunk + offset) as u32;
@@ -241,23 +247,24 @@ impl Trainer {
                         }
                     }
                 }
-                tables
+                Ok(tables)
             })
-            .reduce(Tables::default, |mut a, b| {
+            .try_reduce(Tables::default, |mut a, b| {
                 for (pair, count) in b.0 {
                     *a.0.entry(pair).or_insert(0) += count;
                 }
                 for (pair, list) in b.1 {
                     a.1.entry(pair).or_default().extend(list);
                 }
-                a
-            });
+                Ok(a)
+            })?;
         self.heap = pair_counts
             .iter()
             .map(|(&pair, &count)| self.candidate(pair, count))
             .collect();
         self.pair_counts = pair_counts;
         self.pair_words = pair_words;
+        Ok(())
     }
 
     fn candidate(&self, pair: Pair, count: u128) -> Candidate {
@@ -365,7 +372,7 @@ pub fn train(
         ));
     }
     let suffix = config.end_of_word_suffix.as_str();
-    let mut trainer = Trainer::new(counts, suffix);
+    let mut trainer = Trainer::new(counts, suffix, progress)?;
 
     let mut alphabet: Vec<&str> = trainer.symbols.strings.iter().map(|s| &**s).collect();
     alphabet.sort_unstable();

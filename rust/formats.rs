@@ -180,8 +180,9 @@ pub fn write_vocab_json(path: &Path, tokens: &[String]) -> Result<()> {
 pub const MERGES_HEADER: &str = "#version: 0.2";
 
 /// Reads merges from a `merges.txt` or a subword-nmt codes file: an optional `#version`
-/// header, then one `left right` pair a line, separated by one space.
-pub fn read_merges(path: &Path) -> Result<Vec<(String, String)>> {
+/// header, then one `left right` pair a line, separated by one space. Each merge comes
+/// with its 1-based line number, for errors found later.
+pub fn read_merges(path: &Path) -> Result<Vec<(usize, (String, String))>> {
     let text = read_utf8(path)?;
     let mut merges = Vec::new();
     for (line, content) in numbered_lines(&text) {
@@ -191,7 +192,7 @@ pub fn read_merges(path: &Path) -> Result<Vec<(String, String)>> {
         let mut parts = content.split(' ');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(left), Some(right), None) if !left.is_empty() && !right.is_empty() => {
-                merges.push((left.to_owned(), right.to_owned()));
+                merges.push((line, (left.to_owned(), right.to_owned())));
             }
             _ => {
                 return Err(Error::format(
@@ -270,7 +271,15 @@ mod tests {
         ];
         let path = dir.join("merges.txt");
         write_merges(&path, &merges).unwrap();
-        assert_eq!(read_merges(&path).unwrap(), merges);
+        let read = read_merges(&path).unwrap();
+        assert_eq!(
+            read.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
+            [2, 3]
+        );
+        assert_eq!(
+            read.into_iter().map(|(_, merge)| merge).collect::<Vec<_>>(),
+            merges
+        );
 
         fs::write(&path, "#version: 0.2\na b\nab\n").unwrap();
         assert!(

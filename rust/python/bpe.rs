@@ -1,7 +1,239 @@
-//! Python bindings for word counting and BPE.
+//! Python bindings for BPE training and encoding (`train_bpe`, `BpeModel`).
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
-pub(crate) fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::count::PyWordCounts;
+use super::{IntoPyResult, PyProgress, in_pool};
+use crate::bpe_encode::{BpeModel, BpeOptions};
+use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
+
+/// Trains BPE on word counts; returns `(vocab, merges)`.
+#[pyfunction]
+#[pyo3(signature = (
+    counts, *, num_merges = None, vocab_size = None, min_frequency = 2,
+    special_tokens = vec!["<unk>".to_string()], end_of_word_suffix = "</w>".to_string(),
+    byte_fallback = false, threads = None, progress = None
+))]
+#[allow(clippy::too_many_arguments)]
+fn train_bpe(
+    py: Python<'_>,
+    counts: &PyWordCounts,
+    num_merges: Option<usize>,
+    vocab_size: Option<usize>,
+    min_frequency: u64,
+    special_tokens: Vec<String>,
+    end_of_word_suffix: String,
+    byte_fallback: bool,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(Vec<String>, Vec<(String, String)>)> {
+    let size = match (num_merges, vocab_size) {
+        (Some(n), None) => BpeSize::NumMerges(n),
+        (None, Some(v)) => BpeSize::VocabSize(v),
+        _ => {
+            return Err(PyValueError::new_err(
+                "give exactly one of num_merges and vocab_size",
+            ));
+        }
+    };
+    let config = BpeTrainerConfig {
+        size,
+        min_frequency,
+        special_tokens,
+        end_of_word_suffix,
+        byte_fallback,
+    };
+    let counts = counts.inner.clone();
+    let progress = PyProgress::new(progress);
+    let trained =
+        py.detach(|| in_pool(threads, || bpe_train::train(&counts, &config, &progress)))?;
+    Ok((trained.vocab, trained.merges))
+}
+
+/// A BPE model: vocabulary, ranked merges, and how to encode.
+#[pyclass(name = "BpeModel", module = "subword._core", frozen)]
+struct PyBpeModel {
+    inner: Arc<BpeModel>,
+}
+
+fn options(
+    unk_token: Option<String>,
+    byte_fallback: bool,
+    end_of_word_suffix: String,
+) -> BpeOptions {
+    BpeOptions {
+        unk_token,
+        byte_fallback,
+        end_of_word_suffix,
+    }
+}
+
+#[pymethods]
+impl PyBpeModel {
+    #[new]
+    #[pyo3(signature = (vocab, merges, *, unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    fn new(
+        vocab: Vec<String>,
+        merges: Vec<(String, String)>,
+        unk_token: Option<String>,
+        byte_fallback: bool,
+        end_of_word_suffix: String,
+    ) -> PyResult<Self> {
+        let options = options(unk_token, byte_fallback, end_of_word_suffix);
+        let inner = BpeModel::new(vocab, merges, options).py()?;
+        Ok(PyBpeModel {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Loads `vocab.json` + `merges.txt`.
+    #[staticmethod]
+    #[pyo3(signature = (vocab_path, merges_path, *, unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    fn from_files(
+        vocab_path: PathBuf,
+        merges_path: PathBuf,
+        unk_token: Option<String>,
+        byte_fallback: bool,
+        end_of_word_suffix: String,
+    ) -> PyResult<Self> {
+        let options = options(unk_token, byte_fallback, end_of_word_suffix);
+        let inner = BpeModel::from_files(&vocab_path, &merges_path, options).py()?;
+        Ok(PyBpeModel {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Loads a subword-nmt codes file; the vocabulary is built from the merges.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, special_tokens = vec!["<unk>".to_string()], unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    fn from_codes(
+        path: PathBuf,
+        special_tokens: Vec<String>,
+        unk_token: Option<String>,
+        byte_fallback: bool,
+        end_of_word_suffix: String,
+    ) -> PyResult<Self> {
+        let options = options(unk_token, byte_fallback, end_of_word_suffix);
+        let inner = BpeModel::from_codes(&path, &special_tokens, options).py()?;
+        Ok(PyBpeModel {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The symbols of `text` (vocabulary tokens; unseen characters as themselves).
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        self.inner.tokenize(text)
+    }
+
+    /// The ids of `text`.
+    fn encode(&self, text: &str) -> PyResult<Vec<u32>> {
+        self.inner.encode(text).py()
+    }
+
+    /// The ids of many texts, in parallel without the GIL.
+    #[pyo3(signature = (texts, threads = None))]
+    fn encode_batch(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<Vec<u32>>> {
+        let model = &self.inner;
+        py.detach(|| in_pool(threads, || model.encode_batch(&texts)))
+    }
+
+    /// The text of `ids`.
+    fn decode(&self, ids: Vec<u64>) -> PyResult<String> {
+        self.inner.decode(&ids).py()
+    }
+
+    /// The id of `token`, or `None`.
+    fn token_to_id(&self, token: &str) -> Option<u32> {
+        self.inner.token_to_id(token)
+    }
+
+    /// The token of `id` (IndexError when out of range).
+    fn id_to_token(&self, id: u64) -> PyResult<String> {
+        self.inner.id_to_token(id).map(str::to_owned).py()
+    }
+
+    /// Writes `vocab.json` and `merges.txt` into `directory`, atomically.
+    fn save(&self, py: Python<'_>, directory: PathBuf) -> PyResult<()> {
+        py.detach(|| self.inner.save(&directory)).py()
+    }
+
+    #[getter]
+    fn vocab(&self) -> Vec<String> {
+        self.inner.tokens().to_vec()
+    }
+
+    #[getter]
+    fn merges(&self) -> Vec<(String, String)> {
+        self.inner.merges().to_vec()
+    }
+
+    #[getter]
+    fn unk_token(&self) -> Option<String> {
+        self.inner.options().unk_token.clone()
+    }
+
+    #[getter]
+    fn byte_fallback(&self) -> bool {
+        self.inner.options().byte_fallback
+    }
+
+    #[getter]
+    fn end_of_word_suffix(&self) -> String {
+        self.inner.options().end_of_word_suffix.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.tokens().len()
+    }
+
+    /// Pickles as the vocabulary, merges and options, never a file path.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let model = &slf.get().inner;
+        let rebuild = py
+            .import("subword._core")?
+            .getattr("_bpe_model_from_state")?;
+        let state = (
+            model.tokens().to_vec(),
+            model.merges().to_vec(),
+            model.options().unk_token.clone(),
+            model.options().byte_fallback,
+            model.options().end_of_word_suffix.clone(),
+        );
+        Ok((rebuild, PyTuple::new(py, [state.into_pyobject(py)?])?))
+    }
+}
+
+/// Rebuilds a pickled `BpeModel`.
+#[pyfunction]
+fn _bpe_model_from_state(
+    state: (
+        Vec<String>,
+        Vec<(String, String)>,
+        Option<String>,
+        bool,
+        String,
+    ),
+) -> PyResult<PyBpeModel> {
+    let (vocab, merges, unk_token, byte_fallback, suffix) = state;
+    PyBpeModel::new(vocab, merges, unk_token, byte_fallback, suffix)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyBpeModel>()?;
+    m.add_function(wrap_pyfunction!(train_bpe, m)?)?;
+    m.add_function(wrap_pyfunction!(_bpe_model_from_state, m)?)?;
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! Python bindings for word counting (`WordCounts`, `count_files`, `WordCounter`).
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::count::WordCounts;
+use super::{PyProgress, in_pool};
+use crate::count::{self, Utf8Errors, WordCounts};
 
 /// A table of word counts held in Rust, so that millions of words never have to cross
 /// into Python objects between counting and training.
@@ -32,14 +34,19 @@ impl PyWordCounts {
         let mut counts = WordCounts::default();
         counts.reserve(mapping.len());
         for (word, count) in mapping.iter() {
-            let word: String = word.extract()?;
+            let word: String = word.extract().map_err(|_| {
+                PyValueError::new_err(format!("words must be str, got {}", word.get_type()))
+            })?;
             let count: u64 = count.extract().map_err(|_| {
                 PyValueError::new_err(format!(
                     "the count of {word:?} must be an integer in [0, 2**64), got {count}"
                 ))
             })?;
             if count > 0 {
-                *counts.entry(word).or_insert(0) += count;
+                let total = counts.entry(word).or_insert(0);
+                *total = total.checked_add(count).ok_or_else(|| {
+                    PyValueError::new_err("a word's total count exceeds 2**64 - 1")
+                })?;
             }
         }
         Ok(PyWordCounts::new(counts))
@@ -66,9 +73,87 @@ impl PyWordCounts {
     fn __repr__(&self) -> String {
         format!("WordCounts({} distinct words)", self.inner.len())
     }
+
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+        let from_dict = slf.get_type().getattr("from_dict")?;
+        Ok((from_dict, (slf.get().to_dict(slf.py())?,)))
+    }
+}
+
+fn parse_errors(errors: &str) -> PyResult<Utf8Errors> {
+    match errors {
+        "strict" => Ok(Utf8Errors::Strict),
+        "replace" => Ok(Utf8Errors::Replace),
+        other => Err(PyValueError::new_err(format!(
+            "errors must be \"strict\" or \"replace\", got {other:?}"
+        ))),
+    }
+}
+
+/// Counts the whitespace-separated words of files, in parallel, streaming.
+#[pyfunction]
+#[pyo3(signature = (paths, errors = "strict", threads = None, progress = None))]
+fn count_files(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    errors: &str,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<PyWordCounts> {
+    let errors = parse_errors(errors)?;
+    let progress = PyProgress::new(progress);
+    let counts =
+        py.detach(|| in_pool(threads, || count::count_files(&paths, errors, &progress)))?;
+    Ok(PyWordCounts::new(counts))
+}
+
+/// Accumulates word counts from batches of texts (the iterator path of training).
+#[pyclass(name = "WordCounter", module = "subword._core", frozen)]
+struct PyWordCounter {
+    counts: Mutex<WordCounts>,
+    threads: Option<usize>,
+}
+
+#[pymethods]
+impl PyWordCounter {
+    #[new]
+    #[pyo3(signature = (threads = None))]
+    fn new(threads: Option<usize>) -> Self {
+        PyWordCounter {
+            counts: Mutex::new(WordCounts::default()),
+            threads,
+        }
+    }
+
+    /// Counts the whitespace-separated words of each text, in parallel.
+    fn add_texts(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<()> {
+        let batch = py.detach(|| in_pool(self.threads, || Ok(count::count_texts(&texts))))?;
+        let mut counts = self.counts.lock().expect("counter lock poisoned");
+        count::merge_counts(&mut counts, batch);
+        Ok(())
+    }
+
+    /// Adds a table of counts.
+    fn add_counts(&self, counts: &PyWordCounts) {
+        let mut total = self.counts.lock().expect("counter lock poisoned");
+        count::merge_counts(&mut total, (*counts.inner).clone());
+    }
+
+    /// The counts so far (the counter can keep counting).
+    fn counts(&self) -> PyWordCounts {
+        PyWordCounts::new(self.counts.lock().expect("counter lock poisoned").clone())
+    }
+
+    fn __len__(&self) -> usize {
+        self.counts.lock().expect("counter lock poisoned").len()
+    }
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyWordCounts>()?;
+    m.add_class::<PyWordCounter>()?;
+    m.add_function(wrap_pyfunction!(count_files, m)?)?;
     Ok(())
 }

@@ -99,6 +99,25 @@ impl Progress for PyProgress {
     }
 }
 
+/// Runs `work` on a rayon pool of `threads` threads, or on the global pool (sized by
+/// `RAYON_NUM_THREADS`, else all cores) when `threads` is `None`.
+pub(crate) fn in_pool<T: Send>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> crate::Result<T> + Send,
+) -> PyResult<T> {
+    match threads {
+        None => work().py(),
+        Some(0) => Err(PyValueError::new_err("threads must be at least 1")),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|err| PyOSError::new_err(format!("cannot start {n} threads: {err}")))?;
+            pool.install(work).py()
+        }
+    }
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -1,0 +1,42 @@
+"""``subword.json``: the small config a model directory carries beside its vocab files,
+naming the model and its options so that loading needs nothing else."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAME = "subword.json"
+
+
+def write_config(directory: Path, config: dict[str, Any]) -> None:
+    """Writes ``directory/subword.json`` atomically (temp file + rename)."""
+    target = directory / CONFIG_NAME
+    fd, temp = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(config, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        os.replace(temp, target)
+    except BaseException:
+        os.unlink(temp)
+        raise
+
+
+def read_config(directory: Path, model: str) -> dict[str, Any]:
+    """The config of ``directory`` (empty when there is none); checks it names ``model``."""
+    if not directory.is_dir():
+        raise NotADirectoryError(f"{directory}: not a model directory")
+    path = directory / CONFIG_NAME
+    if not path.exists():
+        return {}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a valid config: {err}") from None
+    if config.get("model", model) != model:
+        raise ValueError(f"{path}: holds a {config.get('model')!r} model, not {model!r}")
+    return config

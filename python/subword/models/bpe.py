@@ -1,0 +1,296 @@
+"""``subword.BPE``: byte-pair encoding trained by subword-nmt's exact merge loop.
+
+Training, encoding and decoding run in Rust (``subword._core``); this class chooses the
+inputs, keeps the options, and reads and writes model directories.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Optional, Union
+
+from subword import _core
+from subword._progress import ProgressCallback, resolve
+from subword.models import _counting
+from subword.models._config import read_config, write_config
+
+PathLike = Union[str, "os.PathLike[str]"]
+Progress = Union[bool, ProgressCallback, None]
+
+
+class BPE:
+    """A BPE model: a vocabulary, ranked merges, and the pre-tokenizer it expects.
+
+    Words are split into characters with ``</w>`` fused onto the last one; merges apply
+    lowest rank first, every non-overlapping occurrence left to right (subword-nmt's
+    ``apply_bpe``). Characters never seen in training encode to ``unk_token`` or, with
+    ``byte_fallback=True``, to byte tokens ``<0xNN>`` so that every text round-trips.
+
+    Example:
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe.tokenize("lowest")
+        ['lowest</w>']
+        >>> bpe.decode(bpe.encode("low  lower"))
+        'low lower'
+    """
+
+    def __init__(
+        self,
+        vocab: Union[Mapping[str, int], Sequence[str]],
+        merges: Sequence[tuple[str, str]],
+        *,
+        unk_token: Optional[str] = "<unk>",
+        byte_fallback: bool = False,
+        end_of_word_suffix: str = "</w>",
+        pre_tokenizer: str = "whitespace",
+        lowercase: bool = True,
+    ) -> None:
+        _counting.check_pre_tokenizer(pre_tokenizer)
+        if isinstance(vocab, Mapping):
+            vocab = sorted(vocab, key=vocab.__getitem__)
+        model = _core.BpeModel(
+            list(vocab),
+            [tuple(m) for m in merges],
+            unk_token=unk_token,
+            byte_fallback=byte_fallback,
+            end_of_word_suffix=end_of_word_suffix,
+        )
+        self._init(model, pre_tokenizer, lowercase)
+
+    def _init(self, model: _core.BpeModel, pre_tokenizer: str, lowercase: bool) -> None:
+        self._model = model
+        self.pre_tokenizer = pre_tokenizer
+        self.lowercase = lowercase
+        self._normalize = (
+            _counting.bert_pre_tokenizer(lowercase, None) if pre_tokenizer == "bert" else None
+        )
+
+    @classmethod
+    def _wrap(cls, model: _core.BpeModel, pre_tokenizer: str = "whitespace", lowercase: bool = True) -> BPE:
+        bpe = cls.__new__(cls)
+        bpe._init(model, pre_tokenizer, lowercase)
+        return bpe
+
+    # --- training -------------------------------------------------------------------
+
+    @classmethod
+    def train(
+        cls,
+        files: Union[PathLike, Iterable[PathLike]],
+        *,
+        vocab_size: Optional[int] = None,
+        num_merges: Optional[int] = None,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = ("<unk>",),
+        pre_tokenizer: str = "whitespace",
+        lowercase: bool = True,
+        byte_fallback: bool = False,
+        errors: str = "strict",
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> BPE:
+        """Trains on text files (UTF-8; ``errors="replace"`` substitutes bad bytes).
+
+        Give ``num_merges`` (subword-nmt's ``-s``) or ``vocab_size`` (special tokens +
+        alphabet + merged symbols, as Hugging Face counts). Training stops early when the
+        best pair occurs fewer than ``min_frequency`` times.
+        """
+        callback = resolve(progress)
+        counts = _counting.count_words(
+            files,
+            pre_tokenizer=pre_tokenizer,
+            lowercase=lowercase,
+            errors=errors,
+            threads=threads,
+            progress=callback,
+        )
+        return cls._train(counts, vocab_size, num_merges, min_frequency, special_tokens,
+                          pre_tokenizer, lowercase, byte_fallback, threads, callback)
+
+    @classmethod
+    def train_from_iterator(
+        cls,
+        texts: Iterable[str],
+        *,
+        vocab_size: Optional[int] = None,
+        num_merges: Optional[int] = None,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = ("<unk>",),
+        pre_tokenizer: str = "whitespace",
+        lowercase: bool = True,
+        byte_fallback: bool = False,
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> BPE:
+        """Trains on an iterable of texts (lines, documents), counted in batches."""
+        callback = resolve(progress)
+        counts = _counting.count_words(
+            texts=texts, pre_tokenizer=pre_tokenizer, lowercase=lowercase, threads=threads
+        )
+        return cls._train(counts, vocab_size, num_merges, min_frequency, special_tokens,
+                          pre_tokenizer, lowercase, byte_fallback, threads, callback)
+
+    @classmethod
+    def train_from_counts(
+        cls,
+        counts: Union[Mapping[str, int], _core.WordCounts],
+        *,
+        vocab_size: Optional[int] = None,
+        num_merges: Optional[int] = None,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = ("<unk>",),
+        pre_tokenizer: str = "whitespace",
+        lowercase: bool = True,
+        byte_fallback: bool = False,
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> BPE:
+        """Trains on given word counts (word -> count, any count below 2**64).
+
+        ``pre_tokenizer`` only records how the words were made, for encoding later.
+        """
+        word_counts = _counting.as_word_counts(counts)
+        return cls._train(word_counts, vocab_size, num_merges, min_frequency, special_tokens,
+                          pre_tokenizer, lowercase, byte_fallback, threads, resolve(progress))
+
+    @classmethod
+    def _train(cls, counts, vocab_size, num_merges, min_frequency, special_tokens,
+               pre_tokenizer, lowercase, byte_fallback, threads, callback) -> BPE:
+        if (vocab_size is None) == (num_merges is None):
+            raise ValueError("give exactly one of vocab_size and num_merges")
+        _counting.check_pre_tokenizer(pre_tokenizer)
+        _counting.check_not_empty(counts)
+        try:
+            vocab, merges = _core.train_bpe(
+                counts,
+                num_merges=num_merges,
+                vocab_size=vocab_size,
+                min_frequency=min_frequency,
+                special_tokens=list(special_tokens),
+                byte_fallback=byte_fallback,
+                threads=threads,
+                progress=callback,
+            )
+        finally:
+            if hasattr(callback, "close"):
+                callback.close()
+        unk = special_tokens[0] if special_tokens else None
+        model = _core.BpeModel(vocab, merges, unk_token=unk, byte_fallback=byte_fallback)
+        return cls._wrap(model, pre_tokenizer, lowercase)
+
+    # --- encoding -------------------------------------------------------------------
+
+    def _pre_tokenize(self, text: str) -> str:
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, got {type(text).__name__}")
+        return self._normalize([text])[0] if self._normalize else text
+
+    def tokenize(self, text: str) -> list[str]:
+        """The symbols of ``text``, with ``</w>`` on each word's last symbol."""
+        return self._model.tokenize(self._pre_tokenize(text))
+
+    def encode(self, text: str) -> list[int]:
+        """The ids of ``text``."""
+        return self._model.encode(self._pre_tokenize(text))
+
+    def encode_batch(self, texts: Sequence[str], threads: Optional[int] = None) -> list[list[int]]:
+        """The ids of many texts, computed in parallel without holding the GIL."""
+        texts = list(texts)
+        if self._normalize:
+            texts = self._normalize(texts)
+        elif not all(isinstance(t, str) for t in texts):
+            raise TypeError("texts must all be str")
+        return self._model.encode_batch(texts, threads)
+
+    def decode(self, ids: Sequence[int]) -> str:
+        """The text of ``ids``: words joined by single spaces (IndexError for bad ids)."""
+        return self._model.decode(list(ids))
+
+    def token_to_id(self, token: str) -> Optional[int]:
+        """The id of ``token``, or ``None``."""
+        return self._model.token_to_id(token)
+
+    def id_to_token(self, id: int) -> str:
+        """The token of ``id`` (IndexError when out of range)."""
+        return self._model.id_to_token(id)
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """The vocabulary as token -> id."""
+        return {token: i for i, token in enumerate(self._model.vocab)}
+
+    @property
+    def merges(self) -> list[tuple[str, str]]:
+        """The merges in rank order."""
+        return self._model.merges
+
+    @property
+    def vocab_size(self) -> int:
+        """The number of tokens."""
+        return len(self._model)
+
+    def __len__(self) -> int:
+        return len(self._model)
+
+    def __repr__(self) -> str:
+        return f"BPE(vocab_size={len(self)}, merges={len(self.merges)}, pre_tokenizer={self.pre_tokenizer!r})"
+
+    def __reduce__(self):
+        return (BPE._wrap, (self._model, self.pre_tokenizer, self.lowercase))
+
+    # --- files ------------------------------------------------------------------------
+
+    def save(self, directory: PathLike) -> Path:
+        """Writes ``vocab.json``, ``merges.txt`` and ``subword.json`` into ``directory``.
+
+        ``vocab.json`` + ``merges.txt`` load in Hugging Face ``tokenizers`` with
+        ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``; ``merges.txt`` is also
+        a subword-nmt codes file. Each file is written atomically.
+        """
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self._model.save(str(directory))
+        write_config(directory, {
+            "model": "bpe",
+            "unk_token": self._model.unk_token,
+            "byte_fallback": self._model.byte_fallback,
+            "end_of_word_suffix": self._model.end_of_word_suffix,
+            "pre_tokenizer": self.pre_tokenizer,
+            "lowercase": self.lowercase,
+        })
+        return directory
+
+    @classmethod
+    def load(cls, directory: PathLike) -> BPE:
+        """Loads a directory written by :meth:`save` (or any ``vocab.json`` + ``merges.txt``)."""
+        directory = Path(directory)
+        config = read_config(directory, "bpe")
+        model = _core.BpeModel.from_files(
+            str(directory / "vocab.json"),
+            str(directory / "merges.txt"),
+            unk_token=config.get("unk_token", "<unk>"),
+            byte_fallback=config.get("byte_fallback", False),
+            end_of_word_suffix=config.get("end_of_word_suffix", "</w>"),
+        )
+        return cls._wrap(model, config.get("pre_tokenizer", "whitespace"), config.get("lowercase", True))
+
+    @classmethod
+    def from_files(cls, vocab_file: PathLike, merges_file: PathLike, **options) -> BPE:
+        """Loads a Hugging Face ``vocab.json`` + ``merges.txt`` pair."""
+        pre_tokenizer = options.pop("pre_tokenizer", "whitespace")
+        lowercase = options.pop("lowercase", True)
+        model = _core.BpeModel.from_files(str(vocab_file), str(merges_file), **options)
+        return cls._wrap(model, pre_tokenizer, lowercase)
+
+    @classmethod
+    def from_codes(cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options) -> BPE:
+        """Loads a subword-nmt codes file (``#version: 0.2``); the vocabulary is built
+        from the special tokens, the merges' starting symbols and each merge's result."""
+        unk = options.pop("unk_token", special_tokens[0] if special_tokens else None)
+        model = _core.BpeModel.from_codes(
+            str(codes_file), special_tokens=list(special_tokens), unk_token=unk, **options
+        )
+        return cls._wrap(model)
