@@ -260,20 +260,18 @@ impl BpeModel {
     /// The symbols of one word after all merges, cached for frequent words.
     pub fn word_pieces(&self, word: &str) -> Arc<[Piece]> {
         let cacheable = word.len() <= CACHE_MAX_WORD;
-        if cacheable {
-            if let Ok(cache) = self.cache.try_read() {
-                if let Some(pieces) = cache.get(word) {
-                    return pieces.clone();
-                }
-            }
+        if cacheable
+            && let Ok(cache) = self.cache.try_read()
+            && let Some(pieces) = cache.get(word)
+        {
+            return pieces.clone();
         }
         let pieces: Arc<[Piece]> = self.merge_word(word).into();
-        if cacheable {
-            if let Ok(mut cache) = self.cache.try_write() {
-                if cache.len() < CACHE_CAPACITY {
-                    cache.insert(word.into(), pieces.clone());
-                }
-            }
+        if cacheable
+            && let Ok(mut cache) = self.cache.try_write()
+            && cache.len() < CACHE_CAPACITY
+        {
+            cache.insert(word.into(), pieces.clone());
         }
         pieces
     }

@@ -1,1 +1,1005 @@
-//! TODO
+//! WordPiece training by likelihood gain, exact and incremental.
+//!
+//! The rule (SPEC "What Rust owns" 3):
+//! - every word is split into characters, the first as is and the rest with the
+//!   continuing-subword prefix (`hug` -> `h ##u ##g`); symbol and pair counts are weighted
+//!   by word counts;
+//! - each step merges the adjacent pair `(a, b)` with the highest
+//!   `score = count(ab) / (count(a) * count(b))`, ties going to the higher pair count and
+//!   then to the lexicographically smallest `(a, b)` (code point order); pairs seen fewer
+//!   than `min_frequency` times are not merged;
+//! - the merged symbol is `a` followed by `b` without its prefix (`a + ##b -> ab`,
+//!   `##a + ##b -> ##ab`); occurrences are replaced left to right without overlap;
+//! - a merge adds its result to the vocabulary unless that string is already there (the
+//!   same string reached by two merges is one token and one symbol);
+//! - training stops at `vocab_size` tokens or when no pair qualifies.
+//!
+//! Scores are compared exactly: `n1 / d1 > n2 / d2` iff `n1 * d2 > n2 * d1`, where `n` is a
+//! 64-bit pair count and `d` a 128-bit product of two symbol counts, so the products need
+//! 192 bits; [`wide_mul`] computes them with two 128-bit multiplications. (No crate is
+//! needed for a single fixed-width product and comparison.)
+//!
+//! # The incremental algorithm
+//! A score depends on three counts: count(ab), count(a) and count(b). A merge of `(a, b)`
+//! into `c` changes
+//! - the pair counts around each replaced occurrence, found through an index
+//!   pair -> words in which it occurs (entries may be stale; a stale word is simply
+//!   scanned without effect);
+//! - the symbol counts of `a`, `b` and `c`, which changes the score of every pair that
+//!   contains one of them, found through an index symbol -> pairs.
+//!
+//! Exactly those pairs are re-scored. Candidates sit in a binary heap with version stamps:
+//! re-scoring a pair bumps its version and pushes a fresh entry, and a popped entry whose
+//! version is stale is dropped (lazy invalidation; the heap is compacted when stale entries
+//! outnumber live ones). Because the heap order is total (the pair strings break every
+//! tie) and every count is an exact sum, the result does not depend on hash order, the
+//! order words are visited in, or the number of threads.
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::count::WordCounts;
+use crate::progress::{Phase, Progress};
+use crate::{Error, Result};
+
+/// The special tokens of BERT, in the order they are put first in a trained vocab.
+pub const DEFAULT_SPECIAL_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+
+/// The settings of [`train`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordPieceTrainerConfig {
+    /// The size of the vocabulary to reach, special tokens and alphabet included.
+    pub vocab_size: usize,
+    /// Pairs seen fewer times than this (weighted by word counts) are never merged.
+    pub min_frequency: u64,
+    /// Tokens put first in the vocab, in this order (duplicates are kept once).
+    pub special_tokens: Vec<String>,
+    /// The prefix that marks a symbol continuing a word (`##` in BERT).
+    pub continuing_subword_prefix: String,
+}
+
+impl Default for WordPieceTrainerConfig {
+    fn default() -> Self {
+        WordPieceTrainerConfig {
+            vocab_size: 30_000,
+            min_frequency: 0,
+            special_tokens: DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
+            continuing_subword_prefix: "##".to_string(),
+        }
+    }
+}
+
+/// Trains a WordPiece vocabulary on `counts` and returns it in id order: the special
+/// tokens, then the alphabet sorted by code point (plain forms, then prefixed forms), then
+/// the merged tokens in merge order.
+///
+/// Words with a count of zero and empty words are ignored. Errors: an empty corpus, a
+/// `vocab_size` smaller than the special tokens plus the alphabet, an empty special token,
+/// a corpus holding 2^64 or more characters (counted with multiplicity, so that every
+/// count fits in 64 bits), and [`Error::Interrupted`] when `progress` asks to stop.
+pub fn train(
+    counts: &WordCounts,
+    config: &WordPieceTrainerConfig,
+    progress: &dyn Progress,
+) -> Result<Vec<String>> {
+    // The order of `words` (hash order) only affects internal ids, never the result.
+    let words: Vec<(&str, u64)> = counts
+        .iter()
+        .filter(|(word, count)| **count > 0 && !word.is_empty())
+        .map(|(word, count)| (word.as_str(), *count))
+        .collect();
+    if words.is_empty() {
+        return Err(Error::InvalidInput(
+            "empty corpus: there are no words (with a count above zero) to train on".into(),
+        ));
+    }
+    if let Some(empty) = config.special_tokens.iter().position(String::is_empty) {
+        return Err(Error::InvalidInput(format!(
+            "special token {empty} is empty; a vocab cannot hold an empty token"
+        )));
+    }
+    if !progress.update(Phase::Merging, 0, config.vocab_size as u64) {
+        return Err(Error::Interrupted);
+    }
+
+    let mut trainer = Trainer::new(&words, config, progress)?;
+    trainer.run()?;
+    Ok(trainer.vocab)
+}
+
+/// `n * d` as a 192-bit number `(high 128 bits, low 64 bits)`, so that comparing the
+/// tuples compares the products.
+#[inline]
+fn wide_mul(n: u64, d: u128) -> (u128, u64) {
+    let low = u128::from(n) * (d as u64 as u128);
+    let high = u128::from(n) * (d >> 64);
+    // high <= (2^64 - 1)^2 and low >> 64 <= 2^64 - 2, so the sum stays below 2^128.
+    (high + (low >> 64), low as u64)
+}
+
+/// Compares the fractions `n1 / d1` and `n2 / d2` exactly (denominators are positive).
+#[inline]
+fn compare_fractions(n1: u64, d1: u128, n2: u64, d2: u128) -> std::cmp::Ordering {
+    wide_mul(n1, d2).cmp(&wide_mul(n2, d1))
+}
+
+/// A pair's score at the time it was pushed; valid while `version` is the pair's version.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// count(ab).
+    count: u64,
+    /// count(a) * count(b).
+    denominator: u128,
+    pair: u32,
+    version: u32,
+}
+
+/// The state of one adjacent pair of symbols.
+#[derive(Debug)]
+struct Pair {
+    left: u32,
+    right: u32,
+    count: u64,
+    /// Bumped whenever `count` or the count of `left` or `right` changes.
+    version: u32,
+    /// The merge step in which this pair was last re-scored or marked changed.
+    stamp: u32,
+    /// Whether the pair is listed in `symbol_pairs[left]` / `symbol_pairs[right]`.
+    in_left: bool,
+    in_right: bool,
+    /// Words in which the pair occurs (or once occurred: entries may be stale).
+    words: Vec<u32>,
+}
+
+/// The distinct words as symbol sequences, stored flat; merges shorten them in place.
+struct Words {
+    symbols: Vec<u32>,
+    start: Vec<usize>,
+    len: Vec<u32>,
+    weight: Vec<u64>,
+}
+
+/// A binary max-heap of candidates whose order needs the symbol strings for ties, which
+/// `std::collections::BinaryHeap` cannot reach through `Ord`.
+#[derive(Default)]
+struct Heap {
+    items: Vec<Candidate>,
+}
+
+impl Heap {
+    fn push(&mut self, item: Candidate, better: impl Fn(&Candidate, &Candidate) -> bool) {
+        self.items.push(item);
+        let mut child = self.items.len() - 1;
+        while child > 0 {
+            let parent = (child - 1) / 2;
+            if !better(&self.items[child], &self.items[parent]) {
+                break;
+            }
+            self.items.swap(child, parent);
+            child = parent;
+        }
+    }
+
+    fn pop(&mut self, better: impl Fn(&Candidate, &Candidate) -> bool) -> Option<Candidate> {
+        let last = self.items.len().checked_sub(1)?;
+        self.items.swap(0, last);
+        let top = self.items.pop();
+        self.sift_down(0, &better);
+        top
+    }
+
+    fn sift_down(&mut self, mut parent: usize, better: &impl Fn(&Candidate, &Candidate) -> bool) {
+        let len = self.items.len();
+        loop {
+            let left = 2 * parent + 1;
+            if left >= len {
+                return;
+            }
+            let right = left + 1;
+            let child = if right < len && better(&self.items[right], &self.items[left]) {
+                right
+            } else {
+                left
+            };
+            if !better(&self.items[child], &self.items[parent]) {
+                return;
+            }
+            self.items.swap(child, parent);
+            parent = child;
+        }
+    }
+
+    /// Drops the items `keep` rejects and restores the heap order in linear time.
+    fn retain_and_heapify(
+        &mut self,
+        keep: impl Fn(&Candidate) -> bool,
+        better: impl Fn(&Candidate, &Candidate) -> bool,
+    ) {
+        self.items.retain(keep);
+        for parent in (0..self.items.len() / 2).rev() {
+            self.sift_down(parent, &better);
+        }
+    }
+}
+
+/// Whether candidate `x` ranks above `y`: higher score, then higher count, then the
+/// smaller `(left, right)` string pair.
+fn better(x: &Candidate, y: &Candidate, pairs: &[Pair], symbols: &[String]) -> bool {
+    use std::cmp::Ordering::*;
+    match compare_fractions(x.count, x.denominator, y.count, y.denominator) {
+        Greater => true,
+        Less => false,
+        Equal => match x.count.cmp(&y.count) {
+            Greater => true,
+            Less => false,
+            Equal => {
+                let (px, py) = (&pairs[x.pair as usize], &pairs[y.pair as usize]);
+                let key = |p: &Pair| {
+                    (
+                        symbols[p.left as usize].as_str(),
+                        symbols[p.right as usize].as_str(),
+                    )
+                };
+                key(px) < key(py)
+            }
+        },
+    }
+}
+
+/// How many words to process between two progress updates, so that Ctrl-C is noticed
+/// within milliseconds even in a merge that touches a million words.
+const WORDS_PER_UPDATE: usize = 4096;
+
+#[inline]
+fn pair_key(left: u32, right: u32) -> u64 {
+    (u64::from(left) << 32) | u64::from(right)
+}
+
+struct Trainer<'a> {
+    progress: &'a dyn Progress,
+    vocab_size: usize,
+    prefix: &'a str,
+    /// Pairs need at least this count to be merged (min_frequency, and never zero).
+    min_count: u64,
+    specials: FxHashSet<&'a str>,
+    vocab: Vec<String>,
+
+    symbols: Vec<String>,
+    symbol_ids: FxHashMap<String, u32>,
+    symbol_counts: Vec<u64>,
+    /// For each symbol, the pairs it is part of (entries of dead pairs are removed lazily).
+    symbol_pairs: Vec<Vec<u32>>,
+
+    words: Words,
+    /// The merge step in which each word was last visited.
+    word_stamp: Vec<u32>,
+
+    pairs: Vec<Pair>,
+    pair_ids: FxHashMap<u64, u32>,
+    /// Pairs with a count above zero.
+    alive: usize,
+    heap: Heap,
+    /// The current merge step (starts at 1, so that stamp 0 means "never").
+    step: u32,
+    /// Pairs whose count changed in the current step.
+    changed: Vec<u32>,
+}
+
+impl<'a> Trainer<'a> {
+    fn new(
+        words: &[(&str, u64)],
+        config: &'a WordPieceTrainerConfig,
+        progress: &'a dyn Progress,
+    ) -> Result<Self> {
+        let prefix = config.continuing_subword_prefix.as_str();
+
+        // Every symbol and pair count is at most the number of characters counted with
+        // multiplicity; bounding it keeps every count, and every sum of counts, in u64.
+        let (total, positions) = words
+            .par_iter()
+            .map(|(word, count)| {
+                let chars = word.chars().count() as u128;
+                (chars * u128::from(*count), chars)
+            })
+            .reduce(|| (0, 0), |x, y| (x.0 + y.0, x.1 + y.1));
+        if total > u128::from(u64::MAX) {
+            return Err(Error::InvalidInput(format!(
+                "the corpus holds {total} characters counted with multiplicity; WordPiece \
+                 training counts in 64 bits and supports at most 2**64 - 1"
+            )));
+        }
+        if positions >= u128::from(u32::MAX) || words.len() >= u32::MAX as usize {
+            return Err(Error::InvalidInput(format!(
+                "the corpus has {} distinct words with {positions} characters in all; at most \
+                 2**32 - 1 are supported",
+                words.len()
+            )));
+        }
+
+        // The alphabet: characters that start a word, and characters that continue one.
+        let (first, rest) = words
+            .par_iter()
+            .fold(
+                || (FxHashSet::default(), FxHashSet::default()),
+                |(mut first, mut rest): (FxHashSet<char>, FxHashSet<char>), (word, _)| {
+                    let mut chars = word.chars();
+                    first.extend(chars.next());
+                    rest.extend(chars);
+                    (first, rest)
+                },
+            )
+            .reduce(
+                || (FxHashSet::default(), FxHashSet::default()),
+                |(mut f1, mut r1), (f2, r2)| {
+                    f1.extend(f2);
+                    r1.extend(r2);
+                    (f1, r1)
+                },
+            );
+        let mut first: Vec<char> = first.into_iter().collect();
+        let mut rest: Vec<char> = rest.into_iter().collect();
+        first.sort_unstable();
+        rest.sort_unstable();
+
+        let mut trainer = Trainer {
+            progress,
+            vocab_size: config.vocab_size,
+            prefix,
+            min_count: config.min_frequency.max(1),
+            specials: FxHashSet::default(),
+            vocab: Vec::new(),
+            symbols: Vec::new(),
+            symbol_ids: FxHashMap::default(),
+            symbol_counts: Vec::new(),
+            symbol_pairs: Vec::new(),
+            words: Words {
+                symbols: Vec::with_capacity(positions as usize),
+                start: Vec::with_capacity(words.len()),
+                len: Vec::with_capacity(words.len()),
+                weight: Vec::with_capacity(words.len()),
+            },
+            word_stamp: vec![0; words.len()],
+            pairs: Vec::new(),
+            pair_ids: FxHashMap::default(),
+            alive: 0,
+            heap: Heap::default(),
+            // Step 0 is the initial count: `mark_changed` then sees every pair as already
+            // marked, so nothing is queued for re-scoring before the first merge.
+            step: 0,
+            changed: Vec::new(),
+        };
+
+        for token in &config.special_tokens {
+            if trainer.specials.insert(token.as_str()) {
+                trainer.vocab.push(token.clone());
+            }
+        }
+        let special_count = trainer.vocab.len();
+        // Plain forms first, then prefixed forms; with an empty prefix they coincide and
+        // `intern` keeps one symbol.
+        let mut first_ids = FxHashMap::default();
+        for &c in &first {
+            let (id, added) = trainer.intern(c.to_string());
+            debug_assert!(added);
+            first_ids.insert(c, id);
+        }
+        let mut rest_ids = FxHashMap::default();
+        for &c in &rest {
+            let (id, _) = trainer.intern(format!("{prefix}{c}"));
+            rest_ids.insert(c, id);
+        }
+        let alphabet = trainer.symbols.len();
+        if trainer.vocab.len() > config.vocab_size {
+            return Err(Error::InvalidInput(format!(
+                "vocab_size {} is smaller than the {} tokens the vocab starts with ({} special \
+                 tokens + {} alphabet symbols); use a vocab_size of at least {}",
+                config.vocab_size,
+                trainer.vocab.len(),
+                special_count,
+                alphabet,
+                trainer.vocab.len()
+            )));
+        }
+
+        // Words as symbol ids.
+        for (index, (word, count)) in words.iter().enumerate() {
+            if index % WORDS_PER_UPDATE == 0 && !trainer.keep_going() {
+                return Err(Error::Interrupted);
+            }
+            let w = &mut trainer.words;
+            w.start.push(w.symbols.len());
+            let mut chars = word.chars();
+            let head = chars.next().expect("empty words are filtered out");
+            w.symbols.push(first_ids[&head]);
+            w.symbols.extend(chars.map(|c| rest_ids[&c]));
+            w.len.push((w.symbols.len() - w.start[index]) as u32);
+            w.weight.push(*count);
+        }
+
+        // Symbol and pair counts (the sums cannot overflow: see `total` above).
+        let mut symbol_counts = vec![0u64; trainer.symbols.len()];
+        for word in 0..words.len() {
+            if word % WORDS_PER_UPDATE == 0 && !trainer.keep_going() {
+                return Err(Error::Interrupted);
+            }
+            let weight = trainer.words.weight[word];
+            let start = trainer.words.start[word];
+            let len = trainer.words.len[word] as usize;
+            for i in start..start + len {
+                let symbol = trainer.words.symbols[i];
+                symbol_counts[symbol as usize] += weight;
+                if i + 1 < start + len {
+                    let next = trainer.words.symbols[i + 1];
+                    trainer.add_pair(symbol, next, weight, word as u32);
+                }
+            }
+        }
+        trainer.symbol_counts = symbol_counts;
+
+        let candidates: Vec<Candidate> = (0..trainer.pairs.len())
+            .filter_map(|pair| trainer.candidate(pair as u32))
+            .collect();
+        trainer.heap.items = candidates;
+        let (pairs, symbols) = (&trainer.pairs, &trainer.symbols);
+        trainer
+            .heap
+            .retain_and_heapify(|_| true, |x, y| better(x, y, pairs, symbols));
+        trainer.step = 1;
+        Ok(trainer)
+    }
+
+    fn keep_going(&self) -> bool {
+        self.progress.update(
+            Phase::Merging,
+            self.vocab.len() as u64,
+            self.vocab_size as u64,
+        )
+    }
+
+    /// The id of symbol `string`, created if new (the flag), and added to the vocab if it
+    /// is not there yet.
+    fn intern(&mut self, string: String) -> (u32, bool) {
+        if let Some(&id) = self.symbol_ids.get(&string) {
+            return (id, false);
+        }
+        let id = self.symbols.len() as u32;
+        if !self.specials.contains(string.as_str()) {
+            self.vocab.push(string.clone());
+        }
+        self.symbols.push(string.clone());
+        self.symbol_ids.insert(string, id);
+        self.symbol_counts.push(0);
+        self.symbol_pairs.push(Vec::new());
+        (id, true)
+    }
+
+    /// A heap entry for `pair` at its current version, if it may be merged.
+    fn candidate(&self, pair: u32) -> Option<Candidate> {
+        let p = &self.pairs[pair as usize];
+        (p.count >= self.min_count).then(|| Candidate {
+            count: p.count,
+            denominator: u128::from(self.symbol_counts[p.left as usize])
+                * u128::from(self.symbol_counts[p.right as usize]),
+            pair,
+            version: p.version,
+        })
+    }
+
+    /// Records that `pair` has a new count or symbol counts: invalidates its heap entries
+    /// and pushes a fresh one if it qualifies. Once per pair and step.
+    fn rescore(&mut self, pair: u32) {
+        let p = &mut self.pairs[pair as usize];
+        if p.stamp == self.step {
+            return;
+        }
+        p.stamp = self.step;
+        p.version += 1;
+        if let Some(candidate) = self.candidate(pair) {
+            let (pairs, symbols) = (&self.pairs, &self.symbols);
+            self.heap
+                .push(candidate, |x, y| better(x, y, pairs, symbols));
+        }
+    }
+
+    /// Adds `weight` occurrences of `(left, right)` in `word`.
+    fn add_pair(&mut self, left: u32, right: u32, weight: u64, word: u32) {
+        let next_id = self.pairs.len() as u32;
+        let id = *self
+            .pair_ids
+            .entry(pair_key(left, right))
+            .or_insert(next_id);
+        if id == next_id {
+            self.pairs.push(Pair {
+                left,
+                right,
+                count: 0,
+                version: 0,
+                stamp: 0,
+                in_left: false,
+                in_right: false,
+                words: Vec::new(),
+            });
+        }
+        let p = &mut self.pairs[id as usize];
+        if p.count == 0 {
+            self.alive += 1;
+            // List the pair under both symbols, unless a lazy clean-up has not removed it
+            // yet (then it is still listed).
+            if !p.in_left {
+                p.in_left = true;
+                self.symbol_pairs[left as usize].push(id);
+            }
+            if left != right && !p.in_right {
+                p.in_right = true;
+                self.symbol_pairs[right as usize].push(id);
+            }
+        }
+        p.count += weight;
+        if p.words.last() != Some(&word) {
+            p.words.push(word);
+        }
+        self.mark_changed(id);
+    }
+
+    /// Removes `weight` occurrences of `(left, right)`, which exist.
+    fn remove_pair(&mut self, left: u32, right: u32, weight: u64) {
+        let id = self.pair_ids[&pair_key(left, right)];
+        let p = &mut self.pairs[id as usize];
+        p.count -= weight;
+        if p.count == 0 {
+            self.alive -= 1;
+        }
+        self.mark_changed(id);
+    }
+
+    fn mark_changed(&mut self, pair: u32) {
+        let p = &mut self.pairs[pair as usize];
+        if p.stamp != self.step {
+            p.stamp = self.step;
+            self.changed.push(pair);
+        }
+    }
+
+    fn run(&mut self) -> Result<()> {
+        while self.vocab.len() < self.vocab_size {
+            if !self.keep_going() {
+                return Err(Error::Interrupted);
+            }
+            let Some(best) = self.pop_best() else {
+                break;
+            };
+            self.merge(best)?;
+            self.step += 1;
+            if self.heap.items.len() > 2 * self.alive + 4096 {
+                let (pairs, symbols) = (&self.pairs, &self.symbols);
+                self.heap.retain_and_heapify(
+                    |c| pairs[c.pair as usize].version == c.version,
+                    |x, y| better(x, y, pairs, symbols),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// The best pair that qualifies, dropping stale heap entries on the way.
+    fn pop_best(&mut self) -> Option<u32> {
+        loop {
+            let (pairs, symbols) = (&self.pairs, &self.symbols);
+            let top = self.heap.pop(|x, y| better(x, y, pairs, symbols))?;
+            if self.pairs[top.pair as usize].version == top.version {
+                return Some(top.pair);
+            }
+        }
+    }
+
+    /// Merges every occurrence of `pair` and re-scores what changed.
+    fn merge(&mut self, pair: u32) -> Result<()> {
+        let (a, b) = {
+            let p = &self.pairs[pair as usize];
+            (p.left, p.right)
+        };
+        let right = &self.symbols[b as usize];
+        let merged = format!(
+            "{}{}",
+            self.symbols[a as usize],
+            right.strip_prefix(self.prefix).unwrap_or(right)
+        );
+        let (c, _) = self.intern(merged);
+
+        let words = std::mem::take(&mut self.pairs[pair as usize].words);
+        let mut merged_count = 0u64;
+        for (index, &word) in words.iter().enumerate() {
+            if index % WORDS_PER_UPDATE == WORDS_PER_UPDATE - 1 && !self.keep_going() {
+                return Err(Error::Interrupted);
+            }
+            if self.word_stamp[word as usize] == self.step {
+                continue;
+            }
+            self.word_stamp[word as usize] = self.step;
+            merged_count += self.merge_in_word(word, a, b, c);
+        }
+        debug_assert_eq!(self.pairs[pair as usize].count, 0);
+
+        // The symbol counts; sums stay below the corpus total checked in `new`.
+        self.symbol_counts[a as usize] -= merged_count;
+        self.symbol_counts[b as usize] -= merged_count;
+        self.symbol_counts[c as usize] += merged_count;
+
+        // Re-score the pairs whose count changed and every pair of a changed symbol.
+        for pair in std::mem::take(&mut self.changed) {
+            // `mark_changed` set the stamp; clear it so that `rescore` runs once.
+            self.pairs[pair as usize].stamp = 0;
+            self.rescore(pair);
+        }
+        for symbol in [a, b, c] {
+            let mut list = std::mem::take(&mut self.symbol_pairs[symbol as usize]);
+            list.retain(|&q| {
+                let p = &mut self.pairs[q as usize];
+                if p.count > 0 {
+                    return true;
+                }
+                if p.left == symbol {
+                    p.in_left = false;
+                } else {
+                    p.in_right = false;
+                }
+                false
+            });
+            for &q in &list {
+                self.rescore(q);
+            }
+            self.symbol_pairs[symbol as usize] = list;
+        }
+        Ok(())
+    }
+
+    /// Replaces the occurrences of `(a, b)` in `word` by `c`, left to right without
+    /// overlap, updating pair counts; returns the number of replacements times the weight.
+    fn merge_in_word(&mut self, word: u32, a: u32, b: u32, c: u32) -> u64 {
+        let w = word as usize;
+        let weight = self.words.weight[w];
+        let start = self.words.start[w];
+        let len = self.words.len[w] as usize;
+        let mut read = 0;
+        let mut write = 0;
+        let mut merges = 0u64;
+        while read < len {
+            let symbol = self.words.symbols[start + read];
+            if symbol == a && read + 1 < len && self.words.symbols[start + read + 1] == b {
+                // `... prev a b next ...` becomes `... prev c next ...`; `prev` is already
+                // rewritten (it may be a `c` from the previous replacement).
+                if write > 0 {
+                    let prev = self.words.symbols[start + write - 1];
+                    self.remove_pair(prev, a, weight);
+                    self.add_pair(prev, c, weight, word);
+                }
+                self.remove_pair(a, b, weight);
+                if read + 2 < len {
+                    let next = self.words.symbols[start + read + 2];
+                    self.remove_pair(b, next, weight);
+                    self.add_pair(c, next, weight, word);
+                }
+                self.words.symbols[start + write] = c;
+                read += 2;
+                merges += 1;
+            } else {
+                self.words.symbols[start + write] = symbol;
+                read += 1;
+            }
+            write += 1;
+        }
+        self.words.len[w] = write as u32;
+        merges * weight
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+    use proptest::prelude::*;
+    use std::cmp::Ordering;
+
+    fn counts(words: &[(&str, u64)]) -> WordCounts {
+        words.iter().map(|&(w, c)| (w.to_string(), c)).collect()
+    }
+
+    fn config(vocab_size: usize, specials: &[&str]) -> WordPieceTrainerConfig {
+        WordPieceTrainerConfig {
+            vocab_size,
+            special_tokens: specials.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// The words of `counts` split into initial symbols.
+    fn split(counts: &WordCounts, prefix: &str) -> Vec<(Vec<String>, u64)> {
+        counts
+            .iter()
+            .filter(|(w, c)| **c > 0 && !w.is_empty())
+            .map(|(w, c)| {
+                let symbols = w
+                    .chars()
+                    .enumerate()
+                    .map(|(i, ch)| match i {
+                        0 => ch.to_string(),
+                        _ => format!("{prefix}{ch}"),
+                    })
+                    .collect();
+                (symbols, *c)
+            })
+            .collect()
+    }
+
+    /// Special tokens, then the alphabet: plain forms sorted, then prefixed forms sorted.
+    fn initial_vocab(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
+        let words = split(counts, &config.continuing_subword_prefix);
+        let mut first: Vec<String> = words.iter().map(|(w, _)| w[0].clone()).collect();
+        let mut rest: Vec<String> = words.iter().flat_map(|(w, _)| w[1..].to_vec()).collect();
+        first.sort();
+        rest.sort();
+        let mut vocab: Vec<String> = Vec::new();
+        for s in config
+            .special_tokens
+            .iter()
+            .cloned()
+            .chain(first)
+            .chain(rest)
+        {
+            if !vocab.contains(&s) {
+                vocab.push(s);
+            }
+        }
+        vocab
+    }
+
+    /// The rule, written as directly as possible: every count is recounted for every
+    /// merge. Scores are compared with `compare_fractions`, tested on its own below.
+    fn naive(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
+        let prefix = config.continuing_subword_prefix.as_str();
+        let mut words = split(counts, prefix);
+        let mut vocab = initial_vocab(counts, config);
+        while vocab.len() < config.vocab_size {
+            let mut symbol_counts: FxHashMap<&str, u64> = FxHashMap::default();
+            let mut pair_counts: FxHashMap<(&str, &str), u64> = FxHashMap::default();
+            for (w, c) in &words {
+                for s in w {
+                    *symbol_counts.entry(s).or_default() += c;
+                }
+                for p in w.windows(2) {
+                    *pair_counts.entry((&p[0], &p[1])).or_default() += c;
+                }
+            }
+            let denominator =
+                |p: &(&str, &str)| u128::from(symbol_counts[p.0]) * u128::from(symbol_counts[p.1]);
+            let best = pair_counts
+                .iter()
+                .filter(|&(_, &n)| n >= config.min_frequency.max(1))
+                .max_by(|(p1, n1), (p2, n2)| {
+                    compare_fractions(**n1, denominator(p1), **n2, denominator(p2))
+                        .then(n1.cmp(n2))
+                        .then(p2.cmp(p1))
+                });
+            let Some(((a, b), _)) = best else { break };
+            let (a, b) = (a.to_string(), b.to_string());
+            let merged = format!("{a}{}", b.strip_prefix(prefix).unwrap_or(&b));
+            for (w, _) in &mut words {
+                let mut out = Vec::with_capacity(w.len());
+                let mut i = 0;
+                while i < w.len() {
+                    if i + 1 < w.len() && w[i] == a && w[i + 1] == b {
+                        out.push(merged.clone());
+                        i += 2;
+                    } else {
+                        out.push(w[i].clone());
+                        i += 1;
+                    }
+                }
+                *w = out;
+            }
+            if !vocab.contains(&merged) {
+                vocab.push(merged);
+            }
+        }
+        vocab
+    }
+
+    #[test]
+    fn wide_products_compare_exactly() {
+        let max = u64::MAX;
+        let big = u128::from(max) * u128::from(max);
+        // (2^64 - 1)^3 = (2^128 - 3 * 2^64 + 2) * 2^64 + (2^64 - 1)
+        assert_eq!(wide_mul(max, big), (u128::MAX - 3 * (1u128 << 64) + 3, max));
+        assert_eq!(wide_mul(3, 1u128 << 127), (1u128 << 64 | 1u128 << 63, 0));
+        assert_eq!(wide_mul(0, u128::MAX), (0, 0));
+        // A difference in the lowest bit of a 192-bit product is seen.
+        assert_eq!(compare_fractions(max, big, max, big - 1), Ordering::Less);
+        assert_eq!(compare_fractions(max, big - 1, max, big), Ordering::Greater);
+        assert_eq!(compare_fractions(max - 1, big, max, big), Ordering::Less);
+        assert_eq!(compare_fractions(2, 4, 1, 2), Ordering::Equal);
+        // 1/3 < 6148914691236517206 / (2^64 - 1): the second is just above one third.
+        assert_eq!(
+            compare_fractions(1, 3, max / 3 + 1, u128::from(max)),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn hug_example() {
+        let c = counts(&[
+            ("hug", 10),
+            ("pug", 5),
+            ("pun", 12),
+            ("bun", 4),
+            ("hugs", 5),
+        ]);
+        let config = config(20, &["[UNK]"]);
+        let vocab = train(&c, &config, &Silent).unwrap();
+        assert_eq!(vocab, naive(&c, &config));
+        // ##g ##s scores 5 / (20 * 5) = 1/20, every other pair 1/36. After it, all pairs
+        // score 1/36 and p ##u has the highest count, 17.
+        let start = [
+            "[UNK]", "b", "h", "p", "##g", "##n", "##s", "##u", "##gs", "pu",
+        ];
+        assert_eq!(vocab[..10], start.map(String::from));
+    }
+
+    #[test]
+    fn same_string_from_two_merges_is_one_token() {
+        // "abc" can be built as (a ##b) ##c or a (##b ##c).
+        let c = counts(&[("abc", 3), ("ab", 1), ("xbc", 1)]);
+        let vocab = train(&c, &config(100, &[]), &Silent).unwrap();
+        assert_eq!(vocab, naive(&c, &config(100, &[])));
+        let mut unique = vocab.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), vocab.len());
+    }
+
+    #[test]
+    fn a_merge_onto_an_existing_string_adds_nothing() {
+        // With prefix "#", merging "#" + "#x" gives "#x" again.
+        let c = counts(&[("#x", 2), ("yx", 1)]);
+        let config = WordPieceTrainerConfig {
+            continuing_subword_prefix: "#".into(),
+            ..config(10, &[])
+        };
+        let vocab = train(&c, &config, &Silent).unwrap();
+        assert_eq!(vocab, naive(&c, &config));
+        assert_eq!(vocab, ["#", "y", "#x", "yx"]);
+    }
+
+    #[test]
+    fn errors_are_clear() {
+        let err = train(&WordCounts::default(), &config(10, &[]), &Silent).unwrap_err();
+        assert!(err.to_string().starts_with("empty corpus"), "{err}");
+        let err = train(&counts(&[("ab", 0), ("", 3)]), &config(10, &[]), &Silent).unwrap_err();
+        assert!(err.to_string().starts_with("empty corpus"), "{err}");
+        let err = train(
+            &counts(&[("abc", 1)]),
+            &config(4, &["[UNK]", "[PAD]"]),
+            &Silent,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("vocab_size 4")
+                && err.contains("2 special tokens + 3 alphabet")
+                && err.contains("at least 5"),
+            "{err}"
+        );
+        let err = train(
+            &counts(&[("a", u64::MAX), ("b", 1)]),
+            &config(10, &[]),
+            &Silent,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("2**64 - 1"), "{err}");
+        let err = train(&counts(&[("a", 1)]), &config(10, &["[X]", ""]), &Silent).unwrap_err();
+        assert!(
+            err.to_string().contains("special token 1 is empty"),
+            "{err}"
+        );
+        // Exactly at the limit is fine.
+        let vocab = train(&counts(&[("ab", u64::MAX / 2)]), &config(10, &[]), &Silent).unwrap();
+        assert_eq!(vocab, ["a", "##b", "ab"]);
+    }
+
+    #[test]
+    fn vocab_size_equal_to_the_start_gives_no_merges() {
+        let vocab = train(&counts(&[("ba", 2)]), &config(3, &["[X]"]), &Silent).unwrap();
+        assert_eq!(vocab, ["[X]", "b", "##a"]);
+    }
+
+    #[test]
+    fn interruption_stops_training() {
+        struct StopAfter(std::sync::atomic::AtomicU32);
+        impl Progress for StopAfter {
+            fn update(&self, _: Phase, _: u64, _: u64) -> bool {
+                self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed) > 0
+            }
+        }
+        let c = counts(&[("abcdefgh", 3), ("bcdefgha", 2)]);
+        let stop = StopAfter(std::sync::atomic::AtomicU32::new(3));
+        let result = train(&c, &config(100, &[]), &stop);
+        assert!(matches!(result, Err(Error::Interrupted)));
+    }
+
+    fn word_counts(alphabet: &'static str, max_count: u64) -> impl Strategy<Value = WordCounts> {
+        let chars: Vec<char> = alphabet.chars().collect();
+        prop::collection::vec(
+            (
+                prop::collection::vec(prop::sample::select(chars), 1..8),
+                1..=max_count,
+            ),
+            1..12,
+        )
+        .prop_map(|words| {
+            let mut counts = WordCounts::default();
+            for (chars, count) in words {
+                *counts.entry(chars.into_iter().collect()).or_insert(0) += count;
+            }
+            counts
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn matches_the_naive_recount(
+            counts in word_counts("aab#é", 6),
+            extra in 0usize..40,
+            min_frequency in 0u64..4,
+            prefix in prop::sample::select(vec!["##", "", "#", "a"]),
+        ) {
+            let config = WordPieceTrainerConfig {
+                vocab_size: 0,
+                min_frequency,
+                special_tokens: vec!["[UNK]".into(), "##a".into(), "ab".into()],
+                continuing_subword_prefix: prefix.to_string(),
+            };
+            let config = WordPieceTrainerConfig {
+                vocab_size: initial_vocab(&counts, &config).len() + extra,
+                ..config
+            };
+            prop_assert_eq!(train(&counts, &config, &Silent).unwrap(), naive(&counts, &config));
+        }
+
+        #[test]
+        fn large_counts(counts in word_counts("xyz", 1 << 56)) {
+            let config = config(60, &[]);
+            prop_assert_eq!(train(&counts, &config, &Silent).unwrap(), naive(&counts, &config));
+        }
+    }
+
+    #[test]
+    fn deterministic_across_thread_counts() {
+        let mut c = WordCounts::default();
+        let mut x = 12345u64;
+        for _ in 0..3000 {
+            let mut word = String::new();
+            for _ in 0..(x % 9 + 1) {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                word.push((b'a' + ((x >> 33) % 7) as u8) as char);
+            }
+            *c.entry(word).or_insert(0) += x >> 60;
+        }
+        let config = config(300, &["[UNK]"]);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let a = one.install(|| train(&c, &config, &Silent).unwrap());
+        let b = two.install(|| train(&c, &config, &Silent).unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a, naive(&c, &config));
+    }
+}

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from subword_nmt.apply_bpe import BPE as NmtBPE
-from subword_nmt.learn_bpe import learn_bpe
-
 from reference import bpe as reference
 from subword import BPE, _core
+from subword_nmt.apply_bpe import BPE as NmtBPE
+from subword_nmt.learn_bpe import learn_bpe
 
 
 def space_only(text: str) -> str:
@@ -80,7 +79,9 @@ def test_merges_equal_subword_nmt_on_real_english(english: str, tmp_path: Path) 
 
 
 words = st.text(alphabet=st.sampled_from("abé語"), min_size=1, max_size=10)
-repeats = st.builds(lambda unit, n: unit * n, st.sampled_from(["a", "ab", "aab", "aba"]), st.integers(1, 8))
+repeats = st.builds(
+    lambda unit, n: unit * n, st.sampled_from(["a", "ab", "aab", "aba"]), st.integers(1, 8)
+)
 corpus_words = st.lists(st.one_of(words, repeats), min_size=1, max_size=60)
 
 
@@ -217,7 +218,9 @@ def test_byte_fallback_round_trips_any_text(text: str) -> None:
 
 
 BYTE_MODEL = BPE.train_from_iterator(
-    ["hello world, the quick brown fox jumps over the lazy dog"] * 3, num_merges=40, byte_fallback=True
+    ["hello world, the quick brown fox jumps over the lazy dog"] * 3,
+    num_merges=40,
+    byte_fallback=True,
 )
 
 
@@ -247,7 +250,9 @@ def test_invalid_utf8_names_file_offset_and_replace_works(tmp_path: Path) -> Non
 
 
 def test_vocab_size_below_alphabet(corpora: Path) -> None:
-    with pytest.raises(ValueError, match=r"vocab_size 10 is smaller than the \d+ symbols of the alphabet"):
+    with pytest.raises(
+        ValueError, match=r"vocab_size 10 is smaller than the \d+ symbols of the alphabet"
+    ):
         BPE.train(corpora / "en-1m.txt", vocab_size=10)
 
 
@@ -328,3 +333,27 @@ def test_ctrl_c_stops_training_within_a_second(corpora: Path) -> None:
     assert time.monotonic() - sent[0] < 1.0
     # The counts are untouched and training works afterwards.
     assert len(BPE.train_from_counts(counts, num_merges=10).merges) == 10
+
+
+def test_encoding_after_fork_works_in_the_child(trained, held_apart) -> None:
+    bpe, _ = trained
+    expected = bpe.encode_batch(held_apart)  # starts the parent's thread pool
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a pool inherited without threads would hang here
+        os.close(read)
+        ok = bpe.encode_batch(held_apart) == expected
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("encoding in a forked child hung")
+    assert os.read(read, 1) == b"1"

@@ -7,7 +7,7 @@ turns those reports into one bar per phase (bytes while counting, merges while m
 from __future__ import annotations
 
 import sys
-from typing import Callable, Optional, Union
+from collections.abc import Callable
 
 from tqdm import tqdm
 
@@ -23,6 +23,7 @@ class ProgressBar:
         >>> bar = ProgressBar(disable=True)
         >>> bar("merging", 5, 10)
         >>> bar.close()
+
     """
 
     def __init__(self, disable: bool = False) -> None:
@@ -54,7 +55,7 @@ class ProgressBar:
             bar.close()
 
 
-def resolve(progress: Union[bool, ProgressCallback, None]) -> Optional[ProgressCallback]:
+def resolve(progress: bool | ProgressCallback | None) -> ProgressCallback | None:
     """Turns the public ``progress=`` argument into a callback for the core (or ``None``)."""
     if progress is None or progress is False:
         return None

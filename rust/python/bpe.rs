@@ -8,9 +8,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 use super::count::PyWordCounts;
-use super::{IntoPyResult, PyProgress, in_pool};
+use super::{IntoPyResult, PyProgress, Stoppable, in_pool, run_watching_signals};
 use crate::bpe_encode::{BpeModel, BpeOptions};
 use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
+
+type Merges = Vec<(String, String)>;
+/// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
+type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
 
 /// Trains BPE on word counts; returns `(vocab, merges)`.
 #[pyfunction]
@@ -31,7 +35,7 @@ fn train_bpe(
     byte_fallback: bool,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(Vec<String>, Vec<(String, String)>)> {
+) -> PyResult<(Vec<String>, Merges)> {
     let size = match (num_merges, vocab_size) {
         (Some(n), None) => BpeSize::NumMerges(n),
         (None, Some(v)) => BpeSize::VocabSize(v),
@@ -50,8 +54,13 @@ fn train_bpe(
     };
     let counts = counts.inner.clone();
     let progress = PyProgress::new(progress);
-    let trained =
-        py.detach(|| in_pool(threads, || bpe_train::train(&counts, &config, &progress)))?;
+    let trained = run_watching_signals(py, |stop| {
+        let progress = Stoppable {
+            inner: &progress,
+            stop,
+        };
+        in_pool(threads, || bpe_train::train(&counts, &config, &progress))
+    })?;
     Ok((trained.vocab, trained.merges))
 }
 
@@ -218,15 +227,7 @@ impl PyBpeModel {
 
 /// Rebuilds a pickled `BpeModel`.
 #[pyfunction]
-fn _bpe_model_from_state(
-    state: (
-        Vec<String>,
-        Vec<(String, String)>,
-        Option<String>,
-        bool,
-        String,
-    ),
-) -> PyResult<PyBpeModel> {
+fn _bpe_model_from_state(state: BpeState) -> PyResult<PyBpeModel> {
     let (vocab, merges, unk_token, byte_fallback, suffix) = state;
     PyBpeModel::new(vocab, merges, unk_token, byte_fallback, suffix)
 }

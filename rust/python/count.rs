@@ -7,7 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::{PyProgress, in_pool};
+use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
 use crate::count::{self, Utf8Errors, WordCounts};
 
 /// A table of word counts held in Rust, so that millions of words never have to cross
@@ -104,8 +104,13 @@ fn count_files(
 ) -> PyResult<PyWordCounts> {
     let errors = parse_errors(errors)?;
     let progress = PyProgress::new(progress);
-    let counts =
-        py.detach(|| in_pool(threads, || count::count_files(&paths, errors, &progress)))?;
+    let counts = run_watching_signals(py, |stop| {
+        let progress = Stoppable {
+            inner: &progress,
+            stop,
+        };
+        in_pool(threads, || count::count_files(&paths, errors, &progress))
+    })?;
     Ok(PyWordCounts::new(counts))
 }
 

@@ -7,14 +7,18 @@ mod count;
 mod wordpiece;
 mod wordpiece_train;
 
-use std::sync::Mutex;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::{
     PyFileNotFoundError, PyIndexError, PyIsADirectoryError, PyKeyboardInterrupt, PyOSError,
-    PyPermissionError, PyValueError,
+    PyPermissionError, PyRuntimeError, PyValueError,
 };
 use pyo3::prelude::*;
+use rayon::{ThreadPool, ThreadPoolBuilder};
+use rustc_hash::FxHashMap;
 
 use crate::Error;
 use crate::progress::{Phase, Progress};
@@ -99,23 +103,137 @@ impl Progress for PyProgress {
     }
 }
 
-/// Runs `work` on a rayon pool of `threads` threads, or on the global pool (sized by
-/// `RAYON_NUM_THREADS`, else all cores) when `threads` is `None`.
+/// The thread pools of this process, by size. Rayon's global pool is never used: after
+/// `os.fork()` (multiprocessing, DataLoader workers) a child inherits the parent's pool
+/// without its threads, and the first parallel call would wait forever. Pools here are
+/// keyed by process id, so a forked child builds its own on first use.
+static POOLS: Mutex<Option<ProcessPools>> = Mutex::new(None);
+
+/// The pools one process made, by number of threads.
+struct ProcessPools {
+    pid: u32,
+    by_size: FxHashMap<usize, Arc<ThreadPool>>,
+}
+
+/// The number of threads when the caller gives none: `RAYON_NUM_THREADS`, else all cores.
+fn default_threads() -> usize {
+    std::env::var("RAYON_NUM_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+fn pool(threads: usize) -> PyResult<Arc<ThreadPool>> {
+    let pid = std::process::id();
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if pools.as_ref().is_none_or(|pools| pools.pid != pid) {
+        // A fresh process (or a forked child): the pools of the parent have no threads here.
+        // Forgetting them leaks a little memory in the child instead of touching dead threads.
+        if let Some(stale) = pools.take() {
+            std::mem::forget(stale);
+        }
+        *pools = Some(ProcessPools {
+            pid,
+            by_size: FxHashMap::default(),
+        });
+    }
+    let by_size = &mut pools.as_mut().expect("set above").by_size;
+    if let Some(pool) = by_size.get(&threads) {
+        return Ok(pool.clone());
+    }
+    let pool = ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("subword-{i}"))
+        .build()
+        .map_err(|err| PyOSError::new_err(format!("cannot start {threads} threads: {err}")))?;
+    let pool = Arc::new(pool);
+    by_size.insert(threads, pool.clone());
+    Ok(pool)
+}
+
+/// Runs `work` on this process's pool of `threads` threads (default: `RAYON_NUM_THREADS`,
+/// else all cores). Call it with the GIL released.
 pub(crate) fn in_pool<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> crate::Result<T> + Send,
 ) -> PyResult<T> {
-    match threads {
-        None => work().py(),
-        Some(0) => Err(PyValueError::new_err("threads must be at least 1")),
-        Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|err| PyOSError::new_err(format!("cannot start {n} threads: {err}")))?;
-            pool.install(work).py()
-        }
+    let threads = match threads {
+        Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
+        Some(n) => n,
+        None => default_threads(),
+    };
+    pool(threads)?.install(work).py()
+}
+
+/// Progress that also stops once `stop` is set.
+pub(crate) struct Stoppable<'a> {
+    pub(crate) inner: &'a PyProgress,
+    pub(crate) stop: &'a AtomicBool,
+}
+
+impl Progress for Stoppable<'_> {
+    fn update(&self, phase: Phase, done: u64, total: u64) -> bool {
+        !self.stop.load(Ordering::Relaxed) && self.inner.update(phase, done, total)
     }
+}
+
+/// Runs `work` without the GIL on a new thread, while the calling thread checks for
+/// signals every 20 ms and sets the flag given to `work` when a handler raises.
+///
+/// Python runs signal handlers only on the main thread, so `PyProgress` cannot notice
+/// Ctrl-C from a rayon pool thread (where `in_pool` runs the work when `threads` is
+/// given); the calling thread is the main thread when the user is at a prompt or script.
+/// The exception the handler raised (`KeyboardInterrupt` for Ctrl-C) is the one returned.
+/// A panic in `work` (a bug) becomes a `RuntimeError` rather than crossing into Python.
+pub(crate) fn run_watching_signals<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> PyResult<T> + Send,
+) -> PyResult<T> {
+    const POLL: Duration = Duration::from_millis(20);
+    let stop = AtomicBool::new(false);
+    let done = AtomicBool::new(false);
+    let mut signal_error = None;
+    let outcome = py.detach(|| {
+        let caller = std::thread::current();
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new()
+                .name("subword-work".into())
+                .spawn_scoped(scope, || {
+                    let result = catch_unwind(AssertUnwindSafe(|| work(&stop)));
+                    done.store(true, Ordering::Release);
+                    caller.unpark();
+                    result
+                })
+                .map_err(|err| PyOSError::new_err(format!("cannot start a thread: {err}")))?;
+            while !done.load(Ordering::Acquire) {
+                std::thread::park_timeout(POLL);
+                if signal_error.is_none()
+                    && let Err(err) = Python::attach(|py| py.check_signals())
+                {
+                    signal_error = Some(err);
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            // A panic is caught inside the worker or, should that fail, by `join`.
+            PyResult::Ok(worker.join().and_then(|result| result))
+        })
+    })?;
+    if let Some(err) = signal_error {
+        return Err(err);
+    }
+    outcome.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(PyRuntimeError::new_err(format!(
+            "internal error in subword (please report it): {message}"
+        )))
+    })
 }
 
 #[pymodule]

@@ -1,7 +1,219 @@
 //! Python bindings for WordPiece encoding (`WordPieceEncoder`).
 
-use pyo3::prelude::*;
+use std::path::PathBuf;
 
-pub(crate) fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use pyo3::exceptions::PyIndexError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyTuple, PyType};
+
+use super::{IntoPyResult, in_pool};
+use crate::wordpiece_encode::WordPieceEncoder;
+
+/// Greedy longest-match-first WordPiece encoding (BERT's `WordpieceTokenizer`) over a
+/// vocab compiled into a trie with failure links: linear time in the word.
+///
+/// Words are encoded as given: normalization and pre-tokenization happen before.
+#[pyclass(name = "WordPieceEncoder", module = "subword._core", frozen)]
+pub(crate) struct PyWordPieceEncoder {
+    inner: WordPieceEncoder,
+}
+
+/// What `encode_batch_with_offsets` returns per text: ids, word indices, char spans.
+type TextOffsets = (Vec<u32>, Vec<u32>, Vec<(usize, usize)>);
+
+/// An id from Python, which may be negative or huge: an `IndexError` unless in range.
+fn id_to_token(encoder: &WordPieceEncoder, id: i64) -> PyResult<&str> {
+    if id < 0 {
+        return Err(PyIndexError::new_err(format!(
+            "id {id} is out of range for a vocabulary of {} tokens",
+            encoder.len()
+        )));
+    }
+    encoder.id_to_token(id as u64).py()
+}
+
+#[pymethods]
+impl PyWordPieceEncoder {
+    /// Compiles `vocab` (token ids are list indices). Raises `ValueError` on an empty
+    /// vocab, an empty or duplicate token, or an `unk_token` not in the vocab.
+    #[new]
+    #[pyo3(signature = (
+        vocab,
+        unk_token = WordPieceEncoder::DEFAULT_UNK_TOKEN.to_owned(),
+        continuing_subword_prefix = WordPieceEncoder::DEFAULT_PREFIX.to_owned(),
+        max_input_chars_per_word = WordPieceEncoder::DEFAULT_MAX_INPUT_CHARS_PER_WORD,
+    ))]
+    fn new(
+        py: Python<'_>,
+        vocab: Vec<String>,
+        unk_token: String,
+        continuing_subword_prefix: String,
+        max_input_chars_per_word: usize,
+    ) -> PyResult<Self> {
+        let inner = py
+            .detach(|| {
+                WordPieceEncoder::new(
+                    vocab,
+                    &unk_token,
+                    &continuing_subword_prefix,
+                    max_input_chars_per_word,
+                )
+            })
+            .py()?;
+        Ok(PyWordPieceEncoder { inner })
+    }
+
+    /// Reads a BERT `vocab.txt` (one token a line, id = 0-based line index).
+    #[staticmethod]
+    #[pyo3(signature = (
+        path,
+        unk_token = WordPieceEncoder::DEFAULT_UNK_TOKEN.to_owned(),
+        continuing_subword_prefix = WordPieceEncoder::DEFAULT_PREFIX.to_owned(),
+        max_input_chars_per_word = WordPieceEncoder::DEFAULT_MAX_INPUT_CHARS_PER_WORD,
+    ))]
+    fn from_file(
+        py: Python<'_>,
+        path: PathBuf,
+        unk_token: String,
+        continuing_subword_prefix: String,
+        max_input_chars_per_word: usize,
+    ) -> PyResult<Self> {
+        let inner = py
+            .detach(|| {
+                WordPieceEncoder::from_file(
+                    &path,
+                    &unk_token,
+                    &continuing_subword_prefix,
+                    max_input_chars_per_word,
+                )
+            })
+            .py()?;
+        Ok(PyWordPieceEncoder { inner })
+    }
+
+    /// The ids of the pieces of one word (`[unk_id]` if it cannot be covered or is too
+    /// long, `[]` for the empty word).
+    fn encode_word(&self, word: &str) -> Vec<u32> {
+        self.inner.encode(word)
+    }
+
+    /// The pieces of one word as tokens.
+    fn tokenize_word(&self, word: &str) -> Vec<&str> {
+        self.inner.tokenize_word(word)
+    }
+
+    /// The ids of the pieces of each word, encoded in parallel without the GIL.
+    fn encode_words(&self, py: Python<'_>, words: Vec<PyBackedStr>) -> PyResult<Vec<Vec<u32>>> {
+        py.detach(|| in_pool(None, || Ok(self.inner.encode_words(&words))))
+    }
+
+    /// For each pre-tokenized text (a list of words), the ids of all its words' pieces
+    /// concatenated; in parallel over texts, without the GIL.
+    fn encode_batch(
+        &self,
+        py: Python<'_>,
+        batch: Vec<Vec<PyBackedStr>>,
+    ) -> PyResult<Vec<Vec<u32>>> {
+        py.detach(|| in_pool(None, || Ok(self.inner.encode_texts(&batch))))
+    }
+
+    /// Like `encode_batch`, with, per text, `(ids, word_indices, spans)`: the word index of
+    /// each piece and its `(start_char, end_char)` span within that word (the whole word
+    /// for an unk).
+    fn encode_batch_with_offsets(
+        &self,
+        py: Python<'_>,
+        batch: Vec<Vec<PyBackedStr>>,
+    ) -> PyResult<Vec<TextOffsets>> {
+        let encodings =
+            py.detach(|| in_pool(None, || Ok(self.inner.encode_texts_with_offsets(&batch))))?;
+        Ok(encodings
+            .into_iter()
+            .map(|e| (e.ids, e.word_indices, e.spans))
+            .collect())
+    }
+
+    /// The id of `token`, or `None` if it is not in the vocab.
+    fn token_to_id(&self, token: &str) -> Option<u32> {
+        self.inner.token_to_id(token)
+    }
+
+    /// The token of `id`; `IndexError` if out of range.
+    fn id_to_token(&self, id: i64) -> PyResult<&str> {
+        id_to_token(&self.inner, id)
+    }
+
+    /// The tokens of `ids`; `IndexError` if any is out of range.
+    fn convert_ids_to_tokens(&self, ids: Vec<i64>) -> PyResult<Vec<&str>> {
+        ids.into_iter()
+            .map(|id| id_to_token(&self.inner, id))
+            .collect()
+    }
+
+    /// The tokens, indexed by id.
+    #[getter]
+    fn vocab(&self) -> Vec<&str> {
+        self.inner.vocab().iter().map(String::as_str).collect()
+    }
+
+    /// The unk token.
+    #[getter]
+    fn unk_token(&self) -> &str {
+        self.inner.unk_token()
+    }
+
+    /// The id of the unk token.
+    #[getter]
+    fn unk_id(&self) -> u32 {
+        self.inner.unk_id()
+    }
+
+    /// The prefix of non-initial pieces.
+    #[getter]
+    fn continuing_subword_prefix(&self) -> &str {
+        self.inner.continuing_subword_prefix()
+    }
+
+    /// Words with more chars than this become the unk token.
+    #[getter]
+    fn max_input_chars_per_word(&self) -> usize {
+        self.inner.max_input_chars_per_word()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "WordPieceEncoder(vocab_size={}, unk_token={:?}, continuing_subword_prefix={:?}, \
+             max_input_chars_per_word={})",
+            self.inner.len(),
+            self.inner.unk_token(),
+            self.inner.continuing_subword_prefix(),
+            self.inner.max_input_chars_per_word()
+        )
+    }
+
+    /// Pickles as the vocab and options (never a file path), recompiled on load.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
+        let py = slf.py();
+        let this = slf.get();
+        let args = (
+            this.vocab(),
+            this.unk_token(),
+            this.continuing_subword_prefix(),
+            this.max_input_chars_per_word(),
+        )
+            .into_pyobject(py)?;
+        Ok((slf.get_type(), args))
+    }
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyWordPieceEncoder>()?;
     Ok(())
 }

@@ -1,7 +1,94 @@
 //! Python bindings for WordPiece training (`train_wordpiece`).
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyInt;
 
-pub(crate) fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use super::count::PyWordCounts;
+use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
+use crate::wordpiece_train::{self, DEFAULT_SPECIAL_TOKENS, WordPieceTrainerConfig};
+
+/// An integer argument that must fit in u64. Out-of-range ints are kept as their repr so
+/// that the function can raise a `ValueError` naming the argument (PyO3 would raise an
+/// `OverflowError` without the name); non-ints are a `TypeError` as usual.
+struct U64Arg(Result<u64, String>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for U64Arg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let int = obj.cast::<PyInt>()?;
+        Ok(U64Arg(int.extract::<u64>().map_err(|_| int.to_string())))
+    }
+}
+
+impl U64Arg {
+    fn get(self, name: &str) -> PyResult<u64> {
+        self.0.map_err(|value| {
+            PyValueError::new_err(format!(
+                "{name} must be an integer in [0, 2**64), got {value}"
+            ))
+        })
+    }
+}
+
+/// Trains a WordPiece vocabulary by likelihood gain on `counts` and returns it in id
+/// order: special tokens, the alphabet (plain forms, then prefixed forms, each sorted by
+/// code point), then merged tokens in merge order.
+///
+/// Each step merges the pair with the highest `count(ab) / (count(a) * count(b))`,
+/// compared exactly; ties go to the higher pair count, then the smallest pair. Pairs seen
+/// fewer than `min_frequency` times are not merged. Runs without the GIL, on `threads`
+/// threads (default: all cores); `progress(phase, done, total)` is called at most every
+/// 100 ms, and Ctrl-C raises `KeyboardInterrupt` within a fraction of a second.
+#[pyfunction]
+#[pyo3(signature = (
+    counts, vocab_size, min_frequency = U64Arg(Ok(0)),
+    special_tokens = DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
+    continuing_subword_prefix = "##".to_string(), threads = None, progress = None
+), text_signature = "(counts, vocab_size, min_frequency=0, \
+    special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], \
+    continuing_subword_prefix='##', threads=None, progress=None)")]
+#[allow(clippy::too_many_arguments)]
+fn train_wordpiece(
+    py: Python<'_>,
+    counts: &PyWordCounts,
+    vocab_size: U64Arg,
+    min_frequency: U64Arg,
+    special_tokens: Vec<String>,
+    continuing_subword_prefix: String,
+    threads: Option<U64Arg>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Vec<String>> {
+    let vocab_size = vocab_size.get("vocab_size")?;
+    let threads = match threads {
+        // More threads than usize can count cannot be started either; the pool says so.
+        Some(threads) => Some(usize::try_from(threads.get("threads")?).unwrap_or(usize::MAX)),
+        None => None,
+    };
+    let min_frequency = min_frequency.get("min_frequency")?;
+    let config = WordPieceTrainerConfig {
+        // A vocab_size beyond usize is unreachable anyway: training stops when no pair is
+        // left.
+        vocab_size: usize::try_from(vocab_size).unwrap_or(usize::MAX),
+        min_frequency,
+        special_tokens,
+        continuing_subword_prefix,
+    };
+    let counts = counts.inner.clone();
+    let progress = PyProgress::new(progress);
+    run_watching_signals(py, |stop| {
+        let progress = Stoppable {
+            inner: &progress,
+            stop,
+        };
+        in_pool(threads, || {
+            wordpiece_train::train(&counts, &config, &progress)
+        })
+    })
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(train_wordpiece, m)?)?;
     Ok(())
 }

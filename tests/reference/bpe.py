@@ -37,14 +37,16 @@ def merge_symbols(symbols: tuple[str, ...], pair: tuple[str, str]) -> tuple[str,
     return tuple(out)
 
 
-def learn(counts: Mapping[str, int], num_merges: int, min_frequency: int = 2) -> list[tuple[str, str]]:
+def learn(
+    counts: Mapping[str, int], num_merges: int, min_frequency: int = 2
+) -> list[tuple[str, str]]:
     """The merges, by full recount before every merge."""
     words = Counter({split_word(w): c for w, c in counts.items() if w and c})
     merges: list[tuple[str, str]] = []
     while len(merges) < num_merges:
         stats: Counter[tuple[str, str]] = Counter()
         for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
+            for pair in zip(symbols, symbols[1:], strict=False):
                 stats[pair] += count
         if not stats:
             break
@@ -66,7 +68,7 @@ def apply(word: str, merges: list[tuple[str, str]]) -> list[str]:
         ranks.setdefault(pair, rank)
     symbols = split_word(word)
     while True:
-        present = [pair for pair in zip(symbols, symbols[1:]) if pair in ranks]
+        present = [pair for pair in zip(symbols, symbols[1:], strict=False) if pair in ranks]
         if not present:
             return list(symbols)
         symbols = merge_symbols(symbols, min(present, key=ranks.__getitem__))

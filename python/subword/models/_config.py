@@ -1,5 +1,7 @@
-"""``subword.json``: the small config a model directory carries beside its vocab files,
-naming the model and its options so that loading needs nothing else."""
+"""``subword.json``: the small config a model directory carries beside its vocab files.
+
+It names the model and its options, so that loading needs nothing else.
+"""
 
 from __future__ import annotations
 

@@ -12,12 +12,11 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Optional, Union
 
 from subword import _core
 from subword._progress import ProgressCallback
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = str | os.PathLike
 PRE_TOKENIZERS = ("whitespace", "bert")
 
 #: Texts handed to the Rust counter at once: large enough to amortize the call and use
@@ -31,7 +30,7 @@ def check_pre_tokenizer(pre_tokenizer: str) -> None:
         raise ValueError(f"pre_tokenizer must be one of {PRE_TOKENIZERS}, got {pre_tokenizer!r}")
 
 
-def as_paths(files: Union[PathLike, Iterable[PathLike]]) -> list[Path]:
+def as_paths(files: PathLike | Iterable[PathLike]) -> list[Path]:
     """One path or many, as a list of paths (a lone string is one file, not characters)."""
     if isinstance(files, (str, os.PathLike)):
         return [Path(files)]
@@ -41,7 +40,7 @@ def as_paths(files: Union[PathLike, Iterable[PathLike]]) -> list[Path]:
     return paths
 
 
-def bert_pre_tokenizer(lowercase: bool, strip_accents: Optional[bool]):
+def bert_pre_tokenizer(lowercase: bool, strip_accents: bool | None):
     """A function mapping a batch of texts to their BERT basic tokens joined by spaces."""
     from subword.normalization import BasicTokenizer
 
@@ -76,15 +75,15 @@ def _file_lines(path: Path, errors: str) -> Iterator[str]:
 
 
 def count_words(
-    files: Optional[Union[PathLike, Iterable[PathLike]]] = None,
+    files: PathLike | Iterable[PathLike] | None = None,
     *,
-    texts: Optional[Iterable[str]] = None,
+    texts: Iterable[str] | None = None,
     pre_tokenizer: str = "whitespace",
     lowercase: bool = True,
-    strip_accents: Optional[bool] = None,
+    strip_accents: bool | None = None,
     errors: str = "strict",
-    threads: Optional[int] = None,
-    progress: Optional[ProgressCallback] = None,
+    threads: int | None = None,
+    progress: ProgressCallback | None = None,
 ) -> _core.WordCounts:
     """Counts the words of ``files`` or of ``texts`` (exactly one of them).
 
@@ -95,6 +94,7 @@ def count_words(
         >>> counts = count_words(texts=["low lower", "low"])
         >>> sorted(counts.to_dict().items())
         [('low', 2), ('lower', 1)]
+
     """
     check_pre_tokenizer(pre_tokenizer)
     if (files is None) == (texts is None):
@@ -118,7 +118,7 @@ def count_words(
     return counter.counts()
 
 
-def as_word_counts(counts: Union[Mapping[str, int], _core.WordCounts]) -> _core.WordCounts:
+def as_word_counts(counts: Mapping[str, int] | _core.WordCounts) -> _core.WordCounts:
     """Given counts as the core's table (a mapping is copied into one)."""
     if isinstance(counts, _core.WordCounts):
         return counts

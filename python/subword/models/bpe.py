@@ -6,19 +6,16 @@ inputs, keeps the options, and reads and writes model directories.
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Optional, Union
 
 from subword import _core
 from subword._progress import ProgressCallback, resolve
 from subword.models import _counting
 from subword.models._config import read_config, write_config
+from subword.models._counting import PathLike
 
-PathLike = Union[str, "os.PathLike[str]"]
-Progress = Union[bool, ProgressCallback, None]
+Progress = bool | ProgressCallback | None
 
 
 class BPE:
@@ -35,14 +32,15 @@ class BPE:
         ['lowest</w>']
         >>> bpe.decode(bpe.encode("low  lower"))
         'low lower'
+
     """
 
     def __init__(
         self,
-        vocab: Union[Mapping[str, int], Sequence[str]],
+        vocab: Mapping[str, int] | Sequence[str],
         merges: Sequence[tuple[str, str]],
         *,
-        unk_token: Optional[str] = "<unk>",
+        unk_token: str | None = "<unk>",
         byte_fallback: bool = False,
         end_of_word_suffix: str = "</w>",
         pre_tokenizer: str = "whitespace",
@@ -69,7 +67,9 @@ class BPE:
         )
 
     @classmethod
-    def _wrap(cls, model: _core.BpeModel, pre_tokenizer: str = "whitespace", lowercase: bool = True) -> BPE:
+    def _wrap(
+        cls, model: _core.BpeModel, pre_tokenizer: str = "whitespace", lowercase: bool = True
+    ) -> BPE:
         bpe = cls.__new__(cls)
         bpe._init(model, pre_tokenizer, lowercase)
         return bpe
@@ -79,17 +79,17 @@ class BPE:
     @classmethod
     def train(
         cls,
-        files: Union[PathLike, Iterable[PathLike]],
+        files: PathLike | Iterable[PathLike],
         *,
-        vocab_size: Optional[int] = None,
-        num_merges: Optional[int] = None,
+        vocab_size: int | None = None,
+        num_merges: int | None = None,
         min_frequency: int = 2,
         special_tokens: Sequence[str] = ("<unk>",),
         pre_tokenizer: str = "whitespace",
         lowercase: bool = True,
         byte_fallback: bool = False,
         errors: str = "strict",
-        threads: Optional[int] = None,
+        threads: int | None = None,
         progress: Progress = False,
     ) -> BPE:
         """Trains on text files (UTF-8; ``errors="replace"`` substitutes bad bytes).
@@ -107,22 +107,32 @@ class BPE:
             threads=threads,
             progress=callback,
         )
-        return cls._train(counts, vocab_size, num_merges, min_frequency, special_tokens,
-                          pre_tokenizer, lowercase, byte_fallback, threads, callback)
+        return cls._train(
+            counts,
+            vocab_size,
+            num_merges,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            byte_fallback,
+            threads,
+            callback,
+        )
 
     @classmethod
     def train_from_iterator(
         cls,
         texts: Iterable[str],
         *,
-        vocab_size: Optional[int] = None,
-        num_merges: Optional[int] = None,
+        vocab_size: int | None = None,
+        num_merges: int | None = None,
         min_frequency: int = 2,
         special_tokens: Sequence[str] = ("<unk>",),
         pre_tokenizer: str = "whitespace",
         lowercase: bool = True,
         byte_fallback: bool = False,
-        threads: Optional[int] = None,
+        threads: int | None = None,
         progress: Progress = False,
     ) -> BPE:
         """Trains on an iterable of texts (lines, documents), counted in batches."""
@@ -130,22 +140,32 @@ class BPE:
         counts = _counting.count_words(
             texts=texts, pre_tokenizer=pre_tokenizer, lowercase=lowercase, threads=threads
         )
-        return cls._train(counts, vocab_size, num_merges, min_frequency, special_tokens,
-                          pre_tokenizer, lowercase, byte_fallback, threads, callback)
+        return cls._train(
+            counts,
+            vocab_size,
+            num_merges,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            byte_fallback,
+            threads,
+            callback,
+        )
 
     @classmethod
     def train_from_counts(
         cls,
-        counts: Union[Mapping[str, int], _core.WordCounts],
+        counts: Mapping[str, int] | _core.WordCounts,
         *,
-        vocab_size: Optional[int] = None,
-        num_merges: Optional[int] = None,
+        vocab_size: int | None = None,
+        num_merges: int | None = None,
         min_frequency: int = 2,
         special_tokens: Sequence[str] = ("<unk>",),
         pre_tokenizer: str = "whitespace",
         lowercase: bool = True,
         byte_fallback: bool = False,
-        threads: Optional[int] = None,
+        threads: int | None = None,
         progress: Progress = False,
     ) -> BPE:
         """Trains on given word counts (word -> count, any count below 2**64).
@@ -153,12 +173,33 @@ class BPE:
         ``pre_tokenizer`` only records how the words were made, for encoding later.
         """
         word_counts = _counting.as_word_counts(counts)
-        return cls._train(word_counts, vocab_size, num_merges, min_frequency, special_tokens,
-                          pre_tokenizer, lowercase, byte_fallback, threads, resolve(progress))
+        return cls._train(
+            word_counts,
+            vocab_size,
+            num_merges,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            byte_fallback,
+            threads,
+            resolve(progress),
+        )
 
     @classmethod
-    def _train(cls, counts, vocab_size, num_merges, min_frequency, special_tokens,
-               pre_tokenizer, lowercase, byte_fallback, threads, callback) -> BPE:
+    def _train(
+        cls,
+        counts,
+        vocab_size,
+        num_merges,
+        min_frequency,
+        special_tokens,
+        pre_tokenizer,
+        lowercase,
+        byte_fallback,
+        threads,
+        callback,
+    ) -> BPE:
         if (vocab_size is None) == (num_merges is None):
             raise ValueError("give exactly one of vocab_size and num_merges")
         _counting.check_pre_tokenizer(pre_tokenizer)
@@ -196,7 +237,7 @@ class BPE:
         """The ids of ``text``."""
         return self._model.encode(self._pre_tokenize(text))
 
-    def encode_batch(self, texts: Sequence[str], threads: Optional[int] = None) -> list[list[int]]:
+    def encode_batch(self, texts: Sequence[str], threads: int | None = None) -> list[list[int]]:
         """The ids of many texts, computed in parallel without holding the GIL."""
         texts = list(texts)
         if self._normalize:
@@ -209,7 +250,7 @@ class BPE:
         """The text of ``ids``: words joined by single spaces (IndexError for bad ids)."""
         return self._model.decode(list(ids))
 
-    def token_to_id(self, token: str) -> Optional[int]:
+    def token_to_id(self, token: str) -> int | None:
         """The id of ``token``, or ``None``."""
         return self._model.token_to_id(token)
 
@@ -228,6 +269,12 @@ class BPE:
         return self._model.merges
 
     @property
+    def alphabet_size(self) -> int:
+        """The number of single-character symbols (with or without the suffix)."""
+        suffix = self._model.end_of_word_suffix
+        return sum(len(t.removesuffix(suffix)) == 1 for t in self._model.vocab)
+
+    @property
     def vocab_size(self) -> int:
         """The number of tokens."""
         return len(self._model)
@@ -236,7 +283,10 @@ class BPE:
         return len(self._model)
 
     def __repr__(self) -> str:
-        return f"BPE(vocab_size={len(self)}, merges={len(self.merges)}, pre_tokenizer={self.pre_tokenizer!r})"
+        return (
+            f"BPE(vocab_size={len(self)}, merges={len(self.merges)}, "
+            f"pre_tokenizer={self.pre_tokenizer!r})"
+        )
 
     def __reduce__(self):
         return (BPE._wrap, (self._model, self.pre_tokenizer, self.lowercase))
@@ -253,14 +303,17 @@ class BPE:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         self._model.save(str(directory))
-        write_config(directory, {
-            "model": "bpe",
-            "unk_token": self._model.unk_token,
-            "byte_fallback": self._model.byte_fallback,
-            "end_of_word_suffix": self._model.end_of_word_suffix,
-            "pre_tokenizer": self.pre_tokenizer,
-            "lowercase": self.lowercase,
-        })
+        write_config(
+            directory,
+            {
+                "model": "bpe",
+                "unk_token": self._model.unk_token,
+                "byte_fallback": self._model.byte_fallback,
+                "end_of_word_suffix": self._model.end_of_word_suffix,
+                "pre_tokenizer": self.pre_tokenizer,
+                "lowercase": self.lowercase,
+            },
+        )
         return directory
 
     @classmethod
@@ -275,7 +328,9 @@ class BPE:
             byte_fallback=config.get("byte_fallback", False),
             end_of_word_suffix=config.get("end_of_word_suffix", "</w>"),
         )
-        return cls._wrap(model, config.get("pre_tokenizer", "whitespace"), config.get("lowercase", True))
+        return cls._wrap(
+            model, config.get("pre_tokenizer", "whitespace"), config.get("lowercase", True)
+        )
 
     @classmethod
     def from_files(cls, vocab_file: PathLike, merges_file: PathLike, **options) -> BPE:
@@ -286,9 +341,14 @@ class BPE:
         return cls._wrap(model, pre_tokenizer, lowercase)
 
     @classmethod
-    def from_codes(cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options) -> BPE:
-        """Loads a subword-nmt codes file (``#version: 0.2``); the vocabulary is built
-        from the special tokens, the merges' starting symbols and each merge's result."""
+    def from_codes(
+        cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options
+    ) -> BPE:
+        """Loads a subword-nmt codes file (``#version: 0.2``).
+
+        The vocabulary is built from the special tokens, the merges' starting symbols and
+        each merge's result.
+        """
         unk = options.pop("unk_token", special_tokens[0] if special_tokens else None)
         model = _core.BpeModel.from_codes(
             str(codes_file), special_tokens=list(special_tokens), unk_token=unk, **options

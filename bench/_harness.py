@@ -1,0 +1,224 @@
+"""A small benchmark harness: every run in a fresh process, median time, peak memory.
+
+    m = measure("bpe:train_ours", threads=2, repeat=3, file="en-10m.txt", vocab=8000)
+    print(markdown_table([Row({"vocab": "8000"}, "subword", m)], ours="subword"))
+
+A target is either ``"module:function"`` (a module next to this file; the function gets
+``threads=`` plus the keyword arguments and returns a JSON-able value; if that value is a
+dict with ``"seconds"``, that inner time is reported instead of the whole call, so loading
+data or models can stay untimed) or a command line (a list of str, timed as a whole).
+
+Peak memory. Each run goes parent -> wrapper -> worker: the wrapper is a fresh, small
+Python that starts the worker, waits for it and reads ``getrusage(RUSAGE_CHILDREN)``:
+the kernel's own high-water mark of the worker (and of any process the worker waited
+for), exact to the page. psutil polling is the fragile choice: it misses peaks shorter
+than its interval and steals CPU from the run on a small machine. The wrapper is needed
+because Linux carries the RSS high-water mark of the process that spawns a child into
+the child's ``ru_maxrss`` (exec records the old address space's peak; with vfork that is
+the spawner's), so spawning the worker straight from this parent, which may have grown,
+would report at least the parent's peak. The wrapper's own peak (~10 MB) is below any
+worker's. ``baseline()`` measures an empty worker (interpreter + harness) for reference.
+
+Threads: each run gets ``RAYON_NUM_THREADS``, ``OMP_NUM_THREADS`` (and the BLAS ones) set
+to the thread count, and the function receives ``threads=`` to pass to libraries that take
+an explicit argument.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+Target = str | list
+THREAD_VARIABLES = ("RAYON_NUM_THREADS", "RAYON_RS_NUM_CPUS", "OMP_NUM_THREADS",
+                    "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+@dataclass
+class Measurement:
+    """The runs of one target: wall seconds and peak RSS bytes per run, the last value."""
+
+    seconds: list[float] = field(default_factory=list)
+    peak_rss: list[int] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
+    process_seconds: list[float] = field(default_factory=list)
+    value: Any = None
+
+    @property
+    def time(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(self.seconds)
+
+    @property
+    def peak(self) -> int:
+        """Largest peak RSS over the runs, in bytes."""
+        return max(self.peak_rss)
+
+    @property
+    def cpu_ratio(self) -> float:
+        """CPU time / wall time of the whole worker process (~ cores kept busy)."""
+        return statistics.median(c / w for c, w in zip(self.cpu_seconds, self.process_seconds,
+                                                            strict=True))
+
+
+def all_cores() -> int:
+    """The number of CPUs this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """The environment for a run limited to ``threads`` threads."""
+    env = dict(os.environ, TOKENIZERS_PARALLELISM="true")
+    env.update({name: str(threads) for name in THREAD_VARIABLES})
+    return env
+
+
+def measure(target: Target, *, threads: int, repeat: int = 3, **kwargs: Any) -> Measurement:
+    """Runs ``target`` ``repeat`` times, each in a fresh process with ``threads`` threads."""
+    result = Measurement()
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        spec = {"target": target, "threads": threads, "kwargs": kwargs,
+                "result": str(Path(tmp) / "result.json"), "log": str(Path(tmp) / "log.txt")}
+        for _ in range(repeat):
+            wrapper = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--wrap", json.dumps(spec)],
+                env=thread_env(threads), stdout=subprocess.PIPE, text=True, check=False,
+            )
+            if wrapper.returncode != 0:
+                log = Path(spec["log"])
+                log = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+                raise RuntimeError(f"{target} failed (exit {wrapper.returncode}):\n{log}")
+            run = json.loads(wrapper.stdout)
+            result.seconds.append(run["seconds"])
+            result.peak_rss.append(run["peak_rss"])
+            result.cpu_seconds.append(run["cpu_seconds"])
+            result.process_seconds.append(run["process_seconds"])
+            result.value = run["value"]
+    return result
+
+
+def baseline() -> Measurement:
+    """An empty worker: the interpreter and this harness, nothing else."""
+    return measure("_harness:_nothing", threads=1, repeat=1)
+
+
+def _nothing(threads: int) -> None:
+    return None
+
+
+def _wrap(spec: dict) -> None:
+    """Runs the worker once and prints its time, CPU time and peak RSS as JSON."""
+    target = spec["target"]
+    argv = target if isinstance(target, list) else [sys.executable, __file__, "--work",
+                                                    json.dumps(spec)]
+    Path(spec["result"]).unlink(missing_ok=True)
+    with open(spec["log"], "w") as log:
+        start = time.perf_counter()
+        code = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT, check=False).returncode
+        wall = time.perf_counter() - start
+    if code != 0:
+        sys.exit(code)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run = {"seconds": wall, "value": None}
+    if not isinstance(target, list):
+        run = json.loads(Path(spec["result"]).read_text())
+    run.update(peak_rss=usage.ru_maxrss * 1024,  # Linux reports KiB
+               cpu_seconds=usage.ru_utime + usage.ru_stime, process_seconds=wall)
+    print(json.dumps(run))
+
+
+def _work(spec: dict) -> None:
+    """Calls the target function and writes its time and value to the result file."""
+    module, name = spec["target"].split(":")
+    function = getattr(importlib.import_module(module), name)
+    start = time.perf_counter()
+    value = function(threads=spec["threads"], **spec["kwargs"])
+    seconds = time.perf_counter() - start
+    if isinstance(value, dict) and "seconds" in value:
+        seconds = value.pop("seconds")
+    Path(spec["result"]).write_text(json.dumps({"seconds": seconds, "value": value}))
+
+
+# --- reporting ------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One table row: the comparison it belongs to, the tool, its measurement."""
+
+    group: dict[str, str]  # the cells that identify a comparison, e.g. corpus, vocab, threads
+    tool: str
+    m: Measurement
+    note: str = ""  # last column, e.g. the vocabulary size actually obtained
+    nbytes: int = 0  # input size; when given, a MB/s column is added
+
+
+def _ratio(anchor: float, ours: float) -> str:
+    return f"{anchor / ours:.2f}" if ours else "-"
+
+
+def markdown_table(rows: list[Row], ours: str) -> str:
+    """A Markdown table; ratios are anchor / ours (time and peak RSS), so >1 favours ours."""
+    keys = list(rows[0].group)
+    rate = any(row.nbytes for row in rows)
+    head = [*keys, "tool", "time s", *(["MB/s"] if rate else []), "peak RSS MB",
+            "CPU/wall", "time ratio", "memory ratio", "note"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    mine = {tuple(r.group.values()): r.m for r in rows if r.tool == ours}
+    for row in rows:
+        base = mine.get(tuple(row.group.values()))
+        cells = [*row.group.values(), row.tool, f"{row.m.time:.2f}"]
+        if rate:
+            cells.append(f"{row.nbytes / 1e6 / row.m.time:.1f}" if row.nbytes else "")
+        cells += [f"{row.m.peak / 2**20:.0f}", f"{row.m.cpu_ratio:.2f}",
+                  _ratio(row.m.time, base.time) if base else "-",
+                  _ratio(row.m.peak, base.peak) if base else "-", row.note]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def version(package: str) -> str:
+    """The installed version of ``package`` (without importing it)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def cpu_model() -> str:
+    """The CPU model name from /proc/cpuinfo."""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def header(packages: list[str]) -> str:
+    """Date, machine and library versions, as Markdown bullet lines."""
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    versions = ", ".join(f"{p} {version(p)}" for p in packages)
+    return "\n".join([
+        f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- machine: {all_cores()} cores (nproc), {cpu_model()}, {memory:.0f} GiB RAM, "
+        f"Linux {platform.release()}",
+        f"- Python {platform.python_version()}; {versions}",
+    ])
+
+
+if __name__ == "__main__":
+    mode, spec = sys.argv[1], json.loads(sys.argv[2])
+    {"--wrap": _wrap, "--work": _work}[mode](spec)

@@ -1,0 +1,1 @@
+"""Small, readable reference implementations the fast code is tested against."""

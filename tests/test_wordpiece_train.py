@@ -1,0 +1,214 @@
+"""WordPiece training (`subword._core.train_wordpiece`) against the reference rule.
+
+The references are in `reference/wordpiece_train.py`: a full recount per merge (the
+definition) and a faster version that re-counts only changed words; the fast one is
+checked against the full one here, and the Rust trainer against both.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reference.wordpiece_train import (
+    DEFAULT_SPECIAL_TOKENS,
+    initial_vocab,
+    split_word,
+    train_wordpiece,
+    train_wordpiece_naive,
+)
+from subword._core import WordCounts
+from subword._core import train_wordpiece as core_train
+
+# The extension may be a debug build: no deadlines, modest example counts.
+SETTINGS = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+U64_MAX = 2**64 - 1
+
+# Small alphabets make ties and repeated letters likely; the others add multi-byte and
+# astral characters, and "#" characters that interact with the "##" prefix.
+ALPHABETS = ["ab", "aab", "abc", "xyz", "a#", "é€𝄞a", "日本語"]
+
+
+@st.composite
+def training_inputs(draw: st.DrawFn) -> tuple[dict[str, int], dict]:
+    """Word counts and keyword arguments for one training run."""
+    alphabet = draw(st.sampled_from(ALPHABETS))
+    words = draw(st.lists(st.text(alphabet, min_size=1, max_size=8), min_size=1, max_size=10))
+    words = list(dict.fromkeys(words))
+    if draw(st.booleans()):
+        counts = st.integers(1, 4)  # many ties
+    else:
+        # As large as possible while every count still fits in 64 bits.
+        limit = min(2**63, U64_MAX // sum(len(w) for w in words))
+        counts = st.one_of(st.just(limit), st.integers(1, limit))
+    mapping = {w: draw(counts) for w in words}
+    prefix = draw(st.sampled_from(["##", "##", "#", ""]))
+    specials = draw(
+        st.sampled_from([list(DEFAULT_SPECIAL_TOKENS), [], ["a", "##b", "ab", "[UNK]"]])
+    )
+    start = len(initial_vocab([split_word(w, prefix) for w in words], specials))
+    kwargs = {
+        "vocab_size": start + draw(st.integers(0, 30)),
+        "min_frequency": draw(st.one_of(st.just(0), st.integers(0, 5), st.integers(0, 2**64 - 1))),
+        "special_tokens": specials,
+        "continuing_subword_prefix": prefix,
+    }
+    return mapping, kwargs
+
+
+@settings(SETTINGS, max_examples=1000)
+@given(training_inputs())
+def test_matches_the_full_recount(inputs: tuple[dict[str, int], dict]) -> None:
+    counts, kwargs = inputs
+    expected = train_wordpiece_naive(counts, **kwargs)
+    assert core_train(WordCounts.from_dict(counts), **kwargs) == expected
+
+
+@settings(SETTINGS, max_examples=1000)
+@given(training_inputs())
+def test_fast_reference_matches_the_full_recount(inputs: tuple[dict[str, int], dict]) -> None:
+    counts, kwargs = inputs
+    assert train_wordpiece(counts, **kwargs) == train_wordpiece_naive(counts, **kwargs)
+
+
+def test_hand_checked_example() -> None:
+    counts = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
+    vocab = core_train(WordCounts.from_dict(counts), 12, special_tokens=["[UNK]"])
+    # ##g ##s scores 5 / (20 * 5) = 1/20, every other pair 1/36; then all pairs score
+    # 1/36 and p ##u has the highest count (17); then h ##u (15) beats ##u ##g (15) as
+    # the smaller pair.
+    assert vocab == ["[UNK]", "b", "h", "p", "##g", "##n", "##s", "##u", "##gs", "pu", "hu", "bu"]
+
+
+def test_huge_counts_compare_exactly() -> None:
+    # Scores that differ only beyond 128 bits of the cross products: ab scores
+    # n / (n * (n + 1)) and cd scores (n - 1) / ((n - 1) * n) = 1 / n, which is higher.
+    n = 2**61
+    counts = {"ab": n, "b": 1, "cd": n - 1, "c": 1}
+    kwargs = {"vocab_size": 7, "special_tokens": []}
+    vocab = core_train(WordCounts.from_dict(counts), **kwargs)
+    assert vocab == train_wordpiece_naive(counts, **kwargs)
+    assert vocab[-1] == "cd"
+
+
+@pytest.fixture(scope="module")
+def en_1m_counts(corpora: Path) -> Counter[str]:
+    return Counter((corpora / "en-1m.txt").read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(scope="module")
+def en_1m_reference(en_1m_counts: Counter[str]) -> list[str]:
+    """The reference vocab at 8,000 tokens; a smaller vocab_size gives a prefix of it."""
+    return train_wordpiece(en_1m_counts, 8000)
+
+
+@pytest.mark.parametrize("vocab_size", [500, 2000, 8000])
+def test_real_corpus_matches_the_reference(
+    en_1m_counts: Counter[str], en_1m_reference: list[str], vocab_size: int
+) -> None:
+    vocab = core_train(WordCounts.from_dict(dict(en_1m_counts)), vocab_size)
+    assert vocab == en_1m_reference[:vocab_size]
+
+
+def test_real_words_match_the_full_recount(en_1m_counts: Counter[str]) -> None:
+    counts = dict(en_1m_counts.most_common(400))
+    kwargs = {"vocab_size": 250, "min_frequency": 2}
+    assert core_train(WordCounts.from_dict(counts), **kwargs) == train_wordpiece_naive(
+        counts, **kwargs
+    )
+
+
+def test_deterministic_across_runs_threads_and_insertion_order(
+    en_1m_counts: Counter[str],
+) -> None:
+    forward = WordCounts.from_dict(dict(en_1m_counts))
+    backward = WordCounts.from_dict(dict(reversed(list(en_1m_counts.items()))))
+    first = core_train(forward, 3000, threads=1)
+    assert core_train(forward, 3000, threads=2) == first
+    assert core_train(backward, 3000, threads=2) == first
+    assert core_train(forward, 3000) == first
+
+
+def test_training_stops_when_no_pair_is_left() -> None:
+    counts = WordCounts.from_dict({"abc": 2, "ab": 1})
+    vocab = core_train(counts, U64_MAX, special_tokens=[])
+    assert vocab == ["a", "##b", "##c", "ab", "abc"]
+    # A min_frequency no pair reaches leaves the alphabet.
+    assert core_train(counts, 100, min_frequency=4, special_tokens=[]) == ["a", "##b", "##c"]
+    assert core_train(counts, 100, min_frequency=3, special_tokens=[]) == ["a", "##b", "##c", "ab"]
+
+
+def test_a_merge_reaching_an_existing_token_adds_nothing() -> None:
+    # With prefix "#", "#" + "#x" merges into "#x", already in the vocab; a special
+    # token equal to a merged string is not repeated either.
+    counts = {"#x": 2, "yx": 1}
+    kwargs = {"vocab_size": 10, "special_tokens": ["yx"], "continuing_subword_prefix": "#"}
+    vocab = core_train(WordCounts.from_dict(counts), **kwargs)
+    assert vocab == train_wordpiece_naive(counts, **kwargs) == ["yx", "#", "y", "#x"]
+
+
+def test_bad_input_gives_clear_errors() -> None:
+    counts = WordCounts.from_dict({"abc": 1})
+    with pytest.raises(
+        ValueError,
+        match=r"vocab_size 7 is smaller than the 8 tokens .*\(5 special tokens \+ 3 alphabet",
+    ):
+        core_train(counts, 7)
+    for empty in [{}, {"abc": 0}, {"": 5}]:
+        with pytest.raises(ValueError, match="empty corpus"):
+            core_train(WordCounts.from_dict(empty), 100)
+    with pytest.raises(ValueError, match=r"2\*\*64 - 1"):
+        core_train(WordCounts.from_dict({"ab": 2**63}), 100)
+    for count in [-1, 2**64, 1.5]:
+        with pytest.raises(ValueError, match="must be an integer"):
+            WordCounts.from_dict({"ab": count})
+    for value in [-1, 2**64]:
+        with pytest.raises(ValueError, match=f"vocab_size must be an integer .* got {value}"):
+            core_train(counts, value)
+        with pytest.raises(ValueError, match=f"min_frequency must be an integer .* got {value}"):
+            core_train(counts, 100, min_frequency=value)
+    with pytest.raises(TypeError):
+        core_train(counts, "100")
+    with pytest.raises(TypeError):
+        core_train(counts, 100, special_tokens="[UNK]")
+    with pytest.raises(TypeError):
+        core_train({"abc": 1}, 100)
+    with pytest.raises(ValueError, match="special token 1 is empty"):
+        core_train(counts, 100, special_tokens=["[UNK]", ""])
+    with pytest.raises(ValueError, match="threads"):
+        core_train(counts, 100, threads=0)
+
+
+@pytest.fixture(scope="module")
+def en_10m_counts(corpora: Path) -> WordCounts:
+    words = Counter((corpora / "en-10m.txt").read_text(encoding="utf-8").split())
+    return WordCounts.from_dict(dict(words))
+
+
+@pytest.mark.parametrize("threads", [None, 2])
+def test_sigint_interrupts_training(en_10m_counts: WordCounts, threads: int | None) -> None:
+    # Merging until no pair is left takes many seconds even in a release build.
+    calls = []
+    timer = threading.Timer(0.3, signal.raise_signal, (signal.SIGINT,))
+    start = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            core_train(en_10m_counts, 10**9, threads=threads, progress=lambda *a: calls.append(a))
+    finally:
+        timer.cancel()
+    assert time.monotonic() - start < 1.3
+    assert calls, "the progress callback was never called"
+    assert all(phase == "merging" and total == 10**9 for phase, _, total in calls)
+    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+    # Nothing is left in a bad state.
+    small = WordCounts.from_dict({"hug": 3, "pug": 1})
+    assert core_train(small, 10, special_tokens=[]) == train_wordpiece(
+        {"hug": 3, "pug": 1}, 10, special_tokens=[]
+    )
