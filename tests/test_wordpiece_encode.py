@@ -63,7 +63,7 @@ def check_against_references(
     ours = encoder.encode_words(words)
     assert len(ours) == len(words)
     mismatches = []
-    for word, ids in zip(words, ours):
+    for word, ids in zip(words, ours, strict=False):
         got = tokens_of(encoder, ids)
         if got != wordpiece_tokenize(word, vocab) or got != transformers_wordpiece.tokenize(word):
             mismatches.append((word, got))
@@ -71,13 +71,13 @@ def check_against_references(
 
     # The same words grouped into texts, with offsets, against the naive spans.
     texts = [words[i : i + 64] for i in range(0, len(words), 64)]
-    for text, (ids, word_indices, spans) in zip(texts, encoder.encode_batch_with_offsets(texts)):
+    for text, (ids, word_indices, spans) in zip(texts, encoder.encode_batch_with_offsets(texts), strict=False):
         expected = [
             (token, index, (start, end))
             for index, word in enumerate(text)
             for token, start, end in wordpiece_spans(word, vocab)
         ]
-        got = list(zip(tokens_of(encoder, ids), word_indices, spans))
+        got = list(zip(tokens_of(encoder, ids), word_indices, spans, strict=False))
         assert got == expected
 
 
@@ -172,7 +172,7 @@ def test_small_vocabs_match_naive(case) -> None:
     assert [tokens_of(encoder, ids) for ids in encoder.encode_words(words)] == expected
     assert [encoder.tokenize_word(w) for w in words] == expected
     ((ids, word_indices, spans),) = encoder.encode_batch_with_offsets([words])
-    assert list(zip(tokens_of(encoder, ids), word_indices, spans)) == [
+    assert list(zip(tokens_of(encoder, ids), word_indices, spans, strict=False)) == [
         (token, index, (start, end))
         for index, word in enumerate(words)
         for token, start, end in wordpiece_spans(word, vocab_set, "[UNK]", prefix, max_chars)
@@ -233,14 +233,14 @@ def test_spans_cover_each_word(words, encoder) -> None:
     ((ids, word_indices, spans),) = encoder.encode_batch_with_offsets([words])
     assert len(ids) == len(word_indices) == len(spans)
     for index, word in enumerate(words):
-        pieces = [(i, s) for i, w, s in zip(ids, word_indices, spans) if w == index]
+        pieces = [(i, s) for i, w, s in zip(ids, word_indices, spans, strict=False) if w == index]
         if not word:
             assert pieces == []
             continue
         if pieces == [(encoder.unk_id, (0, len(word)))]:
             continue
         assert pieces[0][1][0] == 0 and pieces[-1][1][1] == len(word)
-        for (_, (_, end)), (_, (start, _)) in zip(pieces, pieces[1:]):
+        for (_, (_, end)), (_, (start, _)) in zip(pieces, pieces[1:], strict=False):
             assert end == start
         for k, (id_, (start, end)) in enumerate(pieces):
             token = encoder.id_to_token(id_)

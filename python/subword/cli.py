@@ -86,7 +86,7 @@ def _train(args: argparse.Namespace) -> int:
     bar = ProgressBar(disable=args.quiet or not sys.stderr.isatty())
     is_bpe = args.model == "bpe"
     pre_tokenizer = args.pre_tokenizer or ("whitespace" if is_bpe else "bert")
-    default_specials = "<unk>" if is_bpe else "[UNK],[PAD],[CLS],[SEP],[MASK]"
+    default_specials = "<unk>" if is_bpe else "[PAD],[UNK],[CLS],[SEP],[MASK]"
     specials = [t for t in (args.special_tokens or default_specials).split(",") if t]
     try:
         counts = _counting.count_words(

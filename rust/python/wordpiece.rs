@@ -213,7 +213,15 @@ impl PyWordPieceEncoder {
     }
 }
 
+/// Writes a BERT `vocab.txt` (one token a line, in id order) atomically.
+#[pyfunction]
+fn write_vocab_txt(py: Python<'_>, path: PathBuf, tokens: Vec<String>) -> PyResult<()> {
+    py.detach(|| crate::formats::write_vocab_txt(&path, &tokens))
+        .py()
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(write_vocab_txt, m)?)?;
     m.add_class::<PyWordPieceEncoder>()?;
     Ok(())
 }

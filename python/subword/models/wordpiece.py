@@ -1,0 +1,309 @@
+"""``subword.WordPiece``: WordPiece trained by likelihood gain, encoded greedily.
+
+Training (``subword._core.train_wordpiece``) merges the pair with the highest
+``count(ab) / (count(a) * count(b))``, compared exactly; encoding
+(``subword._core.WordPieceEncoder``) is BERT's greedy longest-match-first in linear time.
+Text is pre-tokenized with BERT's BasicTokenizer by default, so the ``vocab.txt`` this
+class writes is what ``BertTokenizer`` (ours and transformers') loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from subword import _core
+from subword._progress import ProgressCallback, resolve
+from subword.models import _counting
+from subword.models._config import read_config, write_config
+from subword.models._counting import PathLike
+
+Progress = bool | ProgressCallback | None
+BERT_SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+class WordPiece:
+    """A WordPiece vocabulary with the pre-tokenization it was trained with.
+
+    Example:
+        >>> wp = WordPiece.train_from_iterator(["hugging huggers hug"] * 5, vocab_size=40)
+        >>> wp.tokenize("Hugging")
+        ['hugging']
+        >>> wp.decode(wp.encode("hug huggers"))
+        'hug huggers'
+    """
+
+    def __init__(
+        self,
+        vocab: Mapping[str, int] | Sequence[str],
+        *,
+        unk_token: str = "[UNK]",
+        continuing_subword_prefix: str = "##",
+        max_input_chars_per_word: int = 100,
+        pre_tokenizer: str = "bert",
+        lowercase: bool = True,
+        strip_accents: bool | None = None,
+    ) -> None:
+        if isinstance(vocab, Mapping):
+            vocab = sorted(vocab, key=vocab.__getitem__)
+        encoder = _core.WordPieceEncoder(
+            list(vocab),
+            unk_token=unk_token,
+            continuing_subword_prefix=continuing_subword_prefix,
+            max_input_chars_per_word=max_input_chars_per_word,
+        )
+        self._init(encoder, pre_tokenizer, lowercase, strip_accents)
+
+    def _init(self, encoder, pre_tokenizer: str, lowercase: bool, strip_accents) -> None:
+        _counting.check_pre_tokenizer(pre_tokenizer)
+        self._encoder = encoder
+        self.pre_tokenizer = pre_tokenizer
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        if pre_tokenizer == "bert":
+            from subword.normalization import BasicTokenizer
+
+            basic = BasicTokenizer(do_lower_case=lowercase, strip_accents=strip_accents)
+            self._split_batch = basic.tokenize_batch
+        else:
+            self._split_batch = lambda texts: [text.split() for text in texts]
+
+    @classmethod
+    def _wrap(cls, encoder, pre_tokenizer="bert", lowercase=True, strip_accents=None) -> WordPiece:
+        model = cls.__new__(cls)
+        model._init(encoder, pre_tokenizer, lowercase, strip_accents)
+        return model
+
+    # --- training -------------------------------------------------------------------
+
+    @classmethod
+    def train(
+        cls,
+        files: PathLike | Iterable[PathLike],
+        *,
+        vocab_size: int = 30522,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
+        pre_tokenizer: str = "bert",
+        lowercase: bool = True,
+        strip_accents: bool | None = None,
+        errors: str = "strict",
+        threads: int | None = None,
+        progress: Progress = False,
+    ) -> WordPiece:
+        """Trains on UTF-8 text files (``errors="replace"`` substitutes bad bytes)."""
+        callback = resolve(progress)
+        counts = _counting.count_words(
+            files,
+            pre_tokenizer=pre_tokenizer,
+            lowercase=lowercase,
+            strip_accents=strip_accents,
+            errors=errors,
+            threads=threads,
+            progress=callback,
+        )
+        return cls._train(
+            counts,
+            vocab_size,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            strip_accents,
+            threads,
+            callback,
+        )
+
+    @classmethod
+    def train_from_iterator(
+        cls,
+        texts: Iterable[str],
+        *,
+        vocab_size: int = 30522,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
+        pre_tokenizer: str = "bert",
+        lowercase: bool = True,
+        strip_accents: bool | None = None,
+        threads: int | None = None,
+        progress: Progress = False,
+    ) -> WordPiece:
+        """Trains on an iterable of texts, pre-tokenized and counted in batches."""
+        counts = _counting.count_words(
+            texts=texts,
+            pre_tokenizer=pre_tokenizer,
+            lowercase=lowercase,
+            strip_accents=strip_accents,
+            threads=threads,
+        )
+        return cls._train(
+            counts,
+            vocab_size,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            strip_accents,
+            threads,
+            resolve(progress),
+        )
+
+    @classmethod
+    def train_from_counts(
+        cls,
+        counts: Mapping[str, int] | _core.WordCounts,
+        *,
+        vocab_size: int = 30522,
+        min_frequency: int = 2,
+        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
+        pre_tokenizer: str = "bert",
+        lowercase: bool = True,
+        strip_accents: bool | None = None,
+        threads: int | None = None,
+        progress: Progress = False,
+    ) -> WordPiece:
+        """Trains on given word counts; ``pre_tokenizer`` records how the words were made."""
+        return cls._train(
+            _counting.as_word_counts(counts),
+            vocab_size,
+            min_frequency,
+            special_tokens,
+            pre_tokenizer,
+            lowercase,
+            strip_accents,
+            threads,
+            resolve(progress),
+        )
+
+    @classmethod
+    def _train(
+        cls,
+        counts,
+        vocab_size,
+        min_frequency,
+        special_tokens,
+        pre_tokenizer,
+        lowercase,
+        strip_accents,
+        threads,
+        callback,
+    ) -> WordPiece:
+        _counting.check_pre_tokenizer(pre_tokenizer)
+        _counting.check_not_empty(counts)
+        special_tokens = list(special_tokens)
+        try:
+            vocab = _core.train_wordpiece(
+                counts,
+                vocab_size,
+                min_frequency=min_frequency,
+                special_tokens=special_tokens,
+                threads=threads,
+                progress=callback,
+            )
+        finally:
+            if hasattr(callback, "close"):
+                callback.close()
+        unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
+        encoder = _core.WordPieceEncoder(vocab, unk_token=unk)
+        return cls._wrap(encoder, pre_tokenizer, lowercase, strip_accents)
+
+    # --- encoding -------------------------------------------------------------------
+
+    def _words(self, texts: Sequence[str]) -> list[list[str]]:
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"text must be str, got {type(text).__name__}")
+        return self._split_batch(list(texts))
+
+    def tokenize(self, text: str) -> list[str]:
+        """The word pieces of ``text`` (continuations carry the ``##`` prefix)."""
+        return self._encoder.convert_ids_to_tokens(self.encode(text))
+
+    def encode(self, text: str) -> list[int]:
+        """The ids of ``text``."""
+        return self._encoder.encode_batch(self._words([text]))[0]
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        """The ids of many texts; the WordPiece step runs in parallel without the GIL."""
+        return self._encoder.encode_batch(self._words(texts))
+
+    def decode(self, ids: Sequence[int]) -> str:
+        """The text of ``ids``: pieces joined, ``##`` continuations glued to their word."""
+        prefix = self._encoder.continuing_subword_prefix
+        tokens = self._encoder.convert_ids_to_tokens(list(ids))
+        return " ".join(tokens).replace(f" {prefix}", "").strip()
+
+    def token_to_id(self, token: str) -> int | None:
+        """The id of ``token``, or ``None``."""
+        return self._encoder.token_to_id(token)
+
+    def id_to_token(self, id: int) -> str:
+        """The token of ``id`` (IndexError when out of range)."""
+        return self._encoder.id_to_token(id)
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """The vocabulary as token -> id."""
+        return {token: i for i, token in enumerate(self._encoder.vocab)}
+
+    @property
+    def alphabet_size(self) -> int:
+        """The number of single characters in the vocabulary (plain and ``##`` forms)."""
+        prefix = self._encoder.continuing_subword_prefix
+        return sum(len(t.removeprefix(prefix)) == 1 for t in self._encoder.vocab)
+
+    @property
+    def vocab_size(self) -> int:
+        """The number of tokens."""
+        return len(self._encoder)
+
+    def __len__(self) -> int:
+        return len(self._encoder)
+
+    def __repr__(self) -> str:
+        return f"WordPiece(vocab_size={len(self)}, pre_tokenizer={self.pre_tokenizer!r})"
+
+    def __reduce__(self):
+        return (
+            WordPiece._wrap,
+            (self._encoder, self.pre_tokenizer, self.lowercase, self.strip_accents),
+        )
+
+    # --- files ------------------------------------------------------------------------
+
+    def save(self, directory: PathLike) -> Path:
+        """Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        _core.write_vocab_txt(str(directory / "vocab.txt"), self._encoder.vocab)
+        write_config(
+            directory,
+            {
+                "model": "wordpiece",
+                "unk_token": self._encoder.unk_token,
+                "continuing_subword_prefix": self._encoder.continuing_subword_prefix,
+                "max_input_chars_per_word": self._encoder.max_input_chars_per_word,
+                "pre_tokenizer": self.pre_tokenizer,
+                "do_lower_case": self.lowercase,
+                "strip_accents": self.strip_accents,
+            },
+        )
+        return directory
+
+    @classmethod
+    def load(cls, directory: PathLike) -> WordPiece:
+        """Loads a directory written by :meth:`save` (or any BERT ``vocab.txt``)."""
+        directory = Path(directory)
+        config = read_config(directory, "wordpiece")
+        encoder = _core.WordPieceEncoder.from_file(
+            str(directory / "vocab.txt"),
+            unk_token=config.get("unk_token", "[UNK]"),
+            continuing_subword_prefix=config.get("continuing_subword_prefix", "##"),
+            max_input_chars_per_word=config.get("max_input_chars_per_word", 100),
+        )
+        return cls._wrap(
+            encoder,
+            config.get("pre_tokenizer", "bert"),
+            config.get("do_lower_case", True),
+            config.get("strip_accents"),
+        )
