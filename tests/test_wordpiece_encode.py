@@ -71,7 +71,9 @@ def check_against_references(
 
     # The same words grouped into texts, with offsets, against the naive spans.
     texts = [words[i : i + 64] for i in range(0, len(words), 64)]
-    for text, (ids, word_indices, spans) in zip(texts, encoder.encode_batch_with_offsets(texts), strict=False):
+    for text, (ids, word_indices, spans) in zip(
+        texts, encoder.encode_batch_with_offsets(texts), strict=False
+    ):
         expected = [
             (token, index, (start, end))
             for index, word in enumerate(text)

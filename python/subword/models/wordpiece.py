@@ -31,6 +31,7 @@ class WordPiece:
         ['hugging']
         >>> wp.decode(wp.encode("hug huggers"))
         'hug huggers'
+
     """
 
     def __init__(
