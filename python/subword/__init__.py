@@ -1,6 +1,8 @@
 """subword: exact BPE and WordPiece training and fast encoding for BERT-style models."""
 
 from subword._core import __version__
+from subword.bert import BatchEncoding, BertTokenizer
 from subword.models import BPE, WordPiece
+from subword.normalization import BasicTokenizer
 
-__all__ = ["BPE", "WordPiece", "__version__"]
+__all__ = ["BPE", "BasicTokenizer", "BatchEncoding", "BertTokenizer", "WordPiece", "__version__"]
