@@ -9,6 +9,8 @@
 //!
 //! Frequent words are cached: most of a corpus is a few thousand distinct words.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
@@ -52,6 +54,10 @@ impl Default for BpeOptions {
 /// Words cached at most; beyond this new words are encoded without being remembered.
 const CACHE_CAPACITY: usize = 100_000;
 
+/// Words of at most this many characters are merged by rescanning (fast when short);
+/// longer ones by a heap, so that even a megabyte-long "word" encodes in O(n log n).
+const SHORT_WORD: usize = 48;
+
 /// Words longer than this (in bytes) are never cached: they are rare and large.
 const CACHE_MAX_WORD: usize = 64;
 
@@ -62,6 +68,8 @@ pub struct BpeModel {
     merges: Vec<(String, String)>,
     /// (left id, right id) -> (rank, merged id); the first rank wins for repeated pairs.
     ranks: FxHashMap<(u32, u32), (u32, u32)>,
+    /// (left id, right id, merged id) of each merge, by rank.
+    merge_ids: Vec<(u32, u32, u32)>,
     /// Ids of single characters as they start or continue a word...
     char_ids: FxHashMap<char, u32>,
     /// ... and as they end one (character + suffix).
@@ -91,6 +99,7 @@ impl BpeModel {
             }
         }
         let mut ranks = FxHashMap::default();
+        let mut merge_ids = Vec::with_capacity(merges.len());
         for (rank, (left, right)) in merges.iter().enumerate() {
             let lookup = |symbol: &str| {
                 ids.get(symbol).copied().ok_or_else(|| {
@@ -102,6 +111,7 @@ impl BpeModel {
             let pair = (lookup(left)?, lookup(right)?);
             let merged = lookup(&format!("{left}{right}"))?;
             ranks.entry(pair).or_insert((rank as u32, merged));
+            merge_ids.push((pair.0, pair.1, merged));
         }
         let suffix = options.end_of_word_suffix.as_str();
         let mut char_ids = FxHashMap::default();
@@ -147,6 +157,7 @@ impl BpeModel {
             ids,
             merges,
             ranks,
+            merge_ids,
             char_ids,
             final_char_ids,
             options,
@@ -296,27 +307,39 @@ impl BpeModel {
 
     /// `apply_bpe.encode`: merge the lowest-ranked pair everywhere, until none is left.
     fn merge_word(&self, word: &str) -> Vec<Piece> {
-        let mut pieces = self.initial_pieces(word);
+        let pieces = self.initial_pieces(word);
+        if pieces.len() <= SHORT_WORD {
+            self.merge_short(pieces)
+        } else {
+            self.merge_long(pieces)
+        }
+    }
+
+    fn rank(&self, left: Piece, right: Piece) -> Option<(u32, u32)> {
+        match (left, right) {
+            (Piece::Known(a), Piece::Known(b)) => self.ranks.get(&(a, b)).copied(),
+            _ => None,
+        }
+    }
+
+    /// The rule as subword-nmt writes it: rescan for the best pair after every round.
+    /// Quadratic in the word length, fastest for the short words that make up text.
+    fn merge_short(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
         loop {
             let best = pieces
                 .windows(2)
-                .filter_map(|pair| match (pair[0], pair[1]) {
-                    (Piece::Known(a), Piece::Known(b)) => {
-                        self.ranks.get(&(a, b)).map(|&r| (r, (a, b)))
-                    }
-                    _ => None,
+                .filter_map(|pair| {
+                    self.rank(pair[0], pair[1])
+                        .map(|rank| (rank, (pair[0], pair[1])))
                 })
-                .min();
+                .min_by_key(|&(rank, _)| rank);
             let Some(((_, merged), (left, right))) = best else {
                 return pieces;
             };
             let mut result = Vec::with_capacity(pieces.len());
             let mut i = 0;
             while i < pieces.len() {
-                if i + 1 < pieces.len()
-                    && pieces[i] == Piece::Known(left)
-                    && pieces[i + 1] == Piece::Known(right)
-                {
+                if i + 1 < pieces.len() && pieces[i] == left && pieces[i + 1] == right {
                     result.push(Piece::Known(merged));
                     i += 2;
                 } else {
@@ -326,6 +349,71 @@ impl BpeModel {
             }
             pieces = result;
         }
+    }
+
+    /// The same rule in O(n log n) for long words: a linked list of symbols and a heap of
+    /// (rank, position) entries. Each round takes every entry of the lowest rank (all
+    /// occurrences of one pair, as subword-nmt collects them before merging), merges them
+    /// left to right skipping the invalidated ones, and only then adds the pairs the round
+    /// created — so a new pair can never jump ahead of the round, exactly as in `apply_bpe`.
+    fn merge_long(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
+        const NONE: usize = usize::MAX;
+        let n = pieces.len();
+        let mut next: Vec<usize> = (1..=n).map(|i| if i < n { i } else { NONE }).collect();
+        let mut prev: Vec<usize> = (0..n).map(|i| if i > 0 { i - 1 } else { NONE }).collect();
+        let mut alive = vec![true; n];
+        let mut heap = BinaryHeap::new();
+        let push = |heap: &mut BinaryHeap<Reverse<(u32, usize)>>,
+                    pieces: &[Piece],
+                    at: usize,
+                    next: usize| {
+            if at != NONE
+                && next != NONE
+                && let Some((rank, _)) = self.rank(pieces[at], pieces[next])
+            {
+                heap.push(Reverse((rank, at)));
+            }
+        };
+        for i in 0..n.saturating_sub(1) {
+            push(&mut heap, &pieces, i, i + 1);
+        }
+        let mut merged_at = Vec::new();
+        while let Some(&Reverse((rank, _))) = heap.peek() {
+            let (left, right, merged) = self.merge_ids[rank as usize];
+            let (left, right, merged) = (
+                Piece::Known(left),
+                Piece::Known(right),
+                Piece::Known(merged),
+            );
+            merged_at.clear();
+            while let Some(&Reverse((r, at))) = heap.peek() {
+                if r != rank {
+                    break;
+                }
+                heap.pop();
+                let after = next[at];
+                if alive[at] && after != NONE && pieces[at] == left && pieces[after] == right {
+                    pieces[at] = merged;
+                    alive[after] = false;
+                    next[at] = next[after];
+                    if next[after] != NONE {
+                        prev[next[after]] = at;
+                    }
+                    merged_at.push(at);
+                }
+            }
+            for &at in &merged_at {
+                push(&mut heap, &pieces, prev[at], at);
+                push(&mut heap, &pieces, at, next[at]);
+            }
+        }
+        let mut result = Vec::new();
+        let mut at = 0;
+        while at != NONE {
+            result.push(pieces[at]);
+            at = next[at];
+        }
+        result
     }
 
     /// The symbols of `text`, split on whitespace as Python's `str.split()`, as strings:
@@ -473,6 +561,15 @@ mod tests {
     }
 
     #[test]
+    fn a_megabyte_word_encodes() {
+        // Rescanning after every round would need ~10^12 steps here; the heap needs ~10^7.
+        let model = trained(&["abab abba baba aabb"], false);
+        let word = "ab".repeat(500_000);
+        let tokens = model.tokenize(&word);
+        assert_eq!(tokens.concat().replace("</w>", ""), word);
+    }
+
+    #[test]
     fn decode_reverses_encode_with_byte_fallback() {
         let model = trained(&["hello world hello"], true);
         let text = "hello wörld 語 x";
@@ -503,6 +600,40 @@ mod tests {
             BpeModel::new(tokens, vec![], options)
                 .is_err_and(|e| e.to_string().contains("unk token"))
         );
+    }
+
+    /// A random but consistent merge table over a small alphabet: each merge joins two
+    /// symbols that exist by then, so the same string can arise from several merges and
+    /// merges can come in any order — harsher than anything training produces.
+    fn random_merges(choices: Vec<(usize, usize)>) -> Vec<(String, String)> {
+        let mut symbols: Vec<String> = ["a", "b", "a</w>", "b</w>"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut merges = Vec::new();
+        for (left, right) in choices {
+            let left = symbols[left % symbols.len()].clone();
+            let right = symbols[right % symbols.len()].clone();
+            if left.ends_with("</w>") {
+                continue;
+            }
+            symbols.push(format!("{left}{right}"));
+            merges.push((left, right));
+        }
+        merges
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn long_and_short_merging_agree(
+            choices in prop::collection::vec((0usize..64, 0usize..64), 0..40),
+            word in "[ab]{1,120}",
+        ) {
+            let model = BpeModel::from_merges(random_merges(choices), &["<unk>".to_string()], BpeOptions::default()).unwrap();
+            let pieces = model.initial_pieces(&word);
+            prop_assert_eq!(model.merge_long(pieces.clone()), model.merge_short(pieces));
+        }
     }
 
     proptest! {
