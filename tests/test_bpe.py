@@ -357,3 +357,28 @@ def test_encoding_after_fork_works_in_the_child(trained, held_apart) -> None:
         os.waitpid(pid, 0)
         pytest.fail("encoding in a forked child hung")
     assert os.read(read, 1) == b"1"
+
+
+def test_bert_pre_tokenizer_trains_on_basic_tokens(corpora: Path, tmp_path: Path) -> None:
+    from subword import BasicTokenizer
+
+    lines = (corpora / "fr-3m.txt").read_text(encoding="utf-8").splitlines()[:3000]
+    basic = BasicTokenizer()
+    joined = [" ".join(basic.tokenize(line)) for line in lines]
+    expected = BPE.train_from_iterator(joined, num_merges=300)
+    from_lines = BPE.train_from_iterator(lines, num_merges=300, pre_tokenizer="bert")
+    corpus = tmp_path / "fr.txt"
+    corpus.write_text("\n".join(lines), encoding="utf-8")
+    from_file = BPE.train(corpus, num_merges=300, pre_tokenizer="bert")
+    assert from_lines.merges == from_file.merges == expected.merges
+    sentence = lines[7]
+    assert from_file.tokenize(sentence) == expected.tokenize(joined[7])
+    assert from_file.encode_batch([sentence]) == [expected.encode(joined[7])]
+    reloaded = BPE.load(from_file.save(tmp_path / "model"))
+    assert reloaded.pre_tokenizer == "bert" and reloaded.tokenize(sentence) == from_file.tokenize(
+        sentence
+    )
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes("é\n".encode() + b"ok \xc3\x28\n")
+    with pytest.raises(ValueError, match=r"byte offset 6 \(line 2\)"):
+        BPE.train(bad, num_merges=3, pre_tokenizer="bert")
