@@ -127,48 +127,73 @@ impl PartialEq for Candidate {
 
 impl Eq for Candidate {}
 
-/// A pair count change at one position of one word: `+1` appeared, `-1` disappeared.
-type Change = (Pair, i8);
+/// A pair count change at one position of one word: the pair, the word, and `+1` when it
+/// appeared or `-1` when it disappeared.
+type Change = (Pair, u32, i8);
 
-/// Merges every non-overlapping occurrence of `pair` in `word`, left to right, into
-/// `merged`, and records the pair positions that disappeared and appeared. Only positions
-/// next to a merge site change, so this is proportional to the word, not the corpus.
-fn merge_word(word: &mut Vec<SymbolId>, pair: Pair, merged: SymbolId, changes: &mut Vec<Change>) {
+/// Buffers reused across words, so merging allocates nothing per word.
+#[derive(Default)]
+struct Scratch {
+    changes: Vec<Change>,
+    merged_at: Vec<usize>,
+}
+
+/// Merges every non-overlapping occurrence of `pair` in word `index` (`word`), left to
+/// right, into `merged`, in place, and records the pair positions that disappeared and
+/// appeared. Only positions next to a merge site change, so the work is proportional to
+/// the word, not the corpus.
+fn merge_word(
+    word: &mut Vec<SymbolId>,
+    index: u32,
+    pair: Pair,
+    merged: SymbolId,
+    scratch: &mut Scratch,
+) {
     let (left, right) = pair;
     let n = word.len();
-    let mut result = Vec::with_capacity(n);
-    let mut merged_at = Vec::new();
+    let changes = &mut scratch.changes;
+    scratch.merged_at.clear();
+    // The pairs at positions i-1, i and i+1 of the old word disappear at a site i; each
+    // position is recorded once even where sites are adjacent (`a b a b`).
     let mut last_removed: isize = -1;
     let mut i = 0;
-    while i < n {
-        if i + 1 < n && word[i] == left && word[i + 1] == right {
-            // The pairs at positions i-1, i and i+1 of the old word disappear.
+    while i + 1 < n {
+        if word[i] == left && word[i + 1] == right {
             for j in (i as isize - 1)..=(i as isize + 1) {
                 if j > last_removed && j >= 0 && (j as usize) + 1 < n {
-                    changes.push(((word[j as usize], word[j as usize + 1]), -1));
+                    changes.push(((word[j as usize], word[j as usize + 1]), index, -1));
                     last_removed = j;
                 }
             }
-            merged_at.push(result.len());
-            result.push(merged);
             i += 2;
         } else {
-            result.push(word[i]);
             i += 1;
         }
     }
+    // Compact in place: the write position never passes the read position.
+    let (mut read, mut write) = (0, 0);
+    while read < n {
+        if read + 1 < n && word[read] == left && word[read + 1] == right {
+            scratch.merged_at.push(write);
+            word[write] = merged;
+            read += 2;
+        } else {
+            word[write] = word[read];
+            read += 1;
+        }
+        write += 1;
+    }
+    word.truncate(write);
     // The pairs on either side of each merged symbol appear.
-    let m = result.len();
     let mut last_added: isize = -1;
-    for &k in &merged_at {
+    for &k in &scratch.merged_at {
         for j in (k as isize - 1)..=(k as isize) {
-            if j > last_added && j >= 0 && (j as usize) + 1 < m {
-                changes.push(((result[j as usize], result[j as usize + 1]), 1));
+            if j > last_added && j >= 0 && (j as usize) + 1 < write {
+                changes.push(((word[j as usize], word[j as usize + 1]), index, 1));
                 last_added = j;
             }
         }
     }
-    *word = result;
 }
 
 /// Merges touching at least this many words are done in parallel.
@@ -182,6 +207,9 @@ struct Trainer {
     pair_counts: FxHashMap<Pair, u128>,
     pair_words: FxHashMap<Pair, Vec<u32>>,
     heap: BinaryHeap<Candidate>,
+    /// Pairs whose count grew during the current merge, to push on the heap.
+    grown: FxHashSet<Pair>,
+    scratch: Scratch,
 }
 
 impl Trainer {
@@ -217,6 +245,8 @@ impl Trainer {
             pair_counts: FxHashMap::default(),
             pair_words: FxHashMap::default(),
             heap: BinaryHeap::new(),
+            grown: FxHashSet::default(),
+            scratch: Scratch::default(),
         };
         trainer.count_pairs(progress)?;
         Ok(trainer)
@@ -300,63 +330,63 @@ impl Trainer {
         word_indices.sort_unstable();
         word_indices.dedup();
 
-        let changes: Vec<(u32, Vec<Change>)> = if word_indices.len() >= PARALLEL_WORDS {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.changes.clear();
+        if word_indices.len() >= PARALLEL_WORDS {
             let mut taken: Vec<(u32, Vec<SymbolId>)> = word_indices
                 .iter()
                 .map(|&w| (w, std::mem::take(&mut self.words[w as usize])))
                 .collect();
-            let changes = taken
-                .par_iter_mut()
-                .map(|(w, word)| {
-                    let mut changes = Vec::new();
-                    merge_word(word, pair, merged, &mut changes);
-                    (*w, changes)
+            let parts: Vec<Vec<Change>> = taken
+                .par_chunks_mut(PARALLEL_WORDS / 4)
+                .map(|chunk| {
+                    let mut local = Scratch::default();
+                    for (w, word) in chunk.iter_mut() {
+                        merge_word(word, *w, pair, merged, &mut local);
+                    }
+                    local.changes
                 })
                 .collect();
             for (w, word) in taken {
                 self.words[w as usize] = word;
             }
-            changes
+            scratch.changes.extend(parts.into_iter().flatten());
         } else {
-            word_indices
-                .iter()
-                .map(|&w| {
-                    let mut changes = Vec::new();
-                    merge_word(&mut self.words[w as usize], pair, merged, &mut changes);
-                    (w, changes)
-                })
-                .collect()
-        };
+            for &w in &word_indices {
+                merge_word(&mut self.words[w as usize], w, pair, merged, &mut scratch);
+            }
+        }
 
-        let mut grown: FxHashSet<Pair> = FxHashSet::default();
-        for (w, word_changes) in changes {
+        self.grown.clear();
+        for &(changed, w, sign) in &scratch.changes {
             let count = self.counts[w as usize] as u128;
-            for (changed, sign) in word_changes {
-                if sign > 0 {
-                    *self.pair_counts.entry(changed).or_insert(0) += count;
-                    let list = self.pair_words.entry(changed).or_default();
-                    if list.last() != Some(&w) {
-                        list.push(w);
-                    }
-                    grown.insert(changed);
-                } else {
-                    let entry = self
-                        .pair_counts
-                        .get_mut(&changed)
-                        .expect("a pair that disappears was counted");
-                    *entry -= count;
-                    if *entry == 0 {
-                        self.pair_counts.remove(&changed);
-                    }
+            if sign > 0 {
+                *self.pair_counts.entry(changed).or_insert(0) += count;
+                let list = self.pair_words.entry(changed).or_default();
+                if list.last() != Some(&w) {
+                    list.push(w);
+                }
+                self.grown.insert(changed);
+            } else {
+                let entry = self
+                    .pair_counts
+                    .get_mut(&changed)
+                    .expect("a pair that disappears was counted");
+                *entry -= count;
+                if *entry == 0 {
+                    self.pair_counts.remove(&changed);
                 }
             }
         }
-        for changed in grown {
+        self.scratch = scratch;
+        let grown = std::mem::take(&mut self.grown);
+        for &changed in &grown {
             if let Some(&count) = self.pair_counts.get(&changed) {
                 let candidate = self.candidate(changed, count);
                 self.heap.push(candidate);
             }
         }
+        self.grown = grown;
     }
 }
 
