@@ -5,9 +5,10 @@
 //! per-thread tables, and the tables are merged. Memory grows with the number of distinct
 //! words, never with the size of the corpus.
 //!
-//! Words are split exactly as Python's `str.split()` splits (see [`is_whitespace`]): this
-//! is the `"whitespace"` pre-tokenizer. The `"bert"` pre-tokenizer lives in Python, which
-//! hands the counter text whose basic tokens are already joined by single spaces.
+//! Words are split at [`WordBreaks`]: by default exactly as Python's `str.split()` splits
+//! (see [`is_whitespace`]), the `"whitespace"` pre-tokenizer. The `"bert"` pre-tokenizer
+//! lives in Python; for files it counts the chunks between [`WordBreaks::Bert`] breaks
+//! here and then runs BERT's BasicTokenizer once per distinct chunk, weighted by its count.
 
 use std::fs::File;
 use std::io::Read;
@@ -41,20 +42,52 @@ pub fn is_whitespace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
-/// ASCII bytes that are whitespace for [`is_whitespace`]; blocks may be cut after them.
-#[inline]
-fn is_ascii_whitespace_byte(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | 0x1c..=0x1f | b' ')
+/// Where words end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WordBreaks {
+    /// Every character Python's `str.split()` splits on.
+    #[default]
+    Unicode,
+    /// Only space, tab, newline and carriage return: the characters at which BERT's
+    /// BasicTokenizer always splits and which nothing in its normalization looks across.
+    /// (It deletes other controls such as U+000B or U+0085 rather than splitting there,
+    /// so those must stay inside chunks.)
+    Bert,
+}
+
+impl WordBreaks {
+    #[inline]
+    fn is_break(self, c: char) -> bool {
+        match self {
+            WordBreaks::Unicode => is_whitespace(c),
+            WordBreaks::Bert => matches!(c, ' ' | '\t' | '\n' | '\r'),
+        }
+    }
+
+    /// Whether a block may be cut after byte `b` (an ASCII break).
+    #[inline]
+    fn is_break_byte(self, b: u8) -> bool {
+        b.is_ascii() && self.is_break(b as char)
+    }
 }
 
 /// The words of `text`, split exactly as Python's `text.split()`.
 pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(is_whitespace).filter(|word| !word.is_empty())
+    split_at(text, WordBreaks::Unicode)
+}
+
+fn split_at(text: &str, breaks: WordBreaks) -> impl Iterator<Item = &str> {
+    text.split(move |c| breaks.is_break(c))
+        .filter(|word| !word.is_empty())
 }
 
 /// Adds the words of `text` to `counts`, allocating only for words not yet seen.
 pub fn count_text(text: &str, counts: &mut WordCounts) {
-    for word in split_words(text) {
+    count_text_at(text, WordBreaks::Unicode, counts);
+}
+
+fn count_text_at(text: &str, breaks: WordBreaks, counts: &mut WordCounts) {
+    for word in split_at(text, breaks) {
         if let Some(count) = counts.get_mut(word) {
             *count += 1;
         } else {
@@ -101,6 +134,7 @@ struct Block {
 /// Reads the files one after another as [`Block`]s.
 struct BlockReader<'a> {
     paths: &'a [PathBuf],
+    breaks: WordBreaks,
     file: usize,
     reader: Option<File>,
     offset: u64,
@@ -108,9 +142,10 @@ struct BlockReader<'a> {
 }
 
 impl<'a> BlockReader<'a> {
-    fn new(paths: &'a [PathBuf]) -> Self {
+    fn new(paths: &'a [PathBuf], breaks: WordBreaks) -> Self {
         BlockReader {
             paths,
+            breaks,
             file: 0,
             reader: None,
             offset: 0,
@@ -134,7 +169,7 @@ impl<'a> BlockReader<'a> {
             if !at_end {
                 // Keep the incomplete last word for the next block; a block without any
                 // whitespace (one enormous word) grows until whitespace or the end.
-                match bytes.iter().rposition(|&b| is_ascii_whitespace_byte(b)) {
+                match bytes.iter().rposition(|&b| self.breaks.is_break_byte(b)) {
                     Some(cut) => self.carry = bytes.split_off(cut + 1),
                     None => {
                         self.carry = bytes;
@@ -224,6 +259,16 @@ pub fn count_files(
     errors: Utf8Errors,
     progress: &dyn Progress,
 ) -> Result<WordCounts> {
+    count_files_at(paths, WordBreaks::Unicode, errors, progress)
+}
+
+/// Counts the words of `paths` between `breaks`, in parallel, streaming.
+pub fn count_files_at(
+    paths: &[PathBuf],
+    breaks: WordBreaks,
+    errors: Utf8Errors,
+    progress: &dyn Progress,
+) -> Result<WordCounts> {
     let total = check_files(paths)?;
     let done = AtomicU64::new(0);
     let count_block = |mut counts: WordCounts, block: Result<Block>| -> Result<WordCounts> {
@@ -234,9 +279,11 @@ pub fn count_files(
                 let text = std::str::from_utf8(&block.bytes).map_err(|err| {
                     utf8_error(&paths[block.file], block.offset + err.valid_up_to() as u64)
                 })?;
-                count_text(text, &mut counts);
+                count_text_at(text, breaks, &mut counts);
             }
-            Utf8Errors::Replace => count_text(&String::from_utf8_lossy(&block.bytes), &mut counts),
+            Utf8Errors::Replace => {
+                count_text_at(&String::from_utf8_lossy(&block.bytes), breaks, &mut counts)
+            }
         }
         let done = done.fetch_add(size, Ordering::Relaxed) + size;
         if !progress.update(Phase::Counting, done, total) {
@@ -244,7 +291,7 @@ pub fn count_files(
         }
         Ok(counts)
     };
-    BlockReader::new(paths)
+    BlockReader::new(paths, breaks)
         .par_bridge()
         .try_fold(WordCounts::default, count_block)
         .try_reduce(WordCounts::default, |mut a, b| {
@@ -327,6 +374,17 @@ mod tests {
         let dir = good.parent().unwrap().to_path_buf();
         let err = count_files(&[dir], Utf8Errors::Strict, &Silent).unwrap_err();
         assert!(err.to_string().contains("is a directory"), "{err}");
+    }
+
+    #[test]
+    fn bert_breaks_keep_controls_inside_chunks() {
+        let text = "a\u{b}b c\u{85}d\te\u{a0}f\r\ng\u{1c}h";
+        let path = temp_file("bert.txt", text.as_bytes());
+        let counts =
+            count_files_at(&[path], WordBreaks::Bert, Utf8Errors::Strict, &Silent).unwrap();
+        let mut words: Vec<&str> = counts.keys().map(String::as_str).collect();
+        words.sort_unstable();
+        assert_eq!(words, ["a\u{b}b", "c\u{85}d", "e\u{a0}f", "g\u{1c}h"]);
     }
 
     #[test]

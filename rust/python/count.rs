@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
-use crate::count::{self, Utf8Errors, WordCounts};
+use crate::count::{self, Utf8Errors, WordBreaks, WordCounts};
 
 /// A table of word counts held in Rust, so that millions of words never have to cross
 /// into Python objects between counting and training.
@@ -92,24 +92,39 @@ fn parse_errors(errors: &str) -> PyResult<Utf8Errors> {
     }
 }
 
-/// Counts the whitespace-separated words of files, in parallel, streaming.
+fn parse_breaks(breaks: &str) -> PyResult<WordBreaks> {
+    match breaks {
+        "unicode" => Ok(WordBreaks::Unicode),
+        "bert" => Ok(WordBreaks::Bert),
+        other => Err(PyValueError::new_err(format!(
+            "breaks must be \"unicode\" or \"bert\", got {other:?}"
+        ))),
+    }
+}
+
+/// Counts the words of files, in parallel, streaming: split as `str.split()` does
+/// (`breaks="unicode"`) or only at space, tab, newline and CR (`breaks="bert"`).
 #[pyfunction]
-#[pyo3(signature = (paths, errors = "strict", threads = None, progress = None))]
+#[pyo3(signature = (paths, errors = "strict", threads = None, progress = None, breaks = "unicode"))]
 fn count_files(
     py: Python<'_>,
     paths: Vec<PathBuf>,
     errors: &str,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
+    breaks: &str,
 ) -> PyResult<PyWordCounts> {
     let errors = parse_errors(errors)?;
+    let breaks = parse_breaks(breaks)?;
     let progress = PyProgress::new(progress);
     let counts = run_watching_signals(py, |stop| {
         let progress = Stoppable {
             inner: &progress,
             stop,
         };
-        in_pool(threads, || count::count_files(&paths, errors, &progress))
+        in_pool(threads, || {
+            count::count_files_at(&paths, breaks, errors, &progress)
+        })
     })?;
     Ok(PyWordCounts::new(counts))
 }
@@ -137,6 +152,30 @@ impl PyWordCounter {
         let batch = py.detach(|| in_pool(self.threads, || Ok(count::count_texts(&texts))))?;
         let mut counts = self.counts.lock().expect("counter lock poisoned");
         count::merge_counts(&mut counts, batch);
+        Ok(())
+    }
+
+    /// Counts the whitespace-separated words of each text `weights[i]` times: the words of
+    /// a text that stands for many identical ones.
+    fn add_weighted_texts(&self, texts: Vec<String>, weights: Vec<u64>) -> PyResult<()> {
+        if texts.len() != weights.len() {
+            return Err(PyValueError::new_err(format!(
+                "{} texts but {} weights",
+                texts.len(),
+                weights.len()
+            )));
+        }
+        let mut counts = self.counts.lock().expect("counter lock poisoned");
+        for (text, weight) in texts.iter().zip(weights) {
+            for word in count::split_words(text) {
+                match counts.get_mut(word) {
+                    Some(count) => *count += weight,
+                    None => {
+                        counts.insert(word.to_owned(), weight);
+                    }
+                }
+            }
+        }
         Ok(())
     }
 

@@ -2,19 +2,15 @@
 
 The ``"whitespace"`` pre-tokenizer (Python's ``str.split()``, subword-nmt compatible) runs
 entirely in Rust: files are read, split and counted there in parallel. The ``"bert"``
-pre-tokenizer runs BERT's BasicTokenizer in Python on batches of lines and hands the
-joined basic tokens to the Rust counter; for files, byte ranges are counted in worker
-processes (Python normalization holds the GIL, processes do not share it) and the partial
-counts are summed, so the result is the same for any number of workers.
+pre-tokenizer runs BERT's BasicTokenizer in Python: on batches of texts for iterators, and
+on the distinct whitespace-separated chunks of files (counted in Rust) for files.
 """
 
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -52,96 +48,6 @@ def bert_pre_tokenizer(lowercase: bool, strip_accents: bool | None):
     return partial(pre_tokenize_for_training, do_lower_case=lowercase, strip_accents=strip_accents)
 
 
-#: Bytes of a file one worker process normalizes and counts at a time.
-RANGE_SIZE = 8 << 20
-
-
-def _line_ranges(path: Path, size: int) -> list[tuple[int, int]]:
-    """Byte ranges of about ``size`` bytes covering ``path``, each ending at a line end."""
-    total = path.stat().st_size
-    ranges, start = [], 0
-    with open(path, "rb") as stream:
-        while start < total:
-            stream.seek(min(start + size, total))
-            stream.readline()
-            end = min(stream.tell(), total)
-            ranges.append((start, end))
-            start = end
-    return ranges
-
-
-def _invalid_utf8(path: Path, offset: int) -> ValueError:
-    with open(path, "rb") as stream:
-        line = stream.read(offset).count(b"\n") + 1
-    return ValueError(
-        f"{path}: invalid UTF-8 at byte offset {offset} (line {line}); "
-        'pass errors="replace" to substitute U+FFFD'
-    )
-
-
-def _count_range(
-    path: Path, start: int, end: int, errors: str, lowercase: bool, strip_accents: bool | None
-) -> _core.WordCounts:
-    """The BERT-pre-tokenized word counts of bytes ``start..end`` of ``path``."""
-    with open(path, "rb") as stream:
-        stream.seek(start)
-        raw = stream.read(end - start)
-    try:
-        text = raw.decode("utf-8", errors=errors)
-    except UnicodeDecodeError as err:
-        raise _invalid_utf8(path, start + err.start) from None
-    normalize = bert_pre_tokenizer(lowercase, strip_accents)
-    counter = _core.WordCounter(threads=1)
-    for batch in _batches(text.split("\n"), BATCH_SIZE):
-        counter.add_texts(normalize(batch))
-    return counter.counts()
-
-
-def _count_files_bert(
-    paths: list[Path],
-    errors: str,
-    lowercase: bool,
-    strip_accents: bool | None,
-    processes: int,
-    progress: ProgressCallback | None,
-) -> _core.WordCounts:
-    """Counts files with the BERT pre-tokenizer, byte ranges spread over processes."""
-    for path in paths:  # fail on a missing file or a directory before reading the others
-        if path.is_dir():
-            raise IsADirectoryError(f"{path}: is a directory, not a file")
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: No such file or directory")
-    work = [(path, start, end) for path in paths for start, end in _line_ranges(path, RANGE_SIZE)]
-    total = sum(end - start for _, start, end in work)
-    count = partial(_count_range, errors=errors, lowercase=lowercase, strip_accents=strip_accents)
-    counter = _core.WordCounter()
-    done = 0
-    if processes <= 1 or len(work) <= 1:
-        results = (count(*item) for item in work)
-        for item, counts in zip(work, results, strict=False):
-            counter.add_counts(counts)
-            done += item[2] - item[1]
-            if progress:
-                progress("counting", done, total)
-        return counter.counts()
-    # fork is cheap and needs no `if __name__ == "__main__"` guard in the caller's script;
-    # the Rust thread pools are rebuilt in each child, so forking after using them is safe.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [pool.submit(count, *item) for item in work]
-        try:
-            for item, future in zip(work, futures, strict=False):
-                counter.add_counts(future.result())
-                done += item[2] - item[1]
-                if progress:
-                    progress("counting", done, total)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-    return counter.counts()
-
-
 def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
     iterator = iter(texts)
     while batch := list(itertools.islice(iterator, size)):
@@ -149,6 +55,35 @@ def _batches(texts: Iterable[str], size: int) -> Iterator[list[str]]:
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, got {type(text).__name__}: {text!r:.80}")
         yield batch
+
+
+def _count_files_bert(
+    paths: list[Path],
+    errors: str,
+    lowercase: bool,
+    strip_accents: bool | None,
+    threads: int | None,
+    progress: ProgressCallback | None,
+) -> _core.WordCounts:
+    """Counts files with the BERT pre-tokenizer, normalizing each distinct chunk once.
+
+    Rust counts the chunks between spaces, tabs and line ends, then BasicTokenizer runs
+    once per distinct chunk, whose tokens count as often as the chunk occurs.
+
+    This is exact because BERT's normalization never looks across those characters (it
+    splits there, and every other step works per character or per word), and it is fast
+    because a corpus holds far fewer distinct chunks than chunks.
+    """
+    chunks = _core.count_files(
+        [str(p) for p in paths], errors, threads, progress, breaks="bert"
+    ).to_dict()
+    normalize = bert_pre_tokenizer(lowercase, strip_accents)
+    counter = _core.WordCounter(threads)
+    items = iter(chunks.items())
+    while batch := list(itertools.islice(items, BATCH_SIZE)):
+        texts, weights = zip(*batch, strict=True)
+        counter.add_weighted_texts(normalize(list(texts)), list(weights))
+    return counter.counts()
 
 
 def count_words(
@@ -182,9 +117,8 @@ def count_words(
         return _core.count_files([str(p) for p in as_paths(files)], errors, threads, progress)
 
     if files is not None:
-        processes = threads or os.cpu_count() or 1
         return _count_files_bert(
-            as_paths(files), errors, lowercase, strip_accents, processes, progress
+            as_paths(files), errors, lowercase, strip_accents, threads, progress
         )
     assert texts is not None
     normalize = bert_pre_tokenizer(lowercase, strip_accents) if pre_tokenizer == "bert" else None

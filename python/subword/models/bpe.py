@@ -12,13 +12,14 @@ from pathlib import Path
 from subword import _core
 from subword._progress import ProgressCallback, resolve
 from subword.models import _counting
+from subword.models._base import VocabularyModel
 from subword.models._config import read_config, write_config
 from subword.models._counting import PathLike
 
 Progress = bool | ProgressCallback | None
 
 
-class BPE:
+class BPE(VocabularyModel):
     """A BPE model: a vocabulary, ranked merges, and the pre-tokenizer it expects.
 
     Words are split into characters with ``</w>`` fused onto the last one; merges apply
@@ -59,7 +60,7 @@ class BPE:
         self._init(model, pre_tokenizer, lowercase)
 
     def _init(self, model: _core.BpeModel, pre_tokenizer: str, lowercase: bool) -> None:
-        self._model = model
+        self._inner = model
         self.pre_tokenizer = pre_tokenizer
         self.lowercase = lowercase
         self._normalize = (
@@ -231,11 +232,11 @@ class BPE:
 
     def tokenize(self, text: str) -> list[str]:
         """The symbols of ``text``, with ``</w>`` on each word's last symbol."""
-        return self._model.tokenize(self._pre_tokenize(text))
+        return self._inner.tokenize(self._pre_tokenize(text))
 
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``."""
-        return self._model.encode(self._pre_tokenize(text))
+        return self._inner.encode(self._pre_tokenize(text))
 
     def encode_batch(self, texts: Sequence[str], threads: int | None = None) -> list[list[int]]:
         """The ids of many texts, computed in parallel without holding the GIL."""
@@ -244,43 +245,22 @@ class BPE:
             texts = self._normalize(texts)
         elif not all(isinstance(t, str) for t in texts):
             raise TypeError("texts must all be str")
-        return self._model.encode_batch(texts, threads)
+        return self._inner.encode_batch(texts, threads)
 
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids``: words joined by single spaces (IndexError for bad ids)."""
-        return self._model.decode(list(ids))
-
-    def token_to_id(self, token: str) -> int | None:
-        """The id of ``token``, or ``None``."""
-        return self._model.token_to_id(token)
-
-    def id_to_token(self, id: int) -> str:
-        """The token of ``id`` (IndexError when out of range)."""
-        return self._model.id_to_token(id)
-
-    @property
-    def vocab(self) -> dict[str, int]:
-        """The vocabulary as token -> id."""
-        return {token: i for i, token in enumerate(self._model.vocab)}
+        return self._inner.decode(list(ids))
 
     @property
     def merges(self) -> list[tuple[str, str]]:
         """The merges in rank order."""
-        return self._model.merges
+        return self._inner.merges
 
     @property
     def alphabet_size(self) -> int:
         """The number of single-character symbols (with or without the suffix)."""
-        suffix = self._model.end_of_word_suffix
-        return sum(len(t.removesuffix(suffix)) == 1 for t in self._model.vocab)
-
-    @property
-    def vocab_size(self) -> int:
-        """The number of tokens."""
-        return len(self._model)
-
-    def __len__(self) -> int:
-        return len(self._model)
+        suffix = self._inner.end_of_word_suffix
+        return sum(len(t.removesuffix(suffix)) == 1 for t in self._inner.vocab)
 
     def __repr__(self) -> str:
         return (
@@ -289,7 +269,7 @@ class BPE:
         )
 
     def __reduce__(self):
-        return (BPE._wrap, (self._model, self.pre_tokenizer, self.lowercase))
+        return (BPE._wrap, (self._inner, self.pre_tokenizer, self.lowercase))
 
     # --- files ------------------------------------------------------------------------
 
@@ -302,14 +282,14 @@ class BPE:
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self._model.save(str(directory))
+        self._inner.save(str(directory))
         write_config(
             directory,
             {
                 "model": "bpe",
-                "unk_token": self._model.unk_token,
-                "byte_fallback": self._model.byte_fallback,
-                "end_of_word_suffix": self._model.end_of_word_suffix,
+                "unk_token": self._inner.unk_token,
+                "byte_fallback": self._inner.byte_fallback,
+                "end_of_word_suffix": self._inner.end_of_word_suffix,
                 "pre_tokenizer": self.pre_tokenizer,
                 "lowercase": self.lowercase,
             },

@@ -15,6 +15,7 @@ from pathlib import Path
 from subword import _core
 from subword._progress import ProgressCallback, resolve
 from subword.models import _counting
+from subword.models._base import VocabularyModel
 from subword.models._config import read_config, write_config
 from subword.models._counting import PathLike
 
@@ -22,7 +23,7 @@ Progress = bool | ProgressCallback | None
 BERT_SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
 
-class WordPiece:
+class WordPiece(VocabularyModel):
     """A WordPiece vocabulary with the pre-tokenization it was trained with.
 
     Example:
@@ -57,7 +58,7 @@ class WordPiece:
 
     def _init(self, encoder, pre_tokenizer: str, lowercase: bool, strip_accents) -> None:
         _counting.check_pre_tokenizer(pre_tokenizer)
-        self._encoder = encoder
+        self._inner = encoder
         self.pre_tokenizer = pre_tokenizer
         self.lowercase = lowercase
         self.strip_accents = strip_accents
@@ -218,48 +219,27 @@ class WordPiece:
 
     def tokenize(self, text: str) -> list[str]:
         """The word pieces of ``text`` (continuations carry the ``##`` prefix)."""
-        return self._encoder.convert_ids_to_tokens(self.encode(text))
+        return self._inner.convert_ids_to_tokens(self.encode(text))
 
     def encode(self, text: str) -> list[int]:
         """The ids of ``text``."""
-        return self._encoder.encode_batch(self._words([text]))[0]
+        return self._inner.encode_batch(self._words([text]))[0]
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         """The ids of many texts; the WordPiece step runs in parallel without the GIL."""
-        return self._encoder.encode_batch(self._words(texts))
+        return self._inner.encode_batch(self._words(texts))
 
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids``: pieces joined, ``##`` continuations glued to their word."""
-        prefix = self._encoder.continuing_subword_prefix
-        tokens = self._encoder.convert_ids_to_tokens(list(ids))
+        prefix = self._inner.continuing_subword_prefix
+        tokens = self._inner.convert_ids_to_tokens(list(ids))
         return " ".join(tokens).replace(f" {prefix}", "").strip()
-
-    def token_to_id(self, token: str) -> int | None:
-        """The id of ``token``, or ``None``."""
-        return self._encoder.token_to_id(token)
-
-    def id_to_token(self, id: int) -> str:
-        """The token of ``id`` (IndexError when out of range)."""
-        return self._encoder.id_to_token(id)
-
-    @property
-    def vocab(self) -> dict[str, int]:
-        """The vocabulary as token -> id."""
-        return {token: i for i, token in enumerate(self._encoder.vocab)}
 
     @property
     def alphabet_size(self) -> int:
         """The number of single characters in the vocabulary (plain and ``##`` forms)."""
-        prefix = self._encoder.continuing_subword_prefix
-        return sum(len(t.removeprefix(prefix)) == 1 for t in self._encoder.vocab)
-
-    @property
-    def vocab_size(self) -> int:
-        """The number of tokens."""
-        return len(self._encoder)
-
-    def __len__(self) -> int:
-        return len(self._encoder)
+        prefix = self._inner.continuing_subword_prefix
+        return sum(len(t.removeprefix(prefix)) == 1 for t in self._inner.vocab)
 
     def __repr__(self) -> str:
         return f"WordPiece(vocab_size={len(self)}, pre_tokenizer={self.pre_tokenizer!r})"
@@ -267,7 +247,7 @@ class WordPiece:
     def __reduce__(self):
         return (
             WordPiece._wrap,
-            (self._encoder, self.pre_tokenizer, self.lowercase, self.strip_accents),
+            (self._inner, self.pre_tokenizer, self.lowercase, self.strip_accents),
         )
 
     # --- files ------------------------------------------------------------------------
@@ -276,14 +256,14 @@ class WordPiece:
         """Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        _core.write_vocab_txt(str(directory / "vocab.txt"), self._encoder.vocab)
+        _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
         write_config(
             directory,
             {
                 "model": "wordpiece",
-                "unk_token": self._encoder.unk_token,
-                "continuing_subword_prefix": self._encoder.continuing_subword_prefix,
-                "max_input_chars_per_word": self._encoder.max_input_chars_per_word,
+                "unk_token": self._inner.unk_token,
+                "continuing_subword_prefix": self._inner.continuing_subword_prefix,
+                "max_input_chars_per_word": self._inner.max_input_chars_per_word,
                 "pre_tokenizer": self.pre_tokenizer,
                 "do_lower_case": self.lowercase,
                 "strip_accents": self.strip_accents,

@@ -1,0 +1,306 @@
+"""``subword encode`` and ``subword chunk``: tokenize text with a trained model directory.
+
+Both stream: lines are read a block at a time and encoded in batches of
+:data:`BATCH_LINES`, so a file larger than memory works. Each input line gives one
+output line (``encode``) or one JSON line per window (``chunk``).
+
+A WordPiece directory with BERT pre-tokenization loads as
+:class:`subword.BertTokenizer` (``[CLS]``/``[SEP]``, pairs, truncation, offsets); a BPE
+directory as :class:`subword.BPE` (plain ids or tokens).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import subword
+from subword import _inputs
+from subword.cli.train import positive
+from subword.models._config import CONFIG_NAME
+
+BATCH_LINES = 1000
+TRUNCATIONS = ("longest_first", "only_first", "only_second")
+
+ENCODE_EXAMPLES = """examples:
+  subword encode -m model corpus.txt                     # tokens, one line per input line
+  echo "Hello, world!" | subword encode -m model --format ids
+  subword encode -m model questions.tsv --pair --max-length 128 --format jsonl --offsets
+  subword encode -m bpe-model corpus.txt.gz --format ids > ids.txt
+
+With --pair each line holds two texts separated by a tab. --max-length implies
+--truncation longest_first.
+"""
+
+CHUNK_EXAMPLES = """examples:
+  subword chunk -m model docs.txt --max-length 512 --stride 128   # overlapping windows
+  subword chunk -m model docs.txt --strategy head_tail --head 128
+  subword chunk -m model squad.tsv --pair --max-length 384 --stride 128
+
+Each input line is one document (with --pair: question TAB context, the question kept
+whole in every window). Each window is one JSON line: line (1-based), window,
+input_ids, token_type_ids, attention_mask, offset_mapping.
+"""
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    """Registers ``encode`` and ``chunk``."""
+    encode = _common(
+        commands, "encode", "encode text to tokens, ids or JSON lines", ENCODE_EXAMPLES
+    )
+    encode.add_argument(
+        "--format", choices=("tokens", "ids", "jsonl"), default="tokens", help="output (tokens)"
+    )
+    encode.add_argument(
+        "--max-length", type=positive, help="truncate to this many tokens, specials included"
+    )
+    encode.add_argument(
+        "--truncation",
+        nargs="?",
+        const="longest_first",
+        choices=TRUNCATIONS,
+        help="truncate (default strategy longest_first) to --max-length (or 512)",
+    )
+    encode.add_argument(
+        "--offsets", action="store_true", help="jsonl: add character offsets (offset_mapping)"
+    )
+    encode.add_argument(
+        "--no-special-tokens",
+        dest="special_tokens",
+        action="store_false",
+        help="no [CLS]/[SEP] around the text",
+    )
+    encode.set_defaults(run=run_encode)
+
+    chunk = _common(commands, "chunk", "cut long texts into model-sized windows", CHUNK_EXAMPLES)
+    chunk.add_argument(
+        "--strategy",
+        choices=("head", "tail", "head_tail", "sliding_window"),
+        default="sliding_window",
+        help="which tokens to keep (sliding_window)",
+    )
+    chunk.add_argument(
+        "--max-length", type=positive, default=512, help="tokens per window, specials included"
+    )
+    chunk.add_argument(
+        "--stride", type=int, help="sliding_window: overlap between windows in tokens (128)"
+    )
+    chunk.add_argument(
+        "--head", type=int, default=128, help="head_tail: tokens kept from the start (128)"
+    )
+    chunk.set_defaults(run=run_chunk)
+
+
+def _common(commands, name: str, summary: str, examples: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=examples,
+    )
+    parser.add_argument(
+        "-m", "--model", required=True, type=Path, metavar="DIR", help="model directory"
+    )
+    parser.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="input file (.gz ok); '-' is stdin"
+    )
+    parser.add_argument("--pair", action="store_true", help="lines are two texts split by a tab")
+    parser.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="bytes that are not UTF-8: stop with an error (strict) or use U+FFFD",
+    )
+    return parser
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def load_model(directory: Path):
+    """A :class:`subword.BertTokenizer`, :class:`subword.WordPiece` or :class:`subword.BPE`."""
+    if not directory.exists():
+        raise FileNotFoundError(f"{directory}: no such model directory")
+    if not directory.is_dir():
+        raise NotADirectoryError(f"{directory}: not a model directory")
+    config = _config(directory)
+    kind = config.get("model") or _guess(directory)
+    if kind == "bpe":
+        return subword.BPE.load(directory)
+    if kind != "wordpiece":
+        raise ValueError(f"{directory / CONFIG_NAME}: unknown model {kind!r}")
+    if config.get("pre_tokenizer", "bert") == "bert":
+        return subword.BertTokenizer.from_pretrained(directory)
+    return subword.WordPiece.load(directory)
+
+
+def _config(directory: Path) -> dict:
+    path = directory / CONFIG_NAME
+    if not path.is_file():
+        return {}
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ValueError(f"{path}: not a valid config: {err}") from None
+    if not isinstance(config, dict):
+        raise ValueError(f"{path}: not a valid config: expected a JSON object")
+    return config
+
+
+def _guess(directory: Path) -> str:
+    """The model kind of a directory without ``subword.json`` (e.g. a BERT download)."""
+    if (directory / "vocab.txt").is_file():
+        return "wordpiece"
+    if (directory / "vocab.json").is_file() and (directory / "merges.txt").is_file():
+        return "bpe"
+    raise FileNotFoundError(
+        f"{directory}: not a model directory (no vocab.txt, nor vocab.json + merges.txt)"
+    )
+
+
+# --- input ------------------------------------------------------------------------------
+
+
+def _batches(args: argparse.Namespace) -> Iterator[tuple[int, list]]:
+    """``(first line number, items)`` per batch; an item is a text or a (text, pair)."""
+    (source,) = _inputs.expand([args.file])
+    lines = _inputs.read_lines([source], errors=args.errors)
+    number = 1
+    while batch := list(itertools.islice(lines, BATCH_LINES)):
+        if args.pair:
+            batch = [_split_pair(source, number + i, line) for i, line in enumerate(batch)]
+        yield number, batch
+        number += len(batch)
+
+
+def _split_pair(source: _inputs.Source, number: int, line: str) -> tuple[str, str]:
+    first, tab, second = line.partition("\t")
+    if not tab:
+        raise ValueError(f"{source.name}: line {number}: --pair needs two texts split by a tab")
+    return first, second
+
+
+def _write(lines: list[str]) -> None:
+    sys.stdout.write("\n".join(lines) + "\n" if lines else "")
+
+
+# --- encode -----------------------------------------------------------------------------
+
+
+def run_encode(args: argparse.Namespace) -> int:
+    """Encodes every line of the input."""
+    model = load_model(args.model)
+    if args.offsets and args.format != "jsonl":
+        raise ValueError("--offsets needs --format jsonl")
+    if args.max_length is not None and args.truncation is None:
+        args.truncation = "longest_first"
+    encode = _bert_encoder(model, args) if isinstance(model, subword.BertTokenizer) else None
+    if encode is None:
+        encode = _plain_encoder(model, args)
+    for first, batch in _batches(args):
+        try:
+            out = encode(batch)
+        except ValueError as err:
+            raise _where(args, first + _failing(encode, batch), err) from None
+        _write(out)
+    return 0
+
+
+def _failing(encode, batch: list) -> int:
+    """The index of the first item of ``batch`` that ``encode`` rejects (rare path)."""
+    for index, item in enumerate(batch):
+        try:
+            encode([item])
+        except ValueError:
+            return index
+    return 0
+
+
+def _where(args: argparse.Namespace, number: int, err: Exception) -> ValueError:
+    name = "<stdin>" if args.file == _inputs.STDIN else args.file
+    return ValueError(f"{name}: line {number}: {err}")
+
+
+def _bert_encoder(tokenizer: subword.BertTokenizer, args: argparse.Namespace):
+    """Batch -> output lines, through ``tokenizer(...)`` as transformers would."""
+
+    def encode(batch: list) -> list[str]:
+        texts = [item[0] for item in batch] if args.pair else batch
+        pairs = [item[1] for item in batch] if args.pair else None
+        encoding = tokenizer(
+            texts,
+            pairs,
+            add_special_tokens=args.special_tokens,
+            truncation=args.truncation or False,
+            max_length=args.max_length,
+            return_offsets_mapping=args.offsets,
+        )
+        return _format(encoding, tokenizer.convert_ids_to_tokens, args.format)
+
+    return encode
+
+
+def _plain_encoder(model, args: argparse.Namespace):
+    """Batch -> output lines for a BPE (or non-BERT WordPiece) model: ids only."""
+    if args.pair or args.offsets or (args.truncation and args.truncation != "longest_first"):
+        kind = type(model).__name__
+        raise ValueError(
+            f"{args.model}: --pair, --offsets and --truncation STRATEGY need a "
+            f"BERT WordPiece model; this directory holds a {kind} model"
+        )
+    limit = (args.max_length or 512) if args.truncation else None
+
+    def encode(batch: list[str]) -> list[str]:
+        ids = [row[:limit] for row in model.encode_batch(batch)]
+        encoding = {"input_ids": ids, "attention_mask": [[1] * len(row) for row in ids]}
+        return _format(encoding, lambda row: [model.id_to_token(i) for i in row], args.format)
+
+    return encode
+
+
+def _format(encoding, to_tokens, form: str) -> list[str]:
+    ids = encoding["input_ids"]
+    if form == "ids":
+        return [" ".join(map(str, row)) for row in ids]
+    if form == "tokens":
+        return [" ".join(to_tokens(row)) for row in ids]
+    names = list(encoding)
+    rows = []
+    for i in range(len(ids)):
+        record = {"tokens": to_tokens(ids[i])} | {name: encoding[name][i] for name in names}
+        rows.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    return rows
+
+
+# --- chunk ------------------------------------------------------------------------------
+
+
+def run_chunk(args: argparse.Namespace) -> int:
+    """Cuts every line of the input into windows, one JSON line each."""
+    tokenizer = load_model(args.model)
+    if not isinstance(tokenizer, subword.BertTokenizer):
+        raise ValueError(
+            f"{args.model}: chunk needs a BERT WordPiece model; this directory holds a "
+            f"{type(tokenizer).__name__} model"
+        )
+    options = {"strategy": args.strategy, "max_length": args.max_length, "head": args.head}
+    if args.stride is not None:
+        options["stride"] = args.stride
+    for first, batch in _batches(args):
+        out = []
+        for number, item in enumerate(batch, start=first):
+            text, pair = (item[0], item[1]) if args.pair else (item, None)
+            try:
+                chunks = tokenizer.chunk(text, pair, **options)
+            except ValueError as err:
+                raise _where(args, number, err) from None
+            for window, chunk in enumerate(chunks):
+                record = {"line": number, "window": window} | dict(chunk)
+                out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        _write(out)
+    return 0

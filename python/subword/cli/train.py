@@ -1,0 +1,314 @@
+"""``subword train``: count the words of the inputs, train, write the model directory.
+
+Plain files split on whitespace (BPE's default) are read and counted entirely in Rust;
+everything else (BERT pre-tokenization, ``.gz``, stdin) streams through
+:func:`subword._inputs.read_lines` into the Rust counter in batches. Memory grows with
+the number of distinct words, never with the corpus size.
+
+The model is written only once training has finished: into a fresh temporary sibling
+directory renamed into place when the target does not exist yet (so Ctrl-C leaves no
+partial directory), or file by file, each atomically, into an existing directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import subword
+from subword import _core, _inputs
+from subword._progress import ProgressBar
+from subword.models import _counting
+
+WORDPIECE_VOCAB_SIZE = 30522
+BPE_VOCAB_SIZE = 30000
+BERT_SPECIALS = "[PAD],[UNK],[CLS],[SEP],[MASK]"
+
+EXAMPLES = """examples:
+  subword train corpus.txt -o model                 # WordPiece, BERT normalization, 30,522 tokens
+  subword train corpus.txt --model bpe --num-merges 32000 -o bpe-model   # as subword-nmt -s 32000
+  subword train 'data/*.txt.gz' --vocab-size 8000 --no-lowercase --threads 2 -o cased
+  zcat corpus.gz | subword train - -o model        # '-' reads standard input
+
+The output directory holds vocab.txt (WordPiece) or vocab.json + merges.txt (BPE), and
+subword.json naming the model and its options: `subword encode -m DIR` and
+subword.BertTokenizer.from_pretrained(DIR) need nothing else.
+"""
+
+
+def positive(text: str) -> int:
+    """An argparse type: an integer >= 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """Registers ``train`` and its options."""
+    train = commands.add_parser(
+        "train",
+        help="train a WordPiece or BPE vocabulary from text files",
+        description="Train a WordPiece (default) or BPE vocabulary from UTF-8 text.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
+    )
+    train.add_argument(
+        "files", nargs="+", metavar="FILE", help="text files, glob patterns, '-' for stdin; .gz ok"
+    )
+    train.add_argument("--model", choices=("wordpiece", "bpe"), default="wordpiece")
+    size = train.add_mutually_exclusive_group()
+    size.add_argument(
+        "--vocab-size",
+        type=positive,
+        help="tokens in the vocab: specials + alphabet + merges "
+        f"(default {WORDPIECE_VOCAB_SIZE} WordPiece, {BPE_VOCAB_SIZE} BPE)",
+    )
+    size.add_argument("--num-merges", type=positive, help="BPE merges, as subword-nmt's -s")
+    train.add_argument(
+        "--min-frequency", type=positive, default=2, help="least count of a merged pair (2)"
+    )
+    train.add_argument(
+        "--lowercase",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="lowercase with BERT normalization (WordPiece, or BPE with --pre-tokenizer bert)",
+    )
+    train.add_argument(
+        "--strip-accents",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="drop accents (default: when lowercasing, as BERT); WordPiece only",
+    )
+    train.add_argument(
+        "--pre-tokenizer",
+        choices=_counting.PRE_TOKENIZERS,
+        help="how text splits into words (default: bert for WordPiece, whitespace for BPE)",
+    )
+    train.add_argument(
+        "--special-tokens",
+        help=f"comma-separated special tokens (default {BERT_SPECIALS} for WordPiece, "
+        "<unk> for BPE; the first is BPE's unk)",
+    )
+    train.add_argument(
+        "--byte-fallback", action="store_true", help="BPE: byte tokens for unseen characters"
+    )
+    train.add_argument(
+        "--errors",
+        choices=("strict", "replace"),
+        default="strict",
+        help="bytes that are not UTF-8: stop with an error (strict) or use U+FFFD",
+    )
+    train.add_argument("--threads", type=positive, help="threads to use (default: all cores)")
+    train.add_argument(
+        "--dask", metavar="ADDRESS", help="count words on a Dask cluster (scheduler address)"
+    )
+    train.add_argument(
+        "--workers", type=positive, metavar="N", help="count words with N local worker processes"
+    )
+    train.add_argument("-o", "--output", type=Path, default=Path("."), help="output directory (.)")
+    train.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no summary")
+    train.set_defaults(run=run)
+
+
+@dataclass
+class Corpus:
+    """The counted inputs and what the summary reports about them."""
+
+    counts: _core.WordCounts
+    files: int
+    bytes: int
+
+
+def run(args: argparse.Namespace) -> int:
+    """Trains and saves; prints the summary unless ``--quiet``."""
+    start = time.perf_counter()
+    _check_options(args)
+    sources = _inputs.expand(args.files)
+    _check_output(args.output)
+    bar = ProgressBar(disable=args.quiet or not sys.stderr.isatty())
+    try:
+        corpus = _count(args, sources, bar)
+        if len(corpus.counts) == 0:
+            raise ValueError(f"{_names(sources)}: the corpus is empty: no words to train on")
+        model = _train(args, corpus.counts, bar)
+    finally:
+        bar.close()
+    save(model, args.output)
+    if not args.quiet:
+        _summary(args, corpus, model, time.perf_counter() - start)
+    return 0
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Rejects option combinations before any work is done."""
+    args.pre_tokenizer = args.pre_tokenizer or ("whitespace" if args.model == "bpe" else "bert")
+    if args.model == "wordpiece" and args.num_merges:
+        raise ValueError("--num-merges is for --model bpe; use --vocab-size for WordPiece")
+    if args.model == "bpe" and args.strip_accents is not None:
+        raise ValueError("--strip-accents is for --model wordpiece")
+    if "-" in args.files and (args.dask or args.workers):
+        raise ValueError("-: standard input cannot be counted with --dask/--workers")
+
+
+def _check_output(output: Path) -> None:
+    """Fails now, not after an hour of training, when the output cannot be written."""
+    if output.exists() and not output.is_dir():
+        raise NotADirectoryError(f"{output}: exists and is not a directory")
+    existing = output
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise PermissionError(f"{existing}: cannot write the model here")
+
+
+def _names(sources: list[_inputs.Source]) -> str:
+    return sources[0].name if len(sources) == 1 else f"{len(sources)} inputs"
+
+
+def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar) -> Corpus:
+    """Word counts of every source, on the fastest path that can read them."""
+    options = {
+        "pre_tokenizer": args.pre_tokenizer,
+        "lowercase": args.lowercase,
+        "strip_accents": args.strip_accents,
+        "errors": args.errors,
+    }
+    size = sum(s.size for s in sources)
+    if args.dask or args.workers:
+        counts = _count_distributed(args, sources, options)
+        return Corpus(counts, len(sources), size)
+    if args.pre_tokenizer == "whitespace" and _inputs.all_plain_files(sources):
+        try:
+            counts = _core.count_files(
+                [str(s.path) for s in sources], args.errors, args.threads, bar
+            )
+        except ValueError as err:
+            message = str(err).replace('pass errors="replace"', "pass --errors replace")
+            raise ValueError(message) from None
+        return Corpus(counts, len(sources), size)
+    stats = _inputs.ReadStats()
+    lines = _inputs.read_lines(sources, errors=args.errors, progress=bar, stats=stats)
+    del options["errors"]  # decoding happened in read_lines
+    counts = _counting.count_words(texts=lines, threads=args.threads, **options)
+    return Corpus(counts, len(sources), stats.bytes)
+
+
+def _count_distributed(args, sources, options) -> _core.WordCounts:
+    """Counts through ``subword.distributed`` (imported only when asked for)."""
+    try:
+        from subword import distributed
+    except ModuleNotFoundError as err:
+        if err.name in ("subword.distributed", "subword"):
+            raise ValueError(
+                "--dask/--workers: subword.distributed is not part of this installation"
+            ) from None
+        raise ValueError(f"--dask/--workers need the {err.name!r} package: {err}") from None
+    return distributed.count_words_distributed(
+        [str(s.path) for s in sources], address=args.dask, workers=args.workers, **options
+    )
+
+
+def _specials(args: argparse.Namespace) -> list[str]:
+    default = "<unk>" if args.model == "bpe" else BERT_SPECIALS
+    text = default if args.special_tokens is None else args.special_tokens
+    return [token.strip() for token in text.split(",") if token.strip()]
+
+
+def _train(args: argparse.Namespace, counts: _core.WordCounts, bar):
+    """The trained model; the core's size errors are reworded for the command line."""
+    try:
+        if args.model == "bpe":
+            size = (
+                {"num_merges": args.num_merges}
+                if args.num_merges
+                else {"vocab_size": args.vocab_size or BPE_VOCAB_SIZE}
+            )
+            return subword.BPE.train_from_counts(
+                counts,
+                **size,
+                min_frequency=args.min_frequency,
+                special_tokens=_specials(args),
+                pre_tokenizer=args.pre_tokenizer,
+                lowercase=args.lowercase,
+                byte_fallback=args.byte_fallback,
+                threads=args.threads,
+                progress=bar,
+            )
+        return subword.WordPiece.train_from_counts(
+            counts,
+            vocab_size=args.vocab_size or WORDPIECE_VOCAB_SIZE,
+            min_frequency=args.min_frequency,
+            special_tokens=_specials(args),
+            pre_tokenizer=args.pre_tokenizer,
+            lowercase=args.lowercase,
+            strip_accents=args.strip_accents,
+            threads=args.threads,
+            progress=bar,
+        )
+    except ValueError as err:
+        raise ValueError(str(err).replace("vocab_size", "--vocab-size")) from None
+
+
+def save(model, output: Path) -> None:
+    """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done."""
+    if output.is_dir():
+        model.save(output)  # each file through a temp file and a rename
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
+    try:
+        model.save(temp)
+        # mkdtemp/mkstemp create 0700/0600 entries; a model directory is meant to be shared.
+        mask = _umask()
+        os.chmod(temp, 0o777 & ~mask)
+        for path in temp.iterdir():
+            os.chmod(path, 0o666 & ~mask)
+        os.rename(temp, output)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _summary(args, corpus: Corpus, model, seconds: float) -> None:
+    """The table printed on stderr at the end."""
+    specials = sum(1 for t in _specials(args) if model.token_to_id(t) is not None)
+    if isinstance(model, subword.BPE):
+        merges = len(model.merges)
+    else:  # WordPiece: every token that is neither special nor a single character
+        merges = len(model) - model.alphabet_size - specials
+    rows = [
+        ("model", args.model),
+        ("files", f"{corpus.files:,}"),
+        ("bytes", f"{corpus.bytes:,}"),
+        ("words", f"{corpus.counts.total():,}"),
+        ("distinct words", f"{len(corpus.counts):,}"),
+        ("alphabet", f"{model.alphabet_size:,}"),
+        ("merges", f"{merges:,}"),
+        ("vocab size", f"{len(model):,}"),
+        ("time", f"{seconds:.2f} s"),
+        ("peak memory", f"{_peak_memory_mb():,.0f} MB"),
+        ("output", f"{args.output}"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}", file=sys.stderr)
+
+
+def _peak_memory_mb() -> float:
+    """The peak resident memory (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024

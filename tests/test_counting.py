@@ -1,0 +1,50 @@
+"""Word counting: every source and pre-tokenizer agrees with the plain definition."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from subword import BasicTokenizer
+from subword.models._counting import count_words
+
+# Characters where the two splitting rules differ: BERT deletes U+000B, U+000C, U+0085 and
+# U+001C-U+001F but Python splits on them; NBSP is whitespace to both; U+2028 only to Python.
+TRICKY = " \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\x00\ufffd\u0301\u00e9,.!中文ΣΑ"
+texts = st.text(alphabet=st.sampled_from(TRICKY + "abcXYZ"), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=8), st.booleans(), st.sampled_from([None, True, False]))
+def test_bert_file_counts_equal_tokenizing_every_line(
+    tmp_path_factory, lines: list[str], lowercase: bool, strip_accents: bool | None
+) -> None:
+    basic = BasicTokenizer(do_lower_case=lowercase, strip_accents=strip_accents)
+    text = "\n".join(lines)
+    expected = Counter(token for line in text.split("\n") for token in basic.tokenize(line))
+    path = tmp_path_factory.mktemp("counting") / "corpus.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    options = {"pre_tokenizer": "bert", "lowercase": lowercase, "strip_accents": strip_accents}
+    assert count_words(path, **options).to_dict() == dict(expected)
+    assert count_words(texts=text.split("\n"), **options).to_dict() == dict(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=8))
+def test_whitespace_counts_equal_str_split(tmp_path_factory, lines: list[str]) -> None:
+    text = "\n".join(lines)
+    expected = Counter(text.split())
+    path = tmp_path_factory.mktemp("counting") / "corpus.txt"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert count_words(path).to_dict() == dict(expected)
+    assert count_words(texts=lines).to_dict() == dict(expected)
+
+
+def test_real_corpus_counts_agree_across_sources(corpora: Path) -> None:
+    path = corpora / "fr-3m.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    from_file = count_words(path, pre_tokenizer="bert").to_dict()
+    assert from_file == count_words(texts=lines, pre_tokenizer="bert").to_dict()
+    assert sum(from_file.values()) > 400_000
