@@ -16,11 +16,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, Union
 
+from subword._atomic import write_text_atomic
 from subword._core import WordPieceEncoder
 from subword.chunking import STRATEGIES, ChunkPlan, overflow_windows, plan_chunks
 from subword.normalization import AlignedToken, BasicTokenizer
@@ -325,7 +325,7 @@ class BertTokenizer:
             target = os.path.join(save_directory, prefix + VOCAB_NAME)
         else:
             target = prefix + str(save_directory)
-        _write_atomically(target, "".join(token + "\n" for token in self._vocab))
+        write_text_atomic(target, "".join(token + "\n" for token in self._vocab))
         return (target,)
 
     def save_pretrained(self, save_directory: PathLike) -> tuple[str, ...]:
@@ -349,7 +349,7 @@ class BertTokenizer:
             "model_max_length": self.model_max_length,
         }
         config_path = os.path.join(save_directory, TOKENIZER_CONFIG_NAME)
-        _write_atomically(config_path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
+        write_text_atomic(config_path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
         return vocab, config_path
 
     # ------------------------------------------------------------------ tokens and ids
@@ -1119,16 +1119,3 @@ def _read_options(directory: Path) -> dict[str, Any]:
                     value["content"] if isinstance(value, dict) and "content" in value else value
                 )
     return options
-
-
-def _write_atomically(target: PathLike, text: str) -> None:
-    """Write ``text`` to ``target`` through a temp file and a rename."""
-    directory = os.path.dirname(os.path.abspath(target))
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise

@@ -6,26 +6,19 @@ It names the model and its options, so that loading needs nothing else.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from subword._atomic import write_text_atomic
 
 CONFIG_NAME = "subword.json"
 
 
 def write_config(directory: Path, config: dict[str, Any]) -> None:
     """Writes ``directory/subword.json`` atomically (temp file + rename)."""
-    target = directory / CONFIG_NAME
-    fd, temp = tempfile.mkstemp(prefix=f".{CONFIG_NAME}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(config, out, indent=2, ensure_ascii=False)
-            out.write("\n")
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    write_text_atomic(
+        directory / CONFIG_NAME, json.dumps(config, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def read_config(directory: Path, model: str) -> dict[str, Any]:
