@@ -202,6 +202,28 @@ class BertTokenizer:
         )
         self._special_pattern = re.compile("|".join(map(re.escape, in_vocab))) if in_vocab else None
 
+    def __reduce__(self):
+        """Pickle as the encoder (vocab and options) plus the options, never a file path.
+
+        The derived tables (token -> id, the special-token pattern) are rebuilt on load,
+        so the pickle holds the vocabulary once.
+        """
+        options = {
+            "do_lower_case": self.do_lower_case,
+            "never_split": sorted(self.never_split) or None,
+            "special_tokens": (
+                self.unk_token,
+                self.sep_token,
+                self.pad_token,
+                self.cls_token,
+                self.mask_token,
+            ),
+            "tokenize_chinese_chars": self.tokenize_chinese_chars,
+            "strip_accents": self.strip_accents,
+            "model_max_length": self.model_max_length,
+        }
+        return (_unpickle_tokenizer, (self._encoder, self.vocab_file, options))
+
     # ------------------------------------------------------------------ properties
 
     @property
@@ -1119,3 +1141,14 @@ def _read_options(directory: Path) -> dict[str, Any]:
                     value["content"] if isinstance(value, dict) and "content" in value else value
                 )
     return options
+
+
+def _unpickle_tokenizer(
+    encoder: WordPieceEncoder, vocab_file: str, options: dict[str, Any]
+) -> BertTokenizer:
+    """Rebuilds a pickled :class:`BertTokenizer` without reading any file."""
+    tokenizer = BertTokenizer.__new__(BertTokenizer)
+    tokenizer.vocab_file = vocab_file
+    tokenizer._encoder = encoder
+    tokenizer._init_options(**options)
+    return tokenizer
