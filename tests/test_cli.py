@@ -350,9 +350,11 @@ def test_debug_shows_the_traceback(bad_inputs: Path):
 
 def test_ctrl_c_leaves_no_directory(corpora: Path, tmp_path: Path):
     out = tmp_path / "model"
-    process = subprocess.Popen(
-        [SUBWORD, "train", corpora / "en-10m.txt", "-o", out], stderr=subprocess.PIPE
-    )
+    # Merging until every word is one symbol takes far longer than the test waits, however
+    # fast the build: the signal always lands while the command is working.
+    command = [SUBWORD, "train", corpora / "en-10m.txt", "--model", "bpe", "-o", out]
+    command += ["--num-merges", "100000000", "--min-frequency", "1"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE)
     time.sleep(1.5)  # started, importing done, counting or merging
     process.send_signal(signal.SIGINT)
     start = time.perf_counter()

@@ -47,6 +47,8 @@ class ProgressBar:
                 leave=False,
             )
             self._bars[phase] = bar
+        if total and bar.total != total:  # the total may be known only once work starts
+            bar.total = total
         bar.update(done - bar.n)
 
     def close(self) -> None:

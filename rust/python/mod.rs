@@ -57,7 +57,8 @@ impl<T> IntoPyResult<T> for crate::Result<T> {
 /// the GIL nor the callback slows the work down.
 pub(crate) struct PyProgress {
     callback: Option<Py<PyAny>>,
-    last: Mutex<Instant>,
+    /// When the last report was made, and in which phase.
+    last: Mutex<(Instant, Option<Phase>)>,
 }
 
 impl PyProgress {
@@ -66,7 +67,7 @@ impl PyProgress {
     pub(crate) fn new(callback: Option<Py<PyAny>>) -> Self {
         PyProgress {
             callback,
-            last: Mutex::new(Instant::now()),
+            last: Mutex::new((Instant::now(), None)),
         }
     }
 }
@@ -78,10 +79,15 @@ impl Progress for PyProgress {
             let Ok(mut last) = self.last.try_lock() else {
                 return true;
             };
-            if last.elapsed() < Self::INTERVAL {
+            // The start and end of a phase are always shown, so even a short phase draws
+            // its bar; in between, reports are rate-limited.
+            let (at, last_phase) = *last;
+            let new_phase = last_phase != Some(phase);
+            let finished = total > 0 && done >= total;
+            if !new_phase && !finished && at.elapsed() < Self::INTERVAL {
                 return true;
             }
-            *last = Instant::now();
+            *last = (Instant::now(), Some(phase));
         }
         Python::attach(|py| {
             if py.check_signals().is_err() {
