@@ -11,7 +11,7 @@ import os
 import secrets
 
 
-def write_text_atomic(target: str | os.PathLike, text: str) -> None:
+def write_text_atomic(target: str | os.PathLike[str], text: str) -> None:
     r"""Writes ``text`` (UTF-8, ``\n`` line ends) to ``target`` via a temporary file and a rename.
 
     Example:

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeAlias
 
 STDIN = "-"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -25,6 +25,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 BLOCK_SIZE = 1 << 20
 
 Progress = Callable[[str, int, int], None]
+#: A stream of text bytes: a file or stdin as it is, or read through gzip.
+ByteStream: TypeAlias = BinaryIO | gzip.GzipFile
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def all_plain_files(sources: Sequence[Source]) -> bool:
     return all(not s.is_stdin and not s.compressed for s in sources)
 
 
-def open_source(source: Source) -> tuple[BinaryIO, BinaryIO]:
+def open_source(source: Source) -> tuple[ByteStream, BinaryIO]:
     """``(text bytes, raw bytes)`` streams of ``source``; they differ when it is gzip.
 
     The raw stream's position is the progress through the file on disk.
@@ -148,7 +150,9 @@ def read_lines(
                 raw.close()
 
 
-def _blocks(source: Source, stream: BinaryIO, errors: str, stats: ReadStats) -> Iterator[list[str]]:
+def _blocks(
+    source: Source, stream: ByteStream, errors: str, stats: ReadStats
+) -> Iterator[list[str]]:
     """The lines of one stream, a block at a time."""
     carry = b""
     while True:
@@ -166,7 +170,7 @@ def _blocks(source: Source, stream: BinaryIO, errors: str, stats: ReadStats) -> 
         yield [_decode(source, carry, errors, stats)]
 
 
-def _read_block(source: Source, stream: BinaryIO) -> bytes:
+def _read_block(source: Source, stream: ByteStream) -> bytes:
     try:
         return stream.read(BLOCK_SIZE)
     except (OSError, EOFError, zlib.error) as err:

@@ -16,19 +16,23 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Union, overload
 
 from subword._atomic import write_text_atomic
 from subword._core import WordPieceEncoder
 from subword.chunking import STRATEGIES, ChunkPlan, overflow_windows, plan_chunks
 from subword.normalization import AlignedToken, BasicTokenizer
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
 __all__ = ["BatchEncoding", "BertTokenizer"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 Offsets = tuple[int, int]
+_T = TypeVar("_T")
 
 VOCAB_NAME = "vocab.txt"
 TOKENIZER_CONFIG_NAME = "tokenizer_config.json"
@@ -78,7 +82,7 @@ _CLEAN_UP_TOKENIZATION = (
 )
 
 
-class BatchEncoding(dict):
+class BatchEncoding(dict[str, Any]):
     """The result of :meth:`BertTokenizer.__call__`: a dict with attribute access.
 
     >>> encoding = BatchEncoding(input_ids=[101, 102], attention_mask=[1, 1])
@@ -92,7 +96,7 @@ class BatchEncoding(dict):
         except KeyError:
             raise AttributeError(name) from None
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[BatchEncoding], tuple[dict[str, Any]]]:
         return BatchEncoding, (dict(self),)
 
 
@@ -202,7 +206,9 @@ class BertTokenizer:
         )
         self._special_pattern = re.compile("|".join(map(re.escape, in_vocab))) if in_vocab else None
 
-    def __reduce__(self):
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., BertTokenizer], tuple[WordPieceEncoder, str, dict[str, Any]]]:
         """Pickle as the encoder (vocab and options) plus the options, never a file path.
 
         The derived tables (token -> id, the special-token pattern) are rebuilt on load,
@@ -412,6 +418,12 @@ class BertTokenizer:
             return self._token_ids.get(tokens, unk)
         return [self._token_ids.get(token, unk) for token in tokens]
 
+    @overload
+    def convert_ids_to_tokens(self, ids: int, skip_special_tokens: bool = False) -> str: ...
+    @overload
+    def convert_ids_to_tokens(
+        self, ids: Iterable[int], skip_special_tokens: bool = False
+    ) -> list[str]: ...
     def convert_ids_to_tokens(
         self, ids: int | Iterable[int], skip_special_tokens: bool = False
     ) -> str | list[str]:
@@ -489,7 +501,9 @@ class BertTokenizer:
         )
 
     @staticmethod
-    def _with_special_tokens(first: list, second: list | None, cls: Any, sep: Any) -> list:
+    def _with_special_tokens(
+        first: list[_T], second: list[_T] | None, cls: _T, sep: _T
+    ) -> list[_T]:
         if second is None:
             return [cls, *first, sep]
         return [cls, *first, sep, *second, sep]
@@ -525,7 +539,8 @@ class BertTokenizer:
             max_length=max_length,
             stride=stride,
         )
-        return encoding["input_ids"]
+        input_ids: list[int] = encoding["input_ids"]
+        return input_ids
 
     def __call__(
         self,
@@ -556,6 +571,7 @@ class BertTokenizer:
         """
         padding, truncation, max_length = self._strategies(padding, truncation, max_length)
         if truncation != "do_not_truncate":
+            assert max_length is not None  # _strategies gives one whenever it truncates
             _check_stride(stride, max_length)
         pairs, batched = _as_batch(text, text_pair)
         firsts = [first for first, _ in pairs]
@@ -650,6 +666,7 @@ class BertTokenizer:
         if truncation == "do_not_truncate":
             windows = [((0, len(first.ids)), (0, len(second.ids)) if second else None)]
         else:
+            assert max_length is not None  # _strategies gives one whenever it truncates
             if max_length < n_special:
                 raise ValueError(
                     f"max_length={max_length} is smaller than the {n_special} special tokens "
@@ -681,6 +698,7 @@ class BertTokenizer:
         offsets = first.offsets[start:stop] if first.offsets is not None else None
         parts = [(ids, offsets)]
         if second is not None:
+            assert range_second is not None  # a window of B whenever there is a B
             start, stop = range_second
             parts.append(
                 (
@@ -702,21 +720,24 @@ class BertTokenizer:
         cls_id, sep_id = self._cls_sep_ids() if add_special_tokens else (None, None)
         for type_id, (part_ids, part_offsets) in enumerate(parts):
             if add_special_tokens and type_id == 0:
+                assert cls_id is not None  # set whenever special tokens are added
                 ids.append(cls_id)
                 type_ids.append(0)
                 special.append(1)
-                if with_offsets:
+                if offsets is not None:
                     offsets.append((0, 0))
             ids += part_ids
             type_ids += [type_id] * len(part_ids)
             special += [0] * len(part_ids)
-            if with_offsets:
+            if offsets is not None:
+                assert part_offsets is not None  # every part has offsets or none does
                 offsets += part_offsets
             if add_special_tokens:
+                assert sep_id is not None  # set whenever special tokens are added
                 ids.append(sep_id)
                 type_ids.append(type_id)
                 special.append(1)
-                if with_offsets:
+                if offsets is not None:
                     offsets.append((0, 0))
         return _Row(ids, type_ids, special, offsets)
 
@@ -731,14 +752,15 @@ class BertTokenizer:
         with_special: bool,
         with_offsets: bool,
         with_length: bool,
-    ) -> dict[str, list]:
+    ) -> dict[str, list[Any]]:
         """Pad the rows and lay them out as transformers' fields, in its key order."""
         target = 0
         if padding == "longest":
             target = max((len(row.ids) for row in rows), default=0)
         elif padding == "max_length":
+            assert max_length is not None  # _strategies gives one whenever it pads to it
             target = max_length
-        fields: dict[str, list] = {"input_ids": []}
+        fields: dict[str, list[Any]] = {"input_ids": []}
         if with_type_ids:
             fields["token_type_ids"] = []
         if with_attention:
@@ -760,6 +782,7 @@ class BertTokenizer:
             if with_special:
                 fields["special_tokens_mask"].append(row.special + [1] * pad)
             if with_offsets:
+                assert row.offsets is not None  # rows carry offsets when they are asked for
                 fields["offset_mapping"].append(row.offsets + [(0, 0)] * pad)
             if with_length:
                 fields["length"].append(len(row.ids) + pad)
@@ -932,9 +955,10 @@ class BertTokenizer:
         max_length: int,
         with_special: bool,
     ) -> BatchEncoding:
+        assert context.offsets is not None  # chunk encodes with offsets
         ids = [i for start, stop in ranges for i in context.ids[start:stop]]
         offsets = [o for start, stop in ranges for o in context.offsets[start:stop]]
-        parts = [(ids, offsets)]
+        parts: list[tuple[list[int], list[Offsets] | None]] = [(ids, offsets)]
         if question is not None:
             parts.insert(0, (question.ids, question.offsets))
         row = self._assemble(parts, add_special_tokens=True)
@@ -954,9 +978,21 @@ class BertTokenizer:
 # ---------------------------------------------------------------------- truncation
 
 
+@overload
+def truncation_windows(
+    first: int, second: None, max_len: int, strategy: str, stride: int
+) -> list[tuple[Offsets, None]]: ...
+@overload
+def truncation_windows(
+    first: int, second: int, max_len: int, strategy: str, stride: int
+) -> list[tuple[Offsets, Offsets]]: ...
+@overload
 def truncation_windows(
     first: int, second: int | None, max_len: int, strategy: str, stride: int
-) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
+) -> list[tuple[Offsets, Offsets | None]]: ...
+def truncation_windows(
+    first: int, second: int | None, max_len: int, strategy: str, stride: int
+) -> Sequence[tuple[Offsets, Offsets | None]]:
     """The ``(first, second)`` windows of each model input, in ``tokenizers``' order.
 
     Budgets follow ``tokenizers``' ``truncate_encodings``: ``longest_first`` on a pair cuts
@@ -975,7 +1011,7 @@ def truncation_windows(
     budget_first, budget_second = _pair_budgets(first, second, max_len, strategy)
     windows_first = overflow_windows(first, budget_first, stride)
     windows_second = overflow_windows(second, budget_second, stride)
-    combined = [(windows_first[0], windows_second[0])]
+    combined: list[tuple[Offsets, Offsets | None]] = [(windows_first[0], windows_second[0])]
     for window in windows_first[1:]:
         combined += [(window, other) for other in windows_second]
     combined += [(windows_first[0], other) for other in windows_second[1:]]
@@ -1045,7 +1081,8 @@ def _decoded_pieces(tokens: list[str]) -> list[str]:
     return pieces
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: object) -> TypeIs[int]:
+    """An id rather than ids: an int, or an int-like scalar (NumPy, PyTorch)."""
     return isinstance(value, int) or (hasattr(value, "__index__") and not hasattr(value, "__len__"))
 
 

@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, overload
 
 try:
     import dask
     import dask.bag
     import dask.dataframe
     import distributed
-    from dask.delayed import Delayed
+    from dask.delayed import Delayed, delayed
 except ImportError as err:  # pragma: no cover - depends on the environment
     raise ImportError(
         "subword.distributed needs Dask: pip install 'subword[dask]' "
@@ -43,6 +43,10 @@ except ImportError as err:  # pragma: no cover - depends on the environment
 from subword import _core
 from subword.models import _counting
 from subword.models._counting import PathLike
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = ["cluster", "count_words", "count_words_distributed", "encode"]
 
@@ -60,6 +64,12 @@ BLOCK_SIZE = 4 * 2**20
 SPLIT_EVERY = 8
 
 
+class _Partitioned(Protocol):
+    """A Dask collection cut into partitions (a Bag, a DataFrame column)."""
+
+    def to_delayed(self) -> list[Delayed]: ...
+
+
 class ByteRange(NamedTuple):
     """The lines of ``path`` that start in ``[start, end)``: one counting task."""
 
@@ -71,6 +81,42 @@ class ByteRange(NamedTuple):
 # --- counting ------------------------------------------------------------------------
 
 
+@overload
+def count_words(
+    data: Any,
+    *,
+    pre_tokenizer: str = ...,
+    lowercase: bool = ...,
+    strip_accents: bool | None = ...,
+    errors: str = ...,
+    chunk_size: int | Literal["auto"] | None = ...,
+    split_every: int = ...,
+    compute: Literal[True] = ...,
+) -> _core.WordCounts: ...
+@overload
+def count_words(
+    data: Any,
+    *,
+    pre_tokenizer: str = ...,
+    lowercase: bool = ...,
+    strip_accents: bool | None = ...,
+    errors: str = ...,
+    chunk_size: int | Literal["auto"] | None = ...,
+    split_every: int = ...,
+    compute: Literal[False],
+) -> Delayed: ...
+@overload
+def count_words(
+    data: Any,
+    *,
+    pre_tokenizer: str = ...,
+    lowercase: bool = ...,
+    strip_accents: bool | None = ...,
+    errors: str = ...,
+    chunk_size: int | Literal["auto"] | None = ...,
+    split_every: int = ...,
+    compute: bool = ...,
+) -> _core.WordCounts | Delayed: ...
 def count_words(
     data: Any,
     *,
@@ -78,7 +124,7 @@ def count_words(
     lowercase: bool = True,
     strip_accents: bool | None = None,
     errors: str = "strict",
-    chunk_size: int | str | None = "auto",
+    chunk_size: int | Literal["auto"] | None = "auto",
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
 ) -> _core.WordCounts | Delayed:
@@ -102,7 +148,8 @@ def count_words(
     _check_options(pre_tokenizer, errors, chunk_size, split_every)
     options = (pre_tokenizer, lowercase, strip_accents)
     if isinstance(data, (dask.bag.Bag, dask.dataframe.Series)):
-        parts = [_count_texts_task(part, *options) for part in data.to_delayed()]
+        collection: _Partitioned = data
+        parts = [_count_texts_task(part, *options) for part in collection.to_delayed()]
     elif isinstance(data, dask.dataframe.DataFrame):
         raise TypeError("give one column of the DataFrame (df[column]), not the whole frame")
     else:
@@ -110,7 +157,10 @@ def count_words(
         size = auto_chunk_size(paths) if chunk_size == "auto" else chunk_size
         parts = [_count_range_task(r, *options, errors) for r in byte_ranges(paths, size)]
     total = _tree_merge(parts, split_every)
-    return total.compute() if compute else total
+    if not compute:
+        return total
+    counts: _core.WordCounts = total.compute()
+    return counts
 
 
 def count_words_distributed(
@@ -144,7 +194,7 @@ def count_words_distributed(
 
 
 @contextlib.contextmanager
-def cluster(address: str | None = None, workers: int | None = None) -> Iterator[Any]:
+def cluster(address: str | None = None, workers: int | None = None) -> Iterator[distributed.Client]:
     """A ``distributed.Client`` of the scheduler at ``address``, or of a local cluster.
 
     The local cluster has ``workers`` single-threaded worker processes (default: one per
@@ -220,10 +270,11 @@ def _client_threads() -> int | None:
         client = distributed.get_client()
     except ValueError:  # no client: Dask's local scheduler
         return None
-    return sum(client.nthreads().values())
+    threads: dict[str, int] = client.nthreads()  # worker address -> threads
+    return sum(threads.values())
 
 
-def _check_options(pre_tokenizer: str, errors: str, chunk_size, split_every: int) -> None:
+def _check_options(pre_tokenizer: str, errors: str, chunk_size: object, split_every: int) -> None:
     _counting.check_pre_tokenizer(pre_tokenizer)
     if errors not in ("strict", "replace"):
         raise ValueError(f'errors must be "strict" or "replace", got {errors!r}')
@@ -233,11 +284,12 @@ def _check_options(pre_tokenizer: str, errors: str, chunk_size, split_every: int
         raise ValueError(f"split_every must be at least 2, got {split_every}")
 
 
-def _tree_merge(parts: list, split_every: int):
+def _tree_merge(parts: list[Delayed], split_every: int) -> Delayed:
     """One Delayed table: ``parts`` merged ``split_every`` at a time, level by level."""
     if not parts:
-        return dask.delayed(_core.WordCounts.from_dict)({})
-    merge = dask.delayed(merge_counts, pure=True)
+        empty: Delayed = delayed(_core.WordCounts.from_dict)({})
+        return empty
+    merge = delayed(merge_counts, pure=True)
     while len(parts) > 1:
         parts = [merge(*parts[i : i + split_every]) for i in range(0, len(parts), split_every)]
     return parts[0]
@@ -261,14 +313,16 @@ def merge_counts(*tables: _core.WordCounts) -> _core.WordCounts:
 # --- what the workers run ------------------------------------------------------------
 
 
-def _count_range_task(byte_range: ByteRange, *options):
+def _count_range_task(byte_range: ByteRange, *options: str | bool | None) -> Delayed:
     # pure: the key depends on the range and options only, so a retry after a lost worker
     # recomputes the same task, and two identical calls share their work.
-    return dask.delayed(count_range, pure=True)(*byte_range, *options)
+    task: Delayed = delayed(count_range, pure=True)(*byte_range, *options)
+    return task
 
 
-def _count_texts_task(partition, *options):
-    return dask.delayed(count_texts, pure=True)(partition, *options)
+def _count_texts_task(partition: Delayed, *options: str | bool | None) -> Delayed:
+    task: Delayed = delayed(count_texts, pure=True)(partition, *options)
+    return task
 
 
 def count_range(
@@ -317,7 +371,9 @@ def count_texts(
     )
 
 
-def _splitter(pre_tokenizer: str, lowercase: bool, strip_accents: bool | None):
+def _splitter(
+    pre_tokenizer: str, lowercase: bool, strip_accents: bool | None
+) -> Callable[[str], list[str]]:
     """Maps decoded text to the texts the Rust counter splits on whitespace."""
     if pre_tokenizer == "whitespace":
         # Python's str.split() semantics are the counter's own; a block holds whole lines,
@@ -335,7 +391,7 @@ def _splitter(pre_tokenizer: str, lowercase: bool, strip_accents: bool | None):
     return bert
 
 
-def _line_start(stream, position: int) -> int:
+def _line_start(stream: IO[bytes], position: int) -> int:
     """The offset of the first line of ``stream`` that starts at or after ``position``."""
     if position == 0:
         return 0
@@ -442,13 +498,21 @@ def encode(
     types = {name: _narrow(_arrow().array(values).type) for name, values in sample.items()}
     meta = _with_fields(dataframe._meta, {name: [] for name in types}, types, arrow)
     # One graph key for the tokenizer: each worker unpickles it once, not once per partition.
-    shared = dask.delayed(tokenizer)
-    return dataframe.map_partitions(
+    shared = delayed(tokenizer)
+    encoded: dask.dataframe.DataFrame = dataframe.map_partitions(
         encode_partition, column, shared, call_kwargs, types, arrow, meta=meta
     )
+    return encoded
 
 
-def encode_partition(partition, column: str, tokenizer, call_kwargs: dict, types: dict, arrow):
+def encode_partition(
+    partition: pd.DataFrame,
+    column: str,
+    tokenizer: Any,
+    call_kwargs: dict[str, Any],
+    types: dict[str, pa.DataType],
+    arrow: bool,
+) -> pd.DataFrame:
     """One partition of :func:`encode` (a pandas DataFrame in, a pandas DataFrame out)."""
     texts = partition[column].tolist()
     fields = _fields(tokenizer, texts, call_kwargs) if texts else {name: [] for name in types}
@@ -457,7 +521,7 @@ def encode_partition(partition, column: str, tokenizer, call_kwargs: dict, types
     return _with_fields(rows, fields, types, arrow)
 
 
-def _fields(tokenizer, texts: list, call_kwargs: dict) -> dict[str, list]:
+def _fields(tokenizer: Any, texts: list[str], call_kwargs: dict[str, Any]) -> dict[str, list[Any]]:
     """The per-text fields of encoding ``texts``, as plain lists."""
     if not callable(tokenizer):
         return {"input_ids": tokenizer.encode_batch(texts)}
@@ -465,7 +529,12 @@ def _fields(tokenizer, texts: list, call_kwargs: dict) -> dict[str, list]:
     return {name: list(values) for name, values in dict(encoding).items()}
 
 
-def _with_fields(frame, fields: dict[str, list], types: dict, arrow: bool):
+def _with_fields(
+    frame: pd.DataFrame,
+    fields: dict[str, list[Any]],
+    types: dict[str, pa.DataType],
+    arrow: bool,
+) -> pd.DataFrame:
     import pandas as pd
 
     frame = frame.copy()
@@ -478,7 +547,7 @@ def _with_fields(frame, fields: dict[str, list], types: dict, arrow: bool):
     return frame
 
 
-def _narrow(arrow_type):
+def _narrow(arrow_type: pa.DataType) -> pa.DataType:
     """``arrow_type`` with 64-bit integers made 32-bit: ids, masks and offsets fit."""
     pa = _arrow()
     if pa.types.is_list(arrow_type):
@@ -486,7 +555,7 @@ def _narrow(arrow_type):
     return pa.int32() if pa.types.is_int64(arrow_type) else arrow_type
 
 
-def _arrow():
+def _arrow() -> Any:  # pyarrow ships no type hints
     import pyarrow
 
     return pyarrow

@@ -27,11 +27,16 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import regex
-import unicodedata2
+
+if TYPE_CHECKING:
+    # unicodedata2 ships no type hints; it is the standard module's API on newer data.
+    import unicodedata as unicodedata2
+else:
+    import unicodedata2
 
 __all__ = ["AlignedToken", "BasicTokenizer", "pre_tokenize_for_training"]
 
@@ -65,6 +70,24 @@ _BATCH_SEPARATOR = "\u2029"
 # The ASCII fast path needs an ASCII separator: U+001E (RECORD SEPARATOR) is a control
 # character that the batch table keeps instead of dropping.
 _ASCII_BATCH_SEPARATOR = "\x1e"
+
+
+class _RegexMatch(Protocol):
+    """The part of a ``regex`` match object used here (``regex`` ships no type hints)."""
+
+    def group(self) -> str: ...
+    def start(self) -> int: ...
+    def end(self) -> int: ...
+
+
+class _RegexPattern(Protocol):
+    """The part of a compiled ``regex`` pattern used here."""
+
+    @property
+    def pattern(self) -> str: ...
+    def search(self, string: str, pos: int = ..., endpos: int = ...) -> _RegexMatch | None: ...
+    def finditer(self, string: str) -> Iterator[_RegexMatch]: ...
+
 
 # Marks, in the per-character map used for offsets, a character whose normalization is not
 # one character or may depend on its neighbours.
@@ -109,10 +132,10 @@ def _split_char(char: str, strip_marks: bool, isolate_cjk: bool) -> str:
     return char
 
 
-class _LazyTable(dict):
+class _LazyTable(dict[int, str]):
     """A ``str.translate`` table computed on first sight of each character, then cached."""
 
-    def __init__(self, rule: Callable[[str], str], preset: dict[int, str] | None = None):
+    def __init__(self, rule: Callable[[str], str], preset: dict[int, str] | None = None) -> None:
         super().__init__(preset or {})
         self.rule = rule
 
@@ -364,7 +387,7 @@ class BasicTokenizer:
         return self._aligned_mapped(text, offset)
 
     @property
-    def _token_pattern(self) -> re.Pattern:
+    def _token_pattern(self) -> re.Pattern[str]:
         tables = _offset_tables()
         return tables.tokens_cjk if self.tokenize_chinese_chars else tables.tokens_plain
 
@@ -483,10 +506,10 @@ def _merge_ranges(code_points: Iterable[int]) -> list[tuple[int, int]]:
 class _OffsetTables(NamedTuple):
     """Compiled patterns for offsets, built once from ``unicodedata2``."""
 
-    tokens_cjk: re.Pattern  # a punctuation char | a CJK char | a run of other chars
-    tokens_plain: re.Pattern  # a punctuation char | a run of other chars
-    chunks: re.Pattern  # a run of characters between original whitespace
-    cjk: re.Pattern
+    tokens_cjk: re.Pattern[str]  # a punctuation char | a CJK char | a run of other chars
+    tokens_plain: re.Pattern[str]  # a punctuation char | a run of other chars
+    chunks: re.Pattern[str]  # a run of characters between original whitespace
+    cjk: re.Pattern[str]
     composing: frozenset[str]  # characters NFC may fuse with (or reorder after) the previous
 
 
@@ -527,21 +550,21 @@ def _offset_tables() -> _OffsetTables:
 
 _ASCII_PUNCT_CLASS = re.escape(ASCII_PUNCTUATION)
 _ASCII_TOKENS = re.compile(f"[{_ASCII_PUNCT_CLASS}]|[^{_ASCII_PUNCT_CLASS} ]+")
-_GRAPHEME = regex.compile(r"\X")
+_GRAPHEME: _RegexPattern = regex.compile(r"\X")
 _MARKERS = re.compile(re.escape(_NOT_ONE_TO_ONE) + "+")
 # Tokens never cross a separator, nor a CJK character when those are isolated. The
 # backward versions ((?r), a ``regex`` feature) find the last boundary before a position.
-_BOUNDARY = {
+_BOUNDARY: dict[bool, _RegexPattern] = {
     True: regex.compile(f"[{re.escape(_SEPARATORS)}{_char_class(CJK_RANGES)}]"),
     False: regex.compile(f"[{re.escape(_SEPARATORS)}]"),
 }
-_BOUNDARY_BEFORE = {
+_BOUNDARY_BEFORE: dict[bool, _RegexPattern] = {
     isolate: regex.compile("(?r)" + pattern.pattern) for isolate, pattern in _BOUNDARY.items()
 }
 
 
 def _identity_tokens(
-    pattern: re.Pattern, normalized: str, start: int, end: int, offset: int
+    pattern: re.Pattern[str], normalized: str, start: int, end: int, offset: int
 ) -> list[AlignedToken]:
     """Tokens of ``normalized[start:end]`` whose characters map one to one."""
     return [

@@ -20,9 +20,10 @@ import itertools
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
 from subword.bert import BatchEncoding, truncation_windows
 
@@ -32,6 +33,10 @@ IGNORE_INDEX = -100
 TASKS = {"nsp": "next_sentence_label", "sop": "sentence_order_label"}
 
 Seed = int | np.random.Generator | None
+Ids: TypeAlias = npt.NDArray[np.int64]
+Mask: TypeAlias = npt.NDArray[np.bool_]
+#: One sentence-pair example: ``(A ids, B ids, label)``.
+Example: TypeAlias = tuple[list[int], list[int], int]
 
 
 class NoPairsError(ValueError):
@@ -113,12 +118,12 @@ class _VocabInfo:
 
     size: int
     mask_id: int
-    special: np.ndarray  # bool[size]: never chosen
-    continuation: np.ndarray  # bool[size]: a ``##`` piece
-    replacements: np.ndarray  # the ids a random replacement draws from
+    special: Mask  # bool[size]: never chosen
+    continuation: Mask  # bool[size]: a ``##`` piece
+    replacements: npt.NDArray[np.intp]  # the ids a random replacement draws from
 
 
-_VOCAB_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_VOCAB_CACHE: weakref.WeakKeyDictionary[Any, _VocabInfo] = weakref.WeakKeyDictionary()
 
 
 def _vocab_info(tokenizer: Any) -> _VocabInfo:
@@ -150,8 +155,12 @@ class _Rebuild:
     """Turns a flat array back into the layout of the input batch."""
 
     def __init__(
-        self, lengths: np.ndarray, shape: tuple[int, ...] | None, nested: bool, dtype=None
-    ):
+        self,
+        lengths: Ids,
+        shape: tuple[int, ...] | None,
+        nested: bool,
+        dtype: np.dtype[Any] | None = None,
+    ) -> None:
         self.lengths = lengths
         self.shape = shape  # the array's shape, or None for lists
         self.dtype = dtype  # the array's dtype (kept when it can hold -100)
@@ -160,7 +169,7 @@ class _Rebuild:
         self.row_starts = np.zeros(int(self.offsets[-1]), dtype=bool)
         self.row_starts[self.offsets[:-1][lengths > 0]] = True
 
-    def __call__(self, flat: np.ndarray) -> Any:
+    def __call__(self, flat: Ids) -> Any:
         if self.shape is not None:
             signed = self.dtype is not None and np.issubdtype(self.dtype, np.signedinteger)
             return flat.reshape(self.shape).astype(self.dtype if signed else np.int64)
@@ -170,9 +179,9 @@ class _Rebuild:
         return rows if self.nested else rows[0]
 
 
-def _as_flat(batch: Any) -> tuple[np.ndarray, np.ndarray | None, _Rebuild, dict]:
+def _as_flat(batch: Any) -> tuple[Ids, Ids | None, _Rebuild, dict[str, Any]]:
     """``(ids, attention, rebuild, extra)``: the ids as one flat int64 array."""
-    extra: dict = {}
+    extra: dict[str, Any] = {}
     attention = None
     if isinstance(batch, Mapping):
         if "input_ids" not in batch:
@@ -189,7 +198,7 @@ def _as_flat(batch: Any) -> tuple[np.ndarray, np.ndarray | None, _Rebuild, dict]
     return ids, attention, _Rebuild(lengths, shape, nested, dtype), extra
 
 
-def _flatten(batch: Any) -> tuple[np.ndarray, np.ndarray, tuple[int, ...] | None]:
+def _flatten(batch: Any) -> tuple[Ids, Ids, tuple[int, ...] | None]:
     """``(flat ids, row lengths, array shape or None)`` of an array or (nested) list."""
     if isinstance(batch, np.ndarray):
         if batch.ndim not in (1, 2) or not (
@@ -222,20 +231,20 @@ def _is_flat_sequence(batch: Any) -> bool:
     return len(batch) > 0 and not isinstance(batch[0], (Sequence, np.ndarray))
 
 
-def _check_ids(ids: np.ndarray, size: int) -> None:
+def _check_ids(ids: Ids, size: int) -> None:
     if ids.size and (ids.min() < 0 or ids.max() >= size):
         bad = int(ids[(ids < 0) | (ids >= size)][0])
         raise IndexError(f"token id {bad} is out of range for a vocab of {size} tokens")
 
 
 def _choose_words(
-    ids: np.ndarray,
-    maskable: np.ndarray,
-    row_starts: np.ndarray,
+    ids: Ids,
+    maskable: Mask,
+    row_starts: Mask,
     vocab: _VocabInfo,
     probability: float,
     rng: np.random.Generator,
-) -> np.ndarray:
+) -> Mask:
     """Choose whole words: each word (a piece and its ``##`` continuations) with ``probability``.
 
     A word starts at a maskable token that is not a ``##`` piece, or that follows a row
@@ -248,19 +257,20 @@ def _choose_words(
     chosen_words = rng.random(int(starts.sum())) < probability
     if not chosen_words.size:
         return np.zeros_like(maskable)
-    return maskable & chosen_words[np.maximum(word_of, 0)]
+    of_token: Mask = chosen_words[np.maximum(word_of, 0)]  # each token's word's choice
+    return maskable & of_token
 
 
 def _replace(
-    ids: np.ndarray,
-    chosen: np.ndarray,
+    ids: Ids,
+    chosen: Mask,
     vocab: _VocabInfo,
     mask_fraction: float,
     random_fraction: float,
     rng: np.random.Generator,
-) -> np.ndarray:
+) -> Ids:
     """The 80/10/10 rule: one uniform draw per chosen token picks mask, random or keep."""
-    new_ids = ids.copy()
+    new_ids: Ids = ids.copy()
     where = np.flatnonzero(chosen)
     draw = rng.random(where.size)
     new_ids[where[draw < mask_fraction]] = vocab.mask_id
@@ -374,13 +384,20 @@ def _check_documents(docs: list[list[list[int]]], task: str, skip_short: bool) -
 class _Planner:
     """Google's ``create_instances_from_document``, one document at a time."""
 
-    def __init__(self, docs, task: str, budget: int, short_seq_prob: float, rng):
+    def __init__(
+        self,
+        docs: list[list[list[int]]],
+        task: str,
+        budget: int,
+        short_seq_prob: float,
+        rng: np.random.Generator,
+    ) -> None:
         self.docs, self.task, self.budget = docs, task, budget
         self.short_seq_prob, self.rng = short_seq_prob, rng
         self.sources = [i for i, doc in enumerate(docs) if doc]  # random-B documents
         self.source_set = set(self.sources)
 
-    def document(self, index: int) -> list[tuple[list[int], list[int], int]]:
+    def document(self, index: int) -> list[Example]:
         """The ``(A, B, label)`` examples of one document."""
         doc = self.docs[index]
         if len(doc) < 2:
@@ -405,7 +422,9 @@ class _Planner:
             stop += 1
         return len(doc) if len(doc) - stop == 1 else stop
 
-    def _pair(self, index, doc, start, a_end, stop, target):
+    def _pair(
+        self, index: int, doc: list[list[int]], start: int, a_end: int, stop: int, target: int
+    ) -> tuple[Example, int]:
         """One example from the chunk ``doc[start:stop]``, and where the next chunk starts."""
         tokens_a = [t for s in doc[start:a_end] for t in s]
         tokens_b = [t for s in doc[a_end:stop] for t in s]
@@ -431,9 +450,11 @@ class _Planner:
         return tokens
 
 
-def _assemble(examples, cls_id: int, sep_id: int, budget: int, label_name: str) -> BatchEncoding:
+def _assemble(
+    examples: list[Example], cls_id: int, sep_id: int, budget: int, label_name: str
+) -> BatchEncoding:
     """``[CLS] A [SEP] B [SEP]`` with the tokenizer's ``longest_first`` cut."""
-    out: dict[str, list] = {
+    out: dict[str, list[Any]] = {
         "input_ids": [],
         "token_type_ids": [],
         "attention_mask": [],

@@ -23,6 +23,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Literal
 
 import numpy as np
 from tqdm import tqdm
@@ -237,14 +239,21 @@ def _pools(documents: Iterator[_Document], args: argparse.Namespace) -> Iterator
                 yield held
             held, pool = pool, []
     if held is not None and len(pool) < 2:
-        held, pool = None, held + pool
+        pool = held + pool
+        held = None
     if held is not None:
         yield held
     if pool:
         yield pool
 
 
-def _examples(pool, tokenizer, args, rng, stats: _Stats) -> list[dict]:
+def _examples(
+    pool: list[_Document],
+    tokenizer: BertTokenizer,
+    args: argparse.Namespace,
+    rng: np.random.Generator,
+    stats: _Stats,
+) -> list[dict[str, Any]]:
     """The masked examples of one pool, as dicts of lists."""
     stats.documents += len(pool)
     stats.skipped += sum(len(d.sentences) < 2 for d in pool)
@@ -272,7 +281,7 @@ def _examples(pool, tokenizer, args, rng, stats: _Stats) -> list[dict]:
     ]
 
 
-def _write_jsonl(examples: Iterator[dict], args: argparse.Namespace) -> None:
+def _write_jsonl(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -> None:
     """One JSON object a line, through a temp file renamed at the end (or to stdout)."""
     if args.output == "-":
         for example in examples:
@@ -283,14 +292,14 @@ def _write_jsonl(examples: Iterator[dict], args: argparse.Namespace) -> None:
             out.write(json.dumps(example, separators=(",", ":")) + "\n")
 
 
-def _write_npz(examples: Iterator[dict], args: argparse.Namespace) -> None:
+def _write_npz(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -> None:
     """Shards ``shard-00000.npz``...: arrays padded to ``--max-length``, each atomic."""
     directory = Path(args.output)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise FileExistsError(f"{directory}: exists and is not an empty directory")
     directory.mkdir(parents=True, exist_ok=True)
     size = args.shard_size or DEFAULT_SHARD_SIZE
-    shard: list[dict] = []
+    shard: list[dict[str, Any]] = []
     number = 0
     for example in examples:
         shard.append(example)
@@ -301,7 +310,7 @@ def _write_npz(examples: Iterator[dict], args: argparse.Namespace) -> None:
         _save_shard(directory / f"shard-{number:05d}.npz", shard, args)
 
 
-def _save_shard(path: Path, shard: list[dict], args: argparse.Namespace) -> None:
+def _save_shard(path: Path, shard: list[dict[str, Any]], args: argparse.Namespace) -> None:
     """int32 ids and labels (-100 on padding), int8 masks and labels; padded with [PAD]=0."""
     length = args.max_length
     label = TASKS[args.task]
@@ -316,25 +325,31 @@ def _save_shard(path: Path, shard: list[dict], args: argparse.Namespace) -> None
             array[row, : len(example[key])] = example[key]
     arrays[label] = np.array([example[label] for example in shard], dtype=np.int8)
     with _AtomicFile(path, binary=True) as out:
-        np.savez_compressed(out, **arrays)
+        # numpy's stub types **kwds like allow_pickle (a bool): arrays are what it takes.
+        np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
 
 
 class _AtomicFile:
     """A temp file next to ``target``, renamed onto it on success, removed on failure."""
 
-    def __init__(self, target: Path, binary: bool = False):
+    def __init__(self, target: Path, binary: bool = False) -> None:
         self.target, self.binary = target, binary
 
-    def __enter__(self):
+    def __enter__(self) -> IO[Any]:
         directory = self.target.resolve().parent
         if not directory.is_dir():
             raise FileNotFoundError(f"{self.target}: no such directory {directory}")
         fd, self.temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
         mode = "wb" if self.binary else "w"
-        self.file = os.fdopen(fd, mode, **({} if self.binary else {"encoding": "utf-8"}))
+        self.file = os.fdopen(fd, mode, encoding=None if self.binary else "utf-8")
         return self.file
 
-    def __exit__(self, kind, value, traceback):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         self.file.close()
         if kind is None:
             os.replace(self.temp, self.target)

@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import subword
 from subword.cli import encode, train
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_pretraining(commands: argparse._SubParsersAction) -> None:
+def _add_pretraining(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Registers ``pretrain-data`` when its module is part of this installation."""
     if importlib.util.find_spec(PRETRAINING_MODULE) is None:
         return
@@ -69,7 +69,7 @@ def _add_pretraining(commands: argparse._SubParsersAction) -> None:
     sub.set_defaults(run=module.run)
 
 
-def _unavailable(err: ImportError):
+def _unavailable(err: ImportError) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         raise ValueError(f"pretrain-data is unavailable: {err}")
 
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        code = args.run(args)
+        code: int = args.run(args)
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:

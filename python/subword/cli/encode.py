@@ -15,8 +15,9 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any, TypeAlias
 
 import subword
 from subword import _inputs
@@ -24,6 +25,11 @@ from subword.cli.train import positive
 from subword.models._config import CONFIG_NAME
 
 BATCH_LINES = 1000
+#: Input lines: texts, or ``(text, pair)`` tuples with ``--pair`` (known only at run time).
+Batch: TypeAlias = list[Any]
+#: A batch to its output lines.
+Encoder: TypeAlias = Callable[[Batch], list[str]]
+Model: TypeAlias = subword.BertTokenizer | subword.WordPiece | subword.BPE
 TRUNCATIONS = ("longest_first", "only_first", "only_second")
 
 ENCODE_EXAMPLES = """examples:
@@ -47,7 +53,7 @@ input_ids, token_type_ids, attention_mask, offset_mapping.
 """
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Registers ``encode`` and ``chunk``."""
     encode = _common(
         commands, "encode", "encode text to tokens, ids or JSON lines", ENCODE_EXAMPLES
@@ -95,7 +101,12 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     chunk.set_defaults(run=run_chunk)
 
 
-def _common(commands, name: str, summary: str, examples: str) -> argparse.ArgumentParser:
+def _common(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    examples: str,
+) -> argparse.ArgumentParser:
     parser = commands.add_parser(
         name,
         help=summary,
@@ -122,7 +133,7 @@ def _common(commands, name: str, summary: str, examples: str) -> argparse.Argume
 # --- loading ----------------------------------------------------------------------------
 
 
-def load_model(directory: Path):
+def load_model(directory: Path) -> Model:
     """A :class:`subword.BertTokenizer`, :class:`subword.WordPiece` or :class:`subword.BPE`."""
     if not directory.exists():
         raise FileNotFoundError(f"{directory}: no such model directory")
@@ -139,7 +150,7 @@ def load_model(directory: Path):
     return subword.WordPiece.load(directory)
 
 
-def _config(directory: Path) -> dict:
+def _config(directory: Path) -> dict[str, Any]:
     path = directory / CONFIG_NAME
     if not path.is_file():
         return {}
@@ -166,11 +177,12 @@ def _guess(directory: Path) -> str:
 # --- input ------------------------------------------------------------------------------
 
 
-def _batches(args: argparse.Namespace) -> Iterator[tuple[int, list]]:
+def _batches(args: argparse.Namespace) -> Iterator[tuple[int, Batch]]:
     """``(first line number, items)`` per batch; an item is a text or a (text, pair)."""
     (source,) = _inputs.expand([args.file])
     lines = _inputs.read_lines([source], errors=args.errors)
     number = 1
+    batch: Batch
     while batch := list(itertools.islice(lines, BATCH_LINES)):
         if args.pair:
             batch = [_split_pair(source, number + i, line) for i, line in enumerate(batch)]
@@ -199,8 +211,9 @@ def run_encode(args: argparse.Namespace) -> int:
         raise ValueError("--offsets needs --format jsonl")
     if args.max_length is not None and args.truncation is None:
         args.truncation = "longest_first"
-    encode = _bert_encoder(model, args) if isinstance(model, subword.BertTokenizer) else None
-    if encode is None:
+    if isinstance(model, subword.BertTokenizer):
+        encode = _bert_encoder(model, args)
+    else:
         encode = _plain_encoder(model, args)
     for first, batch in _batches(args):
         try:
@@ -211,7 +224,7 @@ def run_encode(args: argparse.Namespace) -> int:
     return 0
 
 
-def _failing(encode, batch: list) -> int:
+def _failing(encode: Encoder, batch: Batch) -> int:
     """The index of the first item of ``batch`` that ``encode`` rejects (rare path)."""
     for index, item in enumerate(batch):
         try:
@@ -226,10 +239,10 @@ def _where(args: argparse.Namespace, number: int, err: Exception) -> ValueError:
     return ValueError(f"{name}: line {number}: {err}")
 
 
-def _bert_encoder(tokenizer: subword.BertTokenizer, args: argparse.Namespace):
+def _bert_encoder(tokenizer: subword.BertTokenizer, args: argparse.Namespace) -> Encoder:
     """Batch -> output lines, through ``tokenizer(...)`` as transformers would."""
 
-    def encode(batch: list) -> list[str]:
+    def encode(batch: Batch) -> list[str]:
         texts = [item[0] for item in batch] if args.pair else batch
         pairs = [item[1] for item in batch] if args.pair else None
         encoding = tokenizer(
@@ -245,7 +258,7 @@ def _bert_encoder(tokenizer: subword.BertTokenizer, args: argparse.Namespace):
     return encode
 
 
-def _plain_encoder(model, args: argparse.Namespace):
+def _plain_encoder(model: subword.WordPiece | subword.BPE, args: argparse.Namespace) -> Encoder:
     """Batch -> output lines for a BPE (or non-BERT WordPiece) model: ids only."""
     if args.pair or args.offsets or (args.truncation and args.truncation != "longest_first"):
         kind = type(model).__name__
@@ -255,7 +268,7 @@ def _plain_encoder(model, args: argparse.Namespace):
         )
     limit = (args.max_length or 512) if args.truncation else None
 
-    def encode(batch: list[str]) -> list[str]:
+    def encode(batch: Batch) -> list[str]:
         ids = [row[:limit] for row in model.encode_batch(batch)]
         encoding = {"input_ids": ids, "attention_mask": [[1] * len(row) for row in ids]}
         return _format(encoding, lambda row: [model.id_to_token(i) for i in row], args.format)
@@ -263,7 +276,9 @@ def _plain_encoder(model, args: argparse.Namespace):
     return encode
 
 
-def _format(encoding, to_tokens, form: str) -> list[str]:
+def _format(
+    encoding: Mapping[str, Any], to_tokens: Callable[[list[int]], list[str]], form: str
+) -> list[str]:
     ids = encoding["input_ids"]
     if form == "ids":
         return [" ".join(map(str, row)) for row in ids]

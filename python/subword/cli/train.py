@@ -21,6 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import subword
 from subword import _core, _inputs
@@ -51,7 +52,7 @@ def positive(text: str) -> int:
     return value
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Registers ``train`` and its options."""
     train = commands.add_parser(
         "train",
@@ -173,7 +174,7 @@ def _names(sources: list[_inputs.Source]) -> str:
     return sources[0].name if len(sources) == 1 else f"{len(sources)} inputs"
 
 
-def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar) -> Corpus:
+def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar: ProgressBar) -> Corpus:
     """Word counts of every source, on the fastest path that can read them."""
     options = {
         "pre_tokenizer": args.pre_tokenizer,
@@ -201,7 +202,9 @@ def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar) -> Corp
     return Corpus(counts, len(sources), stats.bytes)
 
 
-def _count_distributed(args, sources, options) -> _core.WordCounts:
+def _count_distributed(
+    args: argparse.Namespace, sources: list[_inputs.Source], options: dict[str, Any]
+) -> _core.WordCounts:
     """Counts through ``subword.distributed`` (imported only when asked for)."""
     try:
         from subword import distributed
@@ -222,7 +225,9 @@ def _specials(args: argparse.Namespace) -> list[str]:
     return [token.strip() for token in text.split(",") if token.strip()]
 
 
-def _train(args: argparse.Namespace, counts: _core.WordCounts, bar):
+def _train(
+    args: argparse.Namespace, counts: _core.WordCounts, bar: ProgressBar
+) -> subword.BPE | subword.WordPiece:
     """The trained model; the core's size errors are reworded for the command line."""
     try:
         if args.model == "bpe":
@@ -257,7 +262,7 @@ def _train(args: argparse.Namespace, counts: _core.WordCounts, bar):
         raise ValueError(str(err).replace("vocab_size", "--vocab-size")) from None
 
 
-def save(model, output: Path) -> None:
+def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
     """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done."""
     if output.is_dir():
         model.save(output)  # each file through a temp file and a rename
@@ -283,7 +288,9 @@ def _umask() -> int:
     return mask
 
 
-def _summary(args, corpus: Corpus, model, seconds: float) -> None:
+def _summary(
+    args: argparse.Namespace, corpus: Corpus, model: subword.BPE | subword.WordPiece, seconds: float
+) -> None:
     """The table printed on stderr at the end."""
     specials = sum(1 for t in _specials(args) if model.token_to_id(t) is not None)
     if isinstance(model, subword.BPE):

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 
-class VocabularyModel:
+class VocabularyCore(Protocol):
+    """What a core model object offers for vocabulary lookups."""
+
+    def token_to_id(self, token: str) -> int | None: ...
+    def id_to_token(self, id: int) -> str: ...
+    @property
+    def vocab(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+
+CoreT = TypeVar("CoreT", bound=VocabularyCore)
+
+
+class VocabularyModel(Generic[CoreT]):
     """Vocabulary lookups over a core model object kept in ``self._inner``.
 
     The core object is a ``subword._core.BpeModel`` or ``subword._core.WordPieceEncoder``.
     """
 
-    _inner: Any
+    _inner: CoreT
 
     def token_to_id(self, token: str) -> int | None:
         """The id of ``token``, or ``None``."""

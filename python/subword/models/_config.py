@@ -29,7 +29,7 @@ def read_config(directory: Path, model: str) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise ValueError(f"{path}: not a valid config: {err}") from None
     if config.get("model", model) != model:

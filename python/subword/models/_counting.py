@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
+from typing import TypeAlias
 
 from subword import _core
 from subword._progress import ProgressCallback
 
-PathLike = str | os.PathLike
+PathLike: TypeAlias = str | os.PathLike[str]
 PRE_TOKENIZERS = ("whitespace", "bert")
 
 #: Texts handed to the Rust counter at once: large enough to amortize the call and use
@@ -41,7 +42,9 @@ def as_paths(files: PathLike | Iterable[PathLike]) -> list[Path]:
     return paths
 
 
-def bert_pre_tokenizer(lowercase: bool, strip_accents: bool | None):
+def bert_pre_tokenizer(
+    lowercase: bool, strip_accents: bool | None
+) -> Callable[[Sequence[str]], list[str]]:
     """A function mapping a batch of texts to their BERT basic tokens joined by spaces."""
     from subword.normalization import pre_tokenize_for_training
 

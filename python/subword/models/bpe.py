@@ -6,8 +6,9 @@ inputs, keeps the options, and reads and writes model directories.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, cast
 
 from subword import _core
 from subword._progress import ProgressCallback, resolve
@@ -19,7 +20,7 @@ from subword.models._counting import PathLike
 Progress = bool | ProgressCallback | None
 
 
-class BPE(VocabularyModel):
+class BPE(VocabularyModel[_core.BpeModel]):
     """A BPE model: a vocabulary, ranked merges, and the pre-tokenizer it expects.
 
     Words are split into characters with ``</w>`` fused onto the last one; merges apply
@@ -30,7 +31,7 @@ class BPE(VocabularyModel):
     Example:
         >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
         >>> bpe.tokenize("lowest")
-        ['lowest</w>']
+        ['lowe', 'st</w>']
         >>> bpe.decode(bpe.encode("low  lower"))
         'low lower'
 
@@ -52,7 +53,8 @@ class BPE(VocabularyModel):
             vocab = sorted(vocab, key=vocab.__getitem__)
         model = _core.BpeModel(
             list(vocab),
-            [tuple(m) for m in merges],
+            # Lists (e.g. from JSON) become the pairs the core takes.
+            cast("list[tuple[str, str]]", [tuple(m) for m in merges]),
             unk_token=unk_token,
             byte_fallback=byte_fallback,
             end_of_word_suffix=end_of_word_suffix,
@@ -190,16 +192,16 @@ class BPE(VocabularyModel):
     @classmethod
     def _train(
         cls,
-        counts,
-        vocab_size,
-        num_merges,
-        min_frequency,
-        special_tokens,
-        pre_tokenizer,
-        lowercase,
-        byte_fallback,
-        threads,
-        callback,
+        counts: _core.WordCounts,
+        vocab_size: int | None,
+        num_merges: int | None,
+        min_frequency: int,
+        special_tokens: Sequence[str],
+        pre_tokenizer: str,
+        lowercase: bool,
+        byte_fallback: bool,
+        threads: int | None,
+        callback: ProgressCallback | None,
     ) -> BPE:
         if (vocab_size is None) == (num_merges is None):
             raise ValueError("give exactly one of vocab_size and num_merges")
@@ -217,7 +219,7 @@ class BPE(VocabularyModel):
                 progress=callback,
             )
         finally:
-            if hasattr(callback, "close"):
+            if callback is not None and hasattr(callback, "close"):
                 callback.close()
         unk = special_tokens[0] if special_tokens else None
         model = _core.BpeModel(vocab, merges, unk_token=unk, byte_fallback=byte_fallback)
@@ -268,7 +270,7 @@ class BPE(VocabularyModel):
             f"pre_tokenizer={self.pre_tokenizer!r})"
         )
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[..., BPE], tuple[_core.BpeModel, str, bool]]:
         return (BPE._wrap, (self._inner, self.pre_tokenizer, self.lowercase))
 
     # --- files ------------------------------------------------------------------------
@@ -313,7 +315,7 @@ class BPE(VocabularyModel):
         )
 
     @classmethod
-    def from_files(cls, vocab_file: PathLike, merges_file: PathLike, **options) -> BPE:
+    def from_files(cls, vocab_file: PathLike, merges_file: PathLike, **options: Any) -> BPE:
         """Loads a Hugging Face ``vocab.json`` + ``merges.txt`` pair."""
         pre_tokenizer = options.pop("pre_tokenizer", "whitespace")
         lowercase = options.pop("lowercase", True)
@@ -322,7 +324,7 @@ class BPE(VocabularyModel):
 
     @classmethod
     def from_codes(
-        cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options
+        cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options: Any
     ) -> BPE:
         """Loads a subword-nmt codes file (``#version: 0.2``).
 

@@ -9,7 +9,7 @@ class writes is what ``BertTokenizer`` (ours and transformers') loads.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from subword import _core
@@ -23,7 +23,7 @@ Progress = bool | ProgressCallback | None
 BERT_SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 
 
-class WordPiece(VocabularyModel):
+class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
     """A WordPiece vocabulary with the pre-tokenization it was trained with.
 
     Example:
@@ -56,7 +56,13 @@ class WordPiece(VocabularyModel):
         )
         self._init(encoder, pre_tokenizer, lowercase, strip_accents)
 
-    def _init(self, encoder, pre_tokenizer: str, lowercase: bool, strip_accents) -> None:
+    def _init(
+        self,
+        encoder: _core.WordPieceEncoder,
+        pre_tokenizer: str,
+        lowercase: bool,
+        strip_accents: bool | None,
+    ) -> None:
         _counting.check_pre_tokenizer(pre_tokenizer)
         self._inner = encoder
         self.pre_tokenizer = pre_tokenizer
@@ -66,12 +72,18 @@ class WordPiece(VocabularyModel):
             from subword.normalization import BasicTokenizer
 
             basic = BasicTokenizer(do_lower_case=lowercase, strip_accents=strip_accents)
-            self._split_batch = basic.tokenize_batch
+            self._split_batch: Callable[[Sequence[str]], list[list[str]]] = basic.tokenize_batch
         else:
             self._split_batch = lambda texts: [text.split() for text in texts]
 
     @classmethod
-    def _wrap(cls, encoder, pre_tokenizer="bert", lowercase=True, strip_accents=None) -> WordPiece:
+    def _wrap(
+        cls,
+        encoder: _core.WordPieceEncoder,
+        pre_tokenizer: str = "bert",
+        lowercase: bool = True,
+        strip_accents: bool | None = None,
+    ) -> WordPiece:
         model = cls.__new__(cls)
         model._init(encoder, pre_tokenizer, lowercase, strip_accents)
         return model
@@ -180,15 +192,15 @@ class WordPiece(VocabularyModel):
     @classmethod
     def _train(
         cls,
-        counts,
-        vocab_size,
-        min_frequency,
-        special_tokens,
-        pre_tokenizer,
-        lowercase,
-        strip_accents,
-        threads,
-        callback,
+        counts: _core.WordCounts,
+        vocab_size: int,
+        min_frequency: int,
+        special_tokens: Sequence[str],
+        pre_tokenizer: str,
+        lowercase: bool,
+        strip_accents: bool | None,
+        threads: int | None,
+        callback: ProgressCallback | None,
     ) -> WordPiece:
         _counting.check_pre_tokenizer(pre_tokenizer)
         _counting.check_not_empty(counts)
@@ -203,7 +215,7 @@ class WordPiece(VocabularyModel):
                 progress=callback,
             )
         finally:
-            if hasattr(callback, "close"):
+            if callback is not None and hasattr(callback, "close"):
                 callback.close()
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
         encoder = _core.WordPieceEncoder(vocab, unk_token=unk)
@@ -244,7 +256,9 @@ class WordPiece(VocabularyModel):
     def __repr__(self) -> str:
         return f"WordPiece(vocab_size={len(self)}, pre_tokenizer={self.pre_tokenizer!r})"
 
-    def __reduce__(self):
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., WordPiece], tuple[_core.WordPieceEncoder, str, bool, bool | None]]:
         return (
             WordPiece._wrap,
             (self._inner, self.pre_tokenizer, self.lowercase, self.strip_accents),
