@@ -12,6 +12,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rayon::prelude::*;
@@ -473,9 +474,25 @@ impl BpeModel {
 
     /// The ids of many texts, in parallel.
     pub fn encode_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Vec<u32>>> {
+        self.encode_batch_until(texts, &AtomicBool::new(false))
+    }
+
+    /// [`Self::encode_batch`] that gives up with [`Error::Interrupted`] once `stop` is set:
+    /// the flag is checked before each text, so a Ctrl-C in Python waits for at most one
+    /// text per thread.
+    pub fn encode_batch_until<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Vec<u32>>> {
         texts
             .par_iter()
-            .map(|text| self.encode(text.as_ref()))
+            .map(|text| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                self.encode(text.as_ref())
+            })
             .collect()
     }
 
@@ -518,6 +535,22 @@ mod tests {
     use crate::count::count_texts;
     use crate::progress::Silent;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_set_stop_flag_interrupts_a_batch_and_leaves_the_model_usable() {
+        let model = trained(&["low lower lowest"], false);
+        let texts = vec!["low lower"; 1000];
+        let stop = AtomicBool::new(true);
+        assert!(matches!(
+            model.encode_batch_until(&texts, &stop),
+            Err(Error::Interrupted)
+        ));
+        stop.store(false, Ordering::Relaxed);
+        assert_eq!(
+            model.encode_batch_until(&texts, &stop).unwrap(),
+            model.encode_batch(&texts).unwrap()
+        );
+    }
 
     fn trained(corpus: &[&str], byte_fallback: bool) -> BpeModel {
         let config = BpeTrainerConfig {

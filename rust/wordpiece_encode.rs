@@ -28,6 +28,7 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -348,11 +349,27 @@ impl WordPieceEncoder {
 
     /// The ids of the pieces of each word, in parallel, in input order.
     pub fn encode_words<S: AsRef<str> + Sync>(&self, words: &[S]) -> Vec<Vec<u32>> {
+        self.encode_words_until(words, &AtomicBool::new(false))
+            .expect("never stopped")
+    }
+
+    /// [`Self::encode_words`] that gives up with [`Error::Interrupted`] once `stop` is set
+    /// (checked before each word: a check is one relaxed load, cheap next to a word).
+    pub fn encode_words_until<S: AsRef<str> + Sync>(
+        &self,
+        words: &[S],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Vec<u32>>> {
         words
             .par_iter()
             // Words are tiny: hand each thread runs of them, not single words.
             .with_min_len(512)
-            .map(|word| self.encode(word.as_ref()))
+            .map(|word| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                Ok(self.encode(word.as_ref()))
+            })
             .collect()
     }
 
@@ -363,15 +380,29 @@ impl WordPieceEncoder {
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
+        self.encode_texts_until(texts, &AtomicBool::new(false))
+            .expect("never stopped")
+    }
+
+    /// [`Self::encode_texts`] that gives up with [`Error::Interrupted`] once `stop` is set
+    /// (checked before each text).
+    pub fn encode_texts_until<T, S>(&self, texts: &[T], stop: &AtomicBool) -> Result<Vec<Vec<u32>>>
+    where
+        T: AsRef<[S]> + Sync,
+        S: AsRef<str>,
+    {
         texts
             .par_iter()
             .map(|text| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
                 let words = text.as_ref();
                 let mut ids = Vec::with_capacity(words.len() + words.len() / 4);
                 for word in words {
                     self.encode_word(word.as_ref(), &mut ids);
                 }
-                ids
+                Ok(ids)
             })
             .collect()
     }
@@ -382,9 +413,27 @@ impl WordPieceEncoder {
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
+        self.encode_texts_with_offsets_until(texts, &AtomicBool::new(false))
+            .expect("never stopped")
+    }
+
+    /// [`Self::encode_texts_with_offsets`] that gives up with [`Error::Interrupted`] once
+    /// `stop` is set (checked before each text).
+    pub fn encode_texts_with_offsets_until<T, S>(
+        &self,
+        texts: &[T],
+        stop: &AtomicBool,
+    ) -> Result<Vec<TextEncoding>>
+    where
+        T: AsRef<[S]> + Sync,
+        S: AsRef<str>,
+    {
         texts
             .par_iter()
             .map(|text| {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
                 let mut encoding = TextEncoding::default();
                 for (index, word) in text.as_ref().iter().enumerate() {
                     let before = encoding.ids.len();
@@ -398,7 +447,7 @@ impl WordPieceEncoder {
                         .word_indices
                         .extend(std::iter::repeat_n(index as u32, pieces));
                 }
-                encoding
+                Ok(encoding)
             })
             .collect()
     }
@@ -688,6 +737,35 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn a_set_stop_flag_interrupts_every_batch_function() {
+        let vocab = ["[UNK]", "un", "##aff", "##able"]
+            .map(String::from)
+            .to_vec();
+        let encoder = WordPieceEncoder::new(vocab, "[UNK]", "##", 100).unwrap();
+        let words = vec!["unaffable"; 2000];
+        let texts = vec![words.clone(); 4];
+        let stop = AtomicBool::new(true);
+        assert!(matches!(
+            encoder.encode_words_until(&words, &stop),
+            Err(Error::Interrupted)
+        ));
+        assert!(matches!(
+            encoder.encode_texts_until(&texts, &stop),
+            Err(Error::Interrupted)
+        ));
+        assert!(matches!(
+            encoder.encode_texts_with_offsets_until(&texts, &stop),
+            Err(Error::Interrupted)
+        ));
+        stop.store(false, Ordering::Relaxed);
+        assert_eq!(
+            encoder.encode_words_until(&words, &stop).unwrap()[0],
+            [1, 2, 3]
+        );
+        assert_eq!(encoder.encode_texts_until(&texts, &stop).unwrap().len(), 4);
+    }
 
     /// The oracle: transformers' `WordpieceTokenizer.tokenize` on one word, char by char.
     fn naive(

@@ -303,8 +303,10 @@ def test_ids_out_of_range(trained) -> None:
         bpe.decode([0, len(bpe)])
     with pytest.raises(IndexError):
         bpe.id_to_token(10**12)
-    with pytest.raises((OverflowError, TypeError)):
+    with pytest.raises(IndexError, match="id -1 is out of range"):
         bpe.decode([-1])
+    with pytest.raises(IndexError, match="id -3 is out of range"):
+        bpe.id_to_token(-3)
 
 
 def test_failed_save_leaves_no_partial_files(trained, tmp_path: Path) -> None:

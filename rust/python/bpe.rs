@@ -5,14 +5,19 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyTuple;
 
 use super::count::PyWordCounts;
-use super::{IntoPyResult, PyProgress, Stoppable, in_pool, run_watching_signals};
+use super::{IntoPyResult, PyProgress, Stoppable, checked_id, in_pool, run_watching_signals};
 use crate::bpe_encode::{BpeModel, BpeOptions};
 use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
 
 type Merges = Vec<(String, String)>;
+
+/// Batches of at least this many texts run under `run_watching_signals`, so that Ctrl-C
+/// stops them; smaller ones finish in well under a second.
+const WATCHED_BATCH: usize = 256;
 /// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
 type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
 
@@ -144,20 +149,33 @@ impl PyBpeModel {
         self.inner.encode(text).py()
     }
 
-    /// The ids of many texts, in parallel without the GIL.
+    /// The ids of many texts, in parallel without the GIL. The texts are borrowed from
+    /// Python (`PyBackedStr`), not copied: a large batch starts encoding at once, and a
+    /// Ctrl-C is not held up by a long conversion under the GIL.
     #[pyo3(signature = (texts, threads = None))]
     fn encode_batch(
         &self,
         py: Python<'_>,
-        texts: Vec<String>,
+        texts: Vec<PyBackedStr>,
         threads: Option<usize>,
     ) -> PyResult<Vec<Vec<u32>>> {
         let model = &self.inner;
-        py.detach(|| in_pool(threads, || model.encode_batch(&texts)))
+        if texts.len() < WATCHED_BATCH {
+            // Too small to outlast a Ctrl-C: skip the watcher thread's start-up cost.
+            return py.detach(|| in_pool(threads, || model.encode_batch(&texts)));
+        }
+        run_watching_signals(py, |stop| {
+            in_pool(threads, || model.encode_batch_until(&texts, stop))
+        })
     }
 
     /// The text of `ids`.
-    fn decode(&self, ids: Vec<u64>) -> PyResult<String> {
+    fn decode(&self, ids: Vec<i64>) -> PyResult<String> {
+        let size = self.inner.tokens().len();
+        let ids = ids
+            .into_iter()
+            .map(|id| checked_id(id, size))
+            .collect::<PyResult<Vec<u64>>>()?;
         self.inner.decode(&ids).py()
     }
 
@@ -167,7 +185,8 @@ impl PyBpeModel {
     }
 
     /// The token of `id` (IndexError when out of range).
-    fn id_to_token(&self, id: u64) -> PyResult<String> {
+    fn id_to_token(&self, id: i64) -> PyResult<String> {
+        let id = checked_id(id, self.inner.tokens().len())?;
         self.inner.id_to_token(id).map(str::to_owned).py()
     }
 

@@ -41,6 +41,16 @@ pub(crate) fn to_py_err(error: Error) -> PyErr {
     }
 }
 
+/// An id from Python, taken as a signed integer so that a negative one raises `IndexError`
+/// (as indexing a list does) rather than an `OverflowError` from the conversion.
+pub(crate) fn checked_id(id: i64, vocab_size: usize) -> PyResult<u64> {
+    u64::try_from(id).map_err(|_| {
+        PyIndexError::new_err(format!(
+            "id {id} is out of range for a vocabulary of {vocab_size} tokens"
+        ))
+    })
+}
+
 /// Extension trait: `result.py()?` converts a core result into a `PyResult`.
 pub(crate) trait IntoPyResult<T> {
     fn py(self) -> PyResult<T>;

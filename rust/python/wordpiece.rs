@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
-use super::{IntoPyResult, in_pool};
+use super::{IntoPyResult, checked_id, in_pool, run_watching_signals};
 use crate::wordpiece_encode::WordPieceEncoder;
 
 /// Greedy longest-match-first WordPiece encoding (BERT's `WordpieceTokenizer`) over a
@@ -19,18 +18,18 @@ pub(crate) struct PyWordPieceEncoder {
     inner: WordPieceEncoder,
 }
 
+/// Batches of at least this many texts (words for `encode_words`) run under
+/// `run_watching_signals`, so that Ctrl-C stops them; smaller ones finish in well under a
+/// second and skip the watcher thread's start-up cost.
+const WATCHED_BATCH: usize = 256;
+const WATCHED_WORDS: usize = 16_384;
+
 /// What `encode_batch_with_offsets` returns per text: ids, word indices, char spans.
 type TextOffsets = (Vec<u32>, Vec<u32>, Vec<(usize, usize)>);
 
 /// An id from Python, which may be negative or huge: an `IndexError` unless in range.
 fn id_to_token(encoder: &WordPieceEncoder, id: i64) -> PyResult<&str> {
-    if id < 0 {
-        return Err(PyIndexError::new_err(format!(
-            "id {id} is out of range for a vocabulary of {} tokens",
-            encoder.len()
-        )));
-    }
-    encoder.id_to_token(id as u64).py()
+    encoder.id_to_token(checked_id(id, encoder.len())?).py()
 }
 
 #[pymethods]
@@ -105,7 +104,13 @@ impl PyWordPieceEncoder {
 
     /// The ids of the pieces of each word, encoded in parallel without the GIL.
     fn encode_words(&self, py: Python<'_>, words: Vec<PyBackedStr>) -> PyResult<Vec<Vec<u32>>> {
-        py.detach(|| in_pool(None, || Ok(self.inner.encode_words(&words))))
+        if words.len() < WATCHED_WORDS {
+            // Too few to outlast a Ctrl-C: skip the watcher thread's start-up cost.
+            return py.detach(|| in_pool(None, || Ok(self.inner.encode_words(&words))));
+        }
+        run_watching_signals(py, |stop| {
+            in_pool(None, || self.inner.encode_words_until(&words, stop))
+        })
     }
 
     /// For each pre-tokenized text (a list of words), the ids of all its words' pieces
@@ -115,7 +120,12 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        py.detach(|| in_pool(None, || Ok(self.inner.encode_texts(&batch))))
+        if batch.len() < WATCHED_BATCH {
+            return py.detach(|| in_pool(None, || Ok(self.inner.encode_texts(&batch))));
+        }
+        run_watching_signals(py, |stop| {
+            in_pool(None, || self.inner.encode_texts_until(&batch, stop))
+        })
     }
 
     /// Like `encode_batch`, with, per text, `(ids, word_indices, spans)`: the word index of
@@ -126,8 +136,15 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<TextOffsets>> {
-        let encodings =
-            py.detach(|| in_pool(None, || Ok(self.inner.encode_texts_with_offsets(&batch))))?;
+        let encodings = if batch.len() < WATCHED_BATCH {
+            py.detach(|| in_pool(None, || Ok(self.inner.encode_texts_with_offsets(&batch))))?
+        } else {
+            run_watching_signals(py, |stop| {
+                in_pool(None, || {
+                    self.inner.encode_texts_with_offsets_until(&batch, stop)
+                })
+            })?
+        };
         Ok(encodings
             .into_iter()
             .map(|e| (e.ids, e.word_indices, e.spans))

@@ -1,0 +1,415 @@
+"""Reliability: threads, fork, Ctrl-C, determinism, and a hypothesis fuzz of the BERT path.
+
+Interrupts and forks run in subprocesses, so that a failure (a deadlock, a signal that
+is never noticed) shows as a timeout here instead of hanging or killing the test run.
+``SUBWORD_FUZZ_EXAMPLES`` raises the number of hypothesis examples of the fuzz section
+(default 200) for a longer run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from subword import BPE, BertTokenizer, WordPiece, _core
+
+WORDS = "the cat sat on a mat and the dog ate my homework while cats sleep".split()
+TEXTS = [" ".join(WORDS[(i * 7 + j) % len(WORDS)] for j in range(3 + i % 11)) for i in range(2000)]
+
+
+def python(code: str, *, env: dict[str, str] | None = None, timeout: float = 120):
+    """Runs `code` in a fresh interpreter; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def wordpiece() -> WordPiece:
+    return WordPiece.train_from_iterator(TEXTS, vocab_size=80)
+
+
+@pytest.fixture(scope="module")
+def bpe() -> BPE:
+    return BPE.train_from_iterator(TEXTS, num_merges=40)
+
+
+@pytest.fixture(scope="module")
+def bert(tmp_path_factory, wordpiece: WordPiece) -> BertTokenizer:
+    directory = wordpiece.save(tmp_path_factory.mktemp("bert"))
+    return BertTokenizer(str(directory / "vocab.txt"))
+
+
+# --- threads --------------------------------------------------------------------------
+
+
+def test_eight_python_threads_give_the_one_thread_results(wordpiece, bpe, bert) -> None:
+    batches = [TEXTS[i::8] for i in range(8)]
+    expected = [
+        (wordpiece.encode_batch(b), bpe.encode_batch(b), bert(b)["input_ids"], bpe.encode(b[0]))
+        for b in batches
+    ]
+
+    def work(batch):
+        # Each thread mixes batch calls (which release the GIL and use the pool) with
+        # single calls, many times, to interleave with the other threads.
+        results = None
+        for _ in range(5):
+            results = (
+                wordpiece.encode_batch(batch),
+                bpe.encode_batch(batch),
+                bert(batch)["input_ids"],
+                bpe.encode(batch[0]),
+            )
+        return results
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(work, batches))
+    assert got == expected
+
+
+def test_batch_results_do_not_depend_on_the_number_of_threads(bpe) -> None:
+    one = bpe.encode_batch(TEXTS, threads=1)
+    assert bpe.encode_batch(TEXTS, threads=2) == one
+    assert bpe.encode_batch(TEXTS, threads=7) == one
+    assert one == [bpe.encode(t) for t in TEXTS]
+
+
+# --- fork -------------------------------------------------------------------------------
+
+FORK_SCRIPT = """
+import os, sys, json, warnings
+warnings.simplefilter("error")
+from subword import BPE, WordPiece
+texts = [("the cat sat on the mat %d " % i) * 5 for i in range(3000)]
+wp = WordPiece.train_from_iterator(texts, vocab_size=60)
+bpe = BPE.train_from_iterator(texts, num_merges=30)
+# Use the thread pools in the parent first: this is what deadlocks libraries whose
+# child inherits a pool without its threads.
+parent = (wp.encode_batch(texts), bpe.encode_batch(texts, threads=2))
+{child}
+"""
+
+
+def test_fork_after_use_neither_deadlocks_nor_warns() -> None:
+    child = """
+reader, writer = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(reader)
+    got = (wp.encode_batch(texts), bpe.encode_batch(texts, threads=2))
+    trained = BPE.train_from_iterator(texts, num_merges=30).merges == bpe.merges
+    os.write(writer, b"same" if got == parent and trained else b"differ")
+    os._exit(0)
+os.close(writer)
+answer = os.read(reader, 10)
+os.waitpid(pid, 0)
+print(answer.decode())
+"""
+    result = python(FORK_SCRIPT.format(child=child), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "same"
+    assert result.stderr == ""
+
+
+def test_multiprocessing_fork_pool_gives_the_same_results() -> None:
+    child = """
+import multiprocessing as mp
+def encode(chunk):
+    return bpe.encode_batch(chunk)
+chunks = [texts[i::4] for i in range(4)]
+with mp.get_context("fork").Pool(4) as pool:
+    got = pool.map(encode, chunks)
+print("same" if got == [bpe.encode_batch(c) for c in chunks] else "differ")
+"""
+    result = python(FORK_SCRIPT.format(child=child), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "same"
+    assert result.stderr == ""
+
+
+# --- Ctrl-C ------------------------------------------------------------------------------
+
+INTERRUPT_SCRIPT = """
+import random, sys, time
+from subword import BPE, WordPiece, _core
+random.seed(1)
+{setup}
+print("ready", flush=True)
+start = time.monotonic()
+try:
+    {work}
+    print("finished before the signal", flush=True)
+except KeyboardInterrupt:
+    print("interrupted %.3f" % (time.monotonic() - start), flush=True)
+{after}
+print("usable", flush=True)
+"""
+
+
+def interrupt(setup: str, work: str, after: str, *, delay: float = 1.0) -> float:
+    """Runs `work` in a child, sends SIGINT `delay` s after it starts, and returns the
+    seconds from the signal to the child's `KeyboardInterrupt` handler."""
+    script = INTERRUPT_SCRIPT.format(setup=setup, work=work, after=after)
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().strip() == "ready", process.stderr.read()
+        time.sleep(delay)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        line = process.stdout.readline().strip()
+        caught = time.monotonic()
+        assert line.startswith("interrupted"), (line, process.stderr.read())
+        rest = process.stdout.read()
+        assert process.wait(timeout=60) == 0, process.stderr.read()
+        assert "usable" in rest
+        return caught - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+WORDS_SETUP = """
+letters = "abcdefghijklmnopqrstuvwxyz"
+counts = {"".join(random.choices(letters, k=random.randint(3, 12))): random.randint(1, 50)
+           for _ in range(200_000)}
+"""
+
+
+def test_ctrl_c_stops_bpe_training_within_a_second() -> None:
+    elapsed = interrupt(
+        WORDS_SETUP,
+        "BPE.train_from_counts(counts, num_merges=10**9, min_frequency=1)",
+        "assert BPE.train_from_counts({'low': 5, 'lower': 2}, num_merges=3).merges",
+    )
+    assert elapsed < 1.0
+
+
+def test_ctrl_c_stops_wordpiece_training_within_a_second() -> None:
+    elapsed = interrupt(
+        WORDS_SETUP,
+        "WordPiece.train_from_counts(counts, vocab_size=10**7, min_frequency=1)",
+        "assert WordPiece.train_from_counts({'hug': 5, 'pug': 2}, vocab_size=20).vocab",
+    )
+    assert elapsed < 1.0
+
+
+def test_ctrl_c_stops_a_large_bpe_batch_encode_and_the_model_stays_usable() -> None:
+    setup = """
+bpe = BPE.train_from_counts({"".join(random.choices("abcdef", k=9)): 3 for _ in range(5000)},
+                            num_merges=500)
+# Long words take the heap path: a few milliseconds each, far over a second in all.
+texts = ["".join(random.choices("abcdef", k=20_000)) for _ in range(2000)]
+expected = bpe.encode_batch(texts[:3])
+"""
+    elapsed = interrupt(
+        setup,
+        "bpe.encode_batch(texts * 20)",
+        "assert bpe.encode_batch(texts[:3]) == expected",
+        delay=0.5,
+    )
+    assert elapsed < 1.0
+
+
+def test_ctrl_c_stops_a_large_wordpiece_batch_encode_and_the_encoder_stays_usable() -> None:
+    setup = """
+vocab = ["[UNK]"] + list("abc") + ["##" + c for c in "abc"] + ["ab", "##ab", "abc"]
+# Few, long words: converting the arguments is quick (a Ctrl-C cannot be noticed while
+# PyO3 converts them, with the GIL held), encoding them is long.
+encoder = _core.WordPieceEncoder(vocab, max_input_chars_per_word=10**6)
+words = ["".join(random.choices("abc", k=100_000)) for _ in range(20)]
+batch = [words] * 2000
+expected = encoder.encode_batch(batch[:2])
+"""
+    elapsed = interrupt(
+        setup,
+        "encoder.encode_batch(batch)",
+        "assert encoder.encode_batch(batch[:2]) == expected",
+        delay=0.5,
+    )
+    assert elapsed < 1.0
+
+
+def test_ctrl_c_during_cli_training_leaves_no_vocab(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.txt"
+    import random
+
+    rng = random.Random(2)
+    with open(corpus, "w") as out:
+        for _ in range(20_000):
+            out.write(" ".join("".join(rng.choices("abcdefgh", k=8)) for _ in range(10)) + "\n")
+    out_dir = tmp_path / "out"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "subword.cli",
+            "train",
+            str(corpus),
+            "--vocab-size",
+            "10000000",
+            "--min-frequency",
+            "1",
+            "-o",
+            str(out_dir),
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.0)
+    sent = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert time.monotonic() - sent < 2.0  # a second to stop, plus interpreter shutdown
+    assert process.returncode == 130, stderr
+    assert b"Traceback" not in stderr
+    leftovers = list(out_dir.rglob("*")) if out_dir.exists() else []
+    assert not any(p.name == "vocab.txt" or ".tmp" in p.name for p in leftovers), leftovers
+
+
+# --- determinism ---------------------------------------------------------------------------
+
+DETERMINISM_SCRIPT = """
+import hashlib, json, random
+from subword import BPE, WordPiece
+random.seed(7)
+syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "é", "字", "##", "sh"]
+texts = [" ".join("".join(random.choices(syllables, k=random.randint(1, 5)))
+                  for _ in range(12)) for _ in range(3000)]
+digest = hashlib.sha256()
+for threads in (1, None):
+    bpe = BPE.train_from_iterator(texts, num_merges=300, threads=threads)
+    wp = WordPiece.train_from_iterator(texts, vocab_size=400, threads=threads)
+    result = json.dumps([bpe.merges, sorted(bpe.vocab.items()), sorted(wp.vocab.items()),
+                         bpe.encode_batch(texts[:200]), wp.encode_batch(texts[:200])])
+    digest.update(result.encode())
+    print(threads, hashlib.sha256(result.encode()).hexdigest())
+"""
+
+
+def test_training_and_encoding_are_identical_across_threads_runs_and_hash_seeds() -> None:
+    outputs = set()
+    for seed in ("0", "1", "12345", "random"):
+        result = python(DETERMINISM_SCRIPT, env={"PYTHONHASHSEED": seed, "RAYON_NUM_THREADS": "2"})
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.split()
+        one_thread, all_threads = lines[1], lines[3]
+        assert one_thread == all_threads, f"PYTHONHASHSEED={seed}: 1 thread != all threads"
+        outputs.add(one_thread)
+    assert len(outputs) == 1, "results differ across PYTHONHASHSEED values"
+
+
+def test_saved_files_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    digests = set()
+    for run in range(2):
+        bpe = BPE.train_from_iterator(TEXTS, num_merges=40)
+        wp = WordPiece.train_from_iterator(TEXTS, vocab_size=80)
+        directory = tmp_path / str(run)
+        bpe.save(directory / "bpe")
+        wp.save(directory / "wp")
+        files = sorted(p for p in directory.rglob("*") if p.is_file())
+        digests.add(
+            hashlib.sha256(
+                json.dumps(
+                    [(p.relative_to(directory).as_posix(), p.read_text()) for p in files]
+                ).encode()
+            ).hexdigest()
+        )
+    assert len(digests) == 1
+
+
+# --- fuzz: the Python BasicTokenizer + BertTokenizer path ----------------------------------
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("SUBWORD_FUZZ_EXAMPLES", "200")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Characters that exercise every branch of BERT normalization: controls, whitespace,
+# accents, combining marks, CJK, punctuation, surrogate-free astral chars, NUL, U+FFFD.
+TEXT = st.text(
+    st.one_of(
+        st.sampled_from(list("the cat sat ab")),
+        st.sampled_from(list("\x00\ufffd\t\n\r\x0b\x1c\u00a0\u2028\u3000é\u0301ÅØß字中、。!?#[]")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=60,
+)
+
+
+@FUZZ
+@given(text=TEXT, pair=st.none() | TEXT, max_length=st.integers(4, 40))
+def test_fuzz_bert_call_ids_in_range_offsets_inside_and_ordered(bert, text, pair, max_length):
+    encoding = bert(
+        text,
+        pair,
+        truncation="longest_first",
+        max_length=max_length,
+        return_offsets_mapping=True,
+        return_special_tokens_mask=True,
+    )
+    ids = encoding["input_ids"]
+    assert len(ids) <= max_length
+    assert all(0 <= i < len(bert) for i in ids)
+    assert len(encoding["offset_mapping"]) == len(ids) == len(encoding["attention_mask"])
+    segments = encoding["token_type_ids"]
+    assert segments == sorted(segments)
+    previous = {0: 0, 1: 0}
+    for (start, end), segment, special in zip(
+        encoding["offset_mapping"], segments, encoding["special_tokens_mask"], strict=True
+    ):
+        if special:
+            assert (start, end) == (0, 0)
+            continue
+        source = text if segment == 0 else pair
+        assert 0 <= start < end <= len(source), (start, end, source)
+        assert start >= previous[segment], "offsets go backwards"
+        previous[segment] = start
+    # The tokens are the vocab's, and decoding never fails on what encoding produced.
+    bert.decode(ids)
+    assert bert.convert_ids_to_tokens(ids)
+
+
+@FUZZ
+@given(text=TEXT)
+def test_fuzz_tokenize_agrees_with_encode_and_basic_tokens(bert, text):
+    tokens = bert.tokenize(text)
+    assert bert.convert_tokens_to_ids(tokens) == bert.encode(text, add_special_tokens=False)
+    words = bert.basic_tokenizer.tokenize(text) if hasattr(bert, "basic_tokenizer") else None
+    # Special tokens in the text stay whole (as transformers does), unlike basic tokens.
+    specials = any(token in text for token in bert.all_special_tokens)
+    if words is not None and "[UNK]" not in tokens and not specials:
+        assert bert.convert_tokens_to_string(tokens) == " ".join(words)
+
+
+@FUZZ
+@given(texts=st.lists(TEXT, max_size=8))
+def test_fuzz_batch_equals_one_by_one(bert, wordpiece, texts):
+    assert bert(texts)["input_ids"] == [bert(t)["input_ids"] for t in texts]
+    assert wordpiece.encode_batch(texts) == [wordpiece.encode(t) for t in texts]
+
+
+def test_core_encoder_is_importable() -> None:
+    assert _core.WordPieceEncoder(["[UNK]"]).encode_word("x") == [0]
