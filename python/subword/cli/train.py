@@ -186,11 +186,12 @@ def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar: Progres
     if args.dask or args.workers:
         counts = _count_distributed(args, sources, options)
         return Corpus(counts, len(sources), size)
-    if args.pre_tokenizer == "whitespace" and _inputs.all_plain_files(sources):
+    if _inputs.all_plain_files(sources):
+        # Plain files take the fast paths: Rust reads and splits them itself, and the BERT
+        # pre-tokenizer normalizes each distinct chunk once instead of every line.
         try:
-            counts = _core.count_files(
-                [str(s.path) for s in sources], args.errors, args.threads, bar
-            )
+            paths = [s.path for s in sources if s.path is not None]
+            counts = _counting.count_words(paths, threads=args.threads, progress=bar, **options)
         except ValueError as err:
             message = str(err).replace('pass errors="replace"', "pass --errors replace")
             raise ValueError(message) from None
