@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 def _short(heading: str) -> str:
     """``## BPE: subword vs ...`` -> ``BPE``; ``### Training (word...)`` -> ``training``."""
-    return re.split(r"[:(]", heading.lstrip("#").strip())[0].strip()
+    return re.split(r"[:(`]", heading.lstrip("#").strip())[0].strip()
 
 
 def tables(markdown: str) -> list[tuple[str, list[dict[str, str]]]]:
@@ -58,7 +58,9 @@ def bars(markdown: str) -> list[tuple[str, float]]:
             if not tool or tool.startswith("subword") or not re.match(r"^[\d.]+$", ratio):
                 continue
             setting = " ".join(
-                f"{key[0]}={row[key]}" for key in ("corpus", "vocab", "threads") if row.get(key)
+                f"{key}={row[key]}"
+                for key in ("case", "corpus", "model", "vocab", "threads")
+                if row.get(key)
             )
             result.append((f"{heading} · {tool} · {setting}", float(ratio)))
     return result

@@ -6,8 +6,9 @@ gain) against HF ``WordPieceTrainer`` (BPE's frequency rule); a second subword r
 ``train_from_counts`` alone on saved word counts, so counting = full - merging.
 Encoding: words/s of the WordPiece model alone with the real bert-base-uncased vocab, on
 the words of ``en-ENCODE.txt`` pre-tokenized once by subword's BasicTokenizer (untimed):
-subword ``WordPieceEncoder.encode_words`` against HF ``models.WordPiece`` fed
-pre-tokenized input, after checking both give identical ids on the first 10,000 words.
+subword ``WordPieceEncoder.encode_batch`` against HF ``models.WordPiece`` fed the same
+pre-tokenized lines (both return the ids of each line), after checking both give
+identical ids on the first 10,000 words.
 Every run is a fresh process (see ``_harness``).
 
     python bench/wordpiece.py --corpora ../corpora --sizes 10m,100m --vocab 30000 \
@@ -109,10 +110,10 @@ def encode_ours(threads: int, words: str, vocab: str, batch: int) -> dict:
     from subword._core import WordPieceEncoder
 
     encoder = WordPieceEncoder.from_file(vocab)
-    batches = [[w for line in lines for w in line] for lines in _word_batches(words, batch)]
+    batches = _word_batches(words, batch)
     start = time.perf_counter()
-    for flat in batches:
-        encoder.encode_words(flat)
+    for lines in batches:
+        encoder.encode_batch(lines)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -229,7 +230,7 @@ time; its memory is that of merging alone.
 
 Input: the BasicTokenizer words of every line of `en-{args.encode}.txt`, made once before the
 runs (untimed), in batches of whole lines holding about {args.batch_words} words. subword:
-`WordPieceEncoder.from_file(vocab).encode_words(words)` on each batch (ids per word); HF:
+`WordPieceEncoder.from_file(vocab).encode_batch(lines_of_words)` on each batch (ids per line); HF:
 `Tokenizer(models.WordPiece.from_file(vocab, unk_token="[UNK]"))` with no normalizer,
 pre-tokenizer or post-processor, `encode_batch(lines_of_words, is_pretokenized=True,
 add_special_tokens=False)` and `[e.ids for e in encodings]` (ids per line). Words/s counts
