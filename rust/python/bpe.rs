@@ -9,15 +9,15 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyTuple;
 
 use super::count::PyWordCounts;
-use super::{IntoPyResult, PyProgress, Stoppable, checked_id, in_pool, run_watching_signals};
+use super::{
+    IntoPyResult, PyProgress, Stoppable, WATCHED_TEXTS, checked_id, in_pool, run_batch,
+    run_watching_signals,
+};
 use crate::bpe_encode::{BpeModel, BpeOptions};
 use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
 
 type Merges = Vec<(String, String)>;
 
-/// Batches of at least this many texts run under `run_watching_signals`, so that Ctrl-C
-/// stops them; smaller ones finish in well under a second.
-const WATCHED_BATCH: usize = 256;
 /// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
 type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
 
@@ -159,13 +159,8 @@ impl PyBpeModel {
         texts: Vec<PyBackedStr>,
         threads: Option<usize>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        let model = &self.inner;
-        if texts.len() < WATCHED_BATCH {
-            // Too small to outlast a Ctrl-C: skip the watcher thread's start-up cost.
-            return py.detach(|| in_pool(threads, || model.encode_batch(&texts)));
-        }
-        run_watching_signals(py, |stop| {
-            in_pool(threads, || model.encode_batch_until(&texts, stop))
+        run_batch(py, texts.len(), WATCHED_TEXTS, threads, |stop| {
+            self.inner.encode_batch_until(&texts, stop)
         })
     }
 

@@ -196,6 +196,29 @@ impl Progress for Stoppable<'_> {
     }
 }
 
+/// Batches of at least this many texts run under [`run_watching_signals`], so that Ctrl-C
+/// stops them; smaller ones finish in well under a second and skip the watcher thread's
+/// start-up cost.
+pub(crate) const WATCHED_TEXTS: usize = 256;
+
+/// Runs a batch call of `size` items (texts, or words) without the GIL on this process's
+/// pool: under [`run_watching_signals`] when `size` reaches `watched_from`, so Ctrl-C
+/// stops it, else directly. `work` checks the flag between items and returns
+/// `Error::Interrupted` once it is set.
+pub(crate) fn run_batch<T: Send>(
+    py: Python<'_>,
+    size: usize,
+    watched_from: usize,
+    threads: Option<usize>,
+    work: impl Fn(&AtomicBool) -> crate::Result<T> + Send + Sync,
+) -> PyResult<T> {
+    if size < watched_from {
+        let never = AtomicBool::new(false);
+        return py.detach(|| in_pool(threads, || work(&never)));
+    }
+    run_watching_signals(py, |stop| in_pool(threads, || work(stop)))
+}
+
 /// Runs `work` without the GIL on a new thread, while the calling thread checks for
 /// signals every 20 ms and sets the flag given to `work` when a handler raises.
 ///

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
-use super::{IntoPyResult, checked_id, in_pool, run_watching_signals};
+use super::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
 use crate::wordpiece_encode::WordPieceEncoder;
 
 /// Greedy longest-match-first WordPiece encoding (BERT's `WordpieceTokenizer`) over a
@@ -18,10 +18,8 @@ pub(crate) struct PyWordPieceEncoder {
     inner: WordPieceEncoder,
 }
 
-/// Batches of at least this many texts (words for `encode_words`) run under
-/// `run_watching_signals`, so that Ctrl-C stops them; smaller ones finish in well under a
-/// second and skip the watcher thread's start-up cost.
-const WATCHED_BATCH: usize = 256;
+/// `encode_words` is watched for Ctrl-C from this many words (see `run_batch`): a word is
+/// far less work than a text.
 const WATCHED_WORDS: usize = 16_384;
 
 /// What `encode_batch_with_offsets` returns per text: ids, word indices, char spans.
@@ -104,12 +102,8 @@ impl PyWordPieceEncoder {
 
     /// The ids of the pieces of each word, encoded in parallel without the GIL.
     fn encode_words(&self, py: Python<'_>, words: Vec<PyBackedStr>) -> PyResult<Vec<Vec<u32>>> {
-        if words.len() < WATCHED_WORDS {
-            // Too few to outlast a Ctrl-C: skip the watcher thread's start-up cost.
-            return py.detach(|| in_pool(None, || Ok(self.inner.encode_words(&words))));
-        }
-        run_watching_signals(py, |stop| {
-            in_pool(None, || self.inner.encode_words_until(&words, stop))
+        run_batch(py, words.len(), WATCHED_WORDS, None, |stop| {
+            self.inner.encode_words_until(&words, stop)
         })
     }
 
@@ -120,11 +114,8 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        if batch.len() < WATCHED_BATCH {
-            return py.detach(|| in_pool(None, || Ok(self.inner.encode_texts(&batch))));
-        }
-        run_watching_signals(py, |stop| {
-            in_pool(None, || self.inner.encode_texts_until(&batch, stop))
+        run_batch(py, batch.len(), WATCHED_TEXTS, None, |stop| {
+            self.inner.encode_texts_until(&batch, stop)
         })
     }
 
@@ -136,15 +127,9 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<TextOffsets>> {
-        let encodings = if batch.len() < WATCHED_BATCH {
-            py.detach(|| in_pool(None, || Ok(self.inner.encode_texts_with_offsets(&batch))))?
-        } else {
-            run_watching_signals(py, |stop| {
-                in_pool(None, || {
-                    self.inner.encode_texts_with_offsets_until(&batch, stop)
-                })
-            })?
-        };
+        let encodings = run_batch(py, batch.len(), WATCHED_TEXTS, None, |stop| {
+            self.inner.encode_texts_with_offsets_until(&batch, stop)
+        })?;
         Ok(encodings
             .into_iter()
             .map(|e| (e.ids, e.word_indices, e.spans))
