@@ -80,6 +80,27 @@ def all_cores() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def int_list(text: str) -> list[int]:
+    """``"1,all"`` -> ``[1, all_cores()]``: the comma-separated counts of an option."""
+    return [all_cores() if t == "all" else int(t) for t in text.split(",")]
+
+
+def add_threads_option(parser: Any) -> None:
+    """Adds ``--threads`` (thread counts to measure, ``all`` = every core) to ``parser``."""
+    parser.add_argument("--threads", default=f"1,{all_cores()}",
+                        help="thread counts, 'all' = every core (default: 1,all)")
+
+
+def log(message: str) -> None:
+    """A progress line on stderr (stdout carries the Markdown section)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def mismatches(ours: list[Any], theirs: list[Any]) -> list[int]:
+    """Indices where two tools' outputs differ (both lists must be as long)."""
+    return [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
+
+
 def thread_env(threads: int) -> dict[str, str]:
     """The environment for a run limited to ``threads`` threads."""
     env = dict(os.environ, TOKENIZERS_PARALLELISM="true")

@@ -20,7 +20,17 @@ import sys
 import time
 from pathlib import Path
 
-from _harness import Row, all_cores, baseline, header, markdown_table, measure
+from _harness import (
+    Row,
+    add_threads_option,
+    baseline,
+    header,
+    int_list,
+    log,
+    markdown_table,
+    measure,
+    mismatches,
+)
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
 NORMALIZE = "subword: normalization only"
@@ -66,19 +76,13 @@ def check_ids(threads: int, file: str, vocab: str, lines: int = 1000) -> dict:
     texts = _batches(file, lines)[0]
     ours = _tokenizer(OURS, vocab)(texts)["input_ids"]
     theirs = _tokenizer(HF, vocab)(texts)["input_ids"]
-    bad = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
+    bad = mismatches(ours, theirs)
     return {"lines": len(texts), "mismatches": len(bad), "first": bad[0] if bad else None}
 
 
 # --- driver ---------------------------------------------------------------------------------
 
 
-def _ints(text: str) -> list[int]:
-    return [all_cores() if t == "all" else int(t) for t in text.split(",")]
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> tuple[list[Row], str]:
@@ -90,9 +94,9 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
              f"- subword and transformers' BertTokenizer input_ids DIFFER on "
              f"{check['mismatches']} of the first {check['lines']} lines of en-{args.size} "
              f"(first: line {check['first'] + 1})")
-    _log(check)
+    log(check)
     rows = []
-    plan = [(args.size, threads, [OURS, HF, NORMALIZE]) for threads in _ints(args.threads)]
+    plan = [(args.size, threads, [OURS, HF, NORMALIZE]) for threads in int_list(args.threads)]
     plan.append((args.legacy, 1, [OURS, HF, LEGACY]))
     for size, threads, tools in plan:
         file = Path(args.corpora) / f"en-{size}.txt"
@@ -108,7 +112,7 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
             note = f"{m.time / found[OURS].time:.0%} of subword's time" if tool == NORMALIZE \
                 else ""
             rows.append(Row(group, tool, m, note=note, nbytes=nbytes))
-            _log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s {note}")
+            log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s {note}")
     return rows, check
 
 
@@ -150,8 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--size", default="10m", help="corpus size (default: 10m)")
     parser.add_argument("--legacy", default="1m",
                         help="corpus size for BertTokenizerLegacy (default: 1m)")
-    parser.add_argument("--threads", default=f"1,{all_cores()}",
-                        help="thread counts, 'all' = every core (default: 1,all)")
+    add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
     parser.add_argument("--batch-lines", type=int, default=1000,
                         help="lines per tokenizer call (default: 1000)")

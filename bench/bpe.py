@@ -19,7 +19,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import Row, all_cores, baseline, header, markdown_table, measure
+from _harness import (
+    Row,
+    add_threads_option,
+    baseline,
+    header,
+    int_list,
+    log,
+    markdown_table,
+    measure,
+    mismatches,
+)
 
 OURS, HF, HF_FAST, SPM = "subword", "HF tokenizers", "HF tokenizers (encode_batch_fast)", \
     "sentencepiece"
@@ -106,19 +116,13 @@ def check_ids(threads: int, file: str, model: str, lines: int = 1000) -> dict:
     texts = _batches(file, lines)[0]
     ours = BPE.load(model).encode_batch(texts)
     theirs = [e.ids for e in _hf_tokenizer(model).encode_batch(texts)]
-    bad = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
+    bad = mismatches(ours, theirs)
     return {"lines": len(texts), "mismatches": len(bad), "first": bad[0] if bad else None}
 
 
 # --- driver ---------------------------------------------------------------------------------
 
 
-def _ints(text: str) -> list[int]:
-    return [all_cores() if t == "all" else int(t) for t in text.split(",")]
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list[str]]:
@@ -126,34 +130,34 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list
     for size in args.sizes.split(","):
         file = Path(args.corpora) / f"en-{size}.txt"
         nbytes = len(file.read_bytes())  # also warms the page cache
-        for vocab in _ints(args.vocab):
+        for vocab in int_list(args.vocab):
             model, out = tmp / f"{size}-{vocab}", tmp / f"{size}-{vocab}-spm"
             out.mkdir()
             jobs = [(OURS, "bpe:train_ours", {"save": str(model)}), (HF, "bpe:train_hf", {}),
                     (SPM, "bpe:train_spm", {"out": str(out)})]
-            for threads in _ints(args.threads):
+            for threads in int_list(args.threads):
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
                 for tool, target, extra in jobs:
                     m = measure(target, threads=threads, repeat=args.repeat, file=str(file),
                                 vocab=vocab, **extra)
                     train.append(Row(group, tool, m, note=f"vocab {m.value['vocab']}"))
-                    _log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
+                    log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
             check = measure("bpe:check_ids", threads=1, repeat=1, file=str(file), model=str(model))
             bad, lines = check.value["mismatches"], check.value["lines"]
             checks.append(f"- en-{size}, vocab {vocab}: subword and HF ids are identical on the "
                           f"first {lines} lines" if not bad else
                           f"- en-{size}, vocab {vocab}: subword and HF ids DIFFER on {bad} of the "
                           f"first {lines} lines (first: line {check.value['first'] + 1})")
-            _log(checks[-1])
+            log(checks[-1])
             jobs = [(OURS, "bpe:encode_ours", {}), (HF, "bpe:encode_hf", {}),
                     (HF_FAST, "bpe:encode_hf", {"fast": True})]
-            for threads in _ints(args.threads):
+            for threads in int_list(args.threads):
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
                 for tool, target, extra in jobs:
                     m = measure(target, threads=threads, repeat=args.repeat, file=str(file),
                                 model=str(model), batch=args.batch_lines, **extra)
                     encode.append(Row(group, tool, m, nbytes=nbytes))
-                    _log(f"encode {group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
+                    log(f"encode {group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
     return train, encode, checks
 
 
@@ -202,8 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpora", required=True, help="directory with en-SIZE.txt files")
     parser.add_argument("--sizes", default="10m,100m", help="corpus sizes (default: 10m,100m)")
     parser.add_argument("--vocab", default="8000,32000", help="vocab sizes (default: 8000,32000)")
-    parser.add_argument("--threads", default=f"1,{all_cores()}",
-                        help="thread counts, 'all' = every core (default: 1,all)")
+    add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
     parser.add_argument("--batch-lines", type=int, default=10000,
                         help="lines per encode_batch call (default: 10000)")

@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _harness import header, measure
+from _harness import header, log, measure
 
 OURS, HF = "subword", "transformers collator"
 
@@ -121,9 +121,6 @@ def _count(batches) -> int:
 # --- driver ---------------------------------------------------------------------------------
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
 
 def _tokenize(corpus: Path, vocab: Path, max_bytes: int, out: Path) -> int:
     from subword import BertTokenizer
@@ -159,7 +156,7 @@ def run(args: argparse.Namespace, ids: Path) -> list[str]:
         for tool, target in ((OURS, "masking:ours"), (HF, "masking:theirs")):
             m = measure(target, threads=1, repeat=args.repeat, case=case, **common)
             results[tool] = (m.time, m.value["tokens"])
-            _log(f"{title} {tool}: {m.time:.3f} s")
+            log(f"{title} {tool}: {m.time:.3f} s")
         base = results[OURS][0]
         for tool, (seconds, tokens) in results.items():
             lines.append(

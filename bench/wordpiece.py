@@ -25,7 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import Row, all_cores, baseline, header, markdown_table, measure
+from _harness import (
+    Row,
+    add_threads_option,
+    baseline,
+    header,
+    int_list,
+    log,
+    markdown_table,
+    measure,
+    mismatches,
+)
 
 OURS, MERGE, HF = "subword", "subword: merging only", "HF tokenizers"
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -133,7 +143,7 @@ def check_ids(threads: int, words: str, vocab: str, count: int = 10000) -> dict:
     ours = WordPieceEncoder.from_file(vocab).encode_words(first)
     theirs = _hf_model(vocab).encode_batch([[w] for w in first], is_pretokenized=True,
                                            add_special_tokens=False)
-    bad = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b.ids]
+    bad = mismatches(ours, [encoding.ids for encoding in theirs])
     return {"words": len(first), "mismatches": len(bad),
             "first": first[bad[0]] if bad else None}
 
@@ -141,12 +151,6 @@ def check_ids(threads: int, words: str, vocab: str, count: int = 10000) -> dict:
 # --- driver ---------------------------------------------------------------------------------
 
 
-def _ints(text: str) -> list[int]:
-    return [all_cores() if t == "all" else int(t) for t in text.split(",")]
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run_training(args: argparse.Namespace, tmp: Path) -> list[Row]:
@@ -155,10 +159,10 @@ def run_training(args: argparse.Namespace, tmp: Path) -> list[Row]:
         file = Path(args.corpora) / f"en-{size}.txt"
         file.read_bytes()  # warms the page cache
         counts = tmp / f"counts-{size}.json"
-        measure("wordpiece:count_ours", threads=max(_ints(args.threads)), repeat=1,
+        measure("wordpiece:count_ours", threads=max(int_list(args.threads)), repeat=1,
                 file=str(file), save=str(counts))
-        for vocab in _ints(args.vocab):
-            for threads in _ints(args.threads):
+        for vocab in int_list(args.vocab):
+            for threads in int_list(args.threads):
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
                 jobs = [(OURS, "wordpiece:train_ours", {"file": str(file)}),
                         (MERGE, "wordpiece:merge_ours", {"counts": str(counts)}),
@@ -171,7 +175,7 @@ def run_training(args: argparse.Namespace, tmp: Path) -> list[Row]:
                     if tool == MERGE:
                         note += f"; counting = full - merging = {found[OURS].time - m.time:.2f} s"
                     rows.append(Row(group, tool, m, note=note))
-                    _log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
+                    log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
     return rows
 
 
@@ -186,15 +190,15 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], str]:
              if not check["mismatches"] else
              f"subword and HF ids DIFFER on {check['mismatches']} of the first "
              f"{check['words']} words (first: {check['first']!r})")
-    _log(check)
+    log(check)
     rows = []
-    for threads in _ints(args.threads):
+    for threads in int_list(args.threads):
         group = {"corpus": args.encode, "threads": str(threads)}
         for tool, target in [(OURS, "wordpiece:encode_ours"), (HF, "wordpiece:encode_hf")]:
             m = measure(target, threads=threads, repeat=args.repeat, batch=args.batch_words,
                         **kwargs)
             rows.append(Row(group, tool, m, note=f"{total / m.time / 1e6:.2f} M words/s"))
-            _log(f"encode {group} {tool}: {total / m.time / 1e6:.2f} M words/s")
+            log(f"encode {group} {tool}: {total / m.time / 1e6:.2f} M words/s")
     return rows, f"- {total} words; {check}"
 
 
@@ -249,8 +253,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="training corpus sizes (default: 10m,100m)")
     parser.add_argument("--encode", default="10m", help="encoding corpus size (default: 10m)")
     parser.add_argument("--vocab", default="30000", help="vocab sizes (default: 30000)")
-    parser.add_argument("--threads", default=f"1,{all_cores()}",
-                        help="thread counts, 'all' = every core (default: 1,all)")
+    add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
     parser.add_argument("--batch-words", type=int, default=100000,
                         help="words per encoding call (default: 100000)")
