@@ -96,6 +96,13 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def emit(section: str, out: str | Path | None) -> None:
+    """Prints a Markdown section (stdout) and, given ``--out``, writes it to that file."""
+    print(section)
+    if out:
+        Path(out).write_text(section.rstrip("\n") + "\n", encoding="utf-8")
+
+
 def mismatches(ours: list[Any], theirs: list[Any]) -> list[int]:
     """Indices where two tools' outputs differ (both lists must be as long)."""
     return [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]

@@ -24,6 +24,7 @@ from _harness import (
     Row,
     add_threads_option,
     baseline,
+    emit,
     header,
     int_list,
     log,
@@ -161,9 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", help="also write the Markdown section to this file")
     args = parser.parse_args(argv)
     section = report(args, argv, *run(args))
-    print(section)
-    if args.out:
-        Path(args.out).write_text(section)
+    emit(section, args.out)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from _harness import (
     Row,
     add_threads_option,
     baseline,
+    emit,
     header,
     int_list,
     log,
@@ -214,9 +215,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-bpe-") as tmp:
         section = report(args, argv, *run(args, Path(tmp)))
-    print(section)
-    if args.out:
-        Path(args.out).write_text(section)
+    emit(section, args.out)
 
 
 if __name__ == "__main__":

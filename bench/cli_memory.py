@@ -130,9 +130,7 @@ def main() -> None:
             _harness.markdown_table(rows, ours="subword"),
         ]
     )
-    print(section)
-    if args.out:
-        args.out.write_text(section + "\n", encoding="utf-8")
+    _harness.emit(section, args.out)
 
 
 if __name__ == "__main__":

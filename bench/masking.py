@@ -28,7 +28,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _harness import header, log, measure
+from _harness import emit, header, log, measure
 
 OURS, HF = "subword", "transformers collator"
 
@@ -199,9 +199,7 @@ transformers gets its `special_tokens_mask` (and, for whole words, `offset_mappi
 precomputed and untimed; subword finds special tokens and `##` words itself, inside the
 timed loop. With lists, transformers also pads (it returns arrays); subword returns lists.
 """
-    print(section)
-    if args.out:
-        Path(args.out).write_text(section)
+    emit(section, args.out)
 
 
 if __name__ == "__main__":

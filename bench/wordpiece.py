@@ -29,6 +29,7 @@ from _harness import (
     Row,
     add_threads_option,
     baseline,
+    emit,
     header,
     int_list,
     log,
@@ -263,9 +264,7 @@ def main(argv: list[str] | None = None) -> None:
         train = run_training(args, Path(tmp))
         encode, check = run_encoding(args, Path(tmp))
         section = report(args, argv, train, encode, check)
-    print(section)
-    if args.out:
-        Path(args.out).write_text(section)
+    emit(section, args.out)
 
 
 if __name__ == "__main__":

@@ -12,15 +12,14 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::bpe_train::{BpeVocab, byte_token};
 use crate::count::split_words;
-use crate::{Error, Result, formats};
+use crate::{Error, Result, batch, formats};
 
 /// One symbol of an encoded word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -485,15 +484,9 @@ impl BpeModel {
         texts: &[S],
         stop: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        texts
-            .par_iter()
-            .map(|text| {
-                if stop.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                self.encode(text.as_ref())
-            })
-            .collect()
+        batch::map_until(texts, batch::PARALLEL_TEXTS, stop, |text| {
+            self.encode(text.as_ref())
+        })
     }
 
     /// The text of `ids`: each suffix becomes a space between words, byte tokens are
@@ -530,6 +523,8 @@ impl BpeModel {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::Ordering;
+
     use super::*;
     use crate::bpe_train::{BpeSize, BpeTrainerConfig, train};
     use crate::count::count_texts;

@@ -6,6 +6,7 @@
 //!
 //! | module | concept |
 //! | --- | --- |
+//! | [`batch`] | running a batch in parallel, or on the caller's thread when it is small |
 //! | [`count`] | pre-tokenizing and counting words from files, iterators or given counts |
 //! | [`bpe_train`] | the subword-nmt merge loop, incremental and exact |
 //! | [`bpe_encode`] | applying merges to words (subword-nmt `apply_bpe` semantics) |
@@ -14,6 +15,7 @@
 //! | [`formats`] | reading and writing vocab and merges files, atomically |
 //! | [`progress`] | progress reporting and cooperative cancellation |
 
+pub mod batch;
 pub mod bpe_encode;
 pub mod bpe_train;
 pub mod count;

@@ -28,12 +28,11 @@
 
 use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::{Error, Result};
+use crate::{Error, Result, batch};
 
 /// "No node": a missing failure link, or the `check` of a free or root slot.
 const NONE: u32 = u32::MAX;
@@ -360,17 +359,9 @@ impl WordPieceEncoder {
         words: &[S],
         stop: &AtomicBool,
     ) -> Result<Vec<Vec<u32>>> {
-        words
-            .par_iter()
-            // Words are tiny: hand each thread runs of them, not single words.
-            .with_min_len(512)
-            .map(|word| {
-                if stop.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                Ok(self.encode(word.as_ref()))
-            })
-            .collect()
+        batch::map_until(words, batch::PARALLEL_WORDS, stop, |word| {
+            Ok(self.encode(word.as_ref()))
+        })
     }
 
     /// For each pre-tokenized text (a list of words), the ids of all its words'
@@ -391,20 +382,14 @@ impl WordPieceEncoder {
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
-        texts
-            .par_iter()
-            .map(|text| {
-                if stop.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let words = text.as_ref();
-                let mut ids = Vec::with_capacity(words.len() + words.len() / 4);
-                for word in words {
-                    self.encode_word(word.as_ref(), &mut ids);
-                }
-                Ok(ids)
-            })
-            .collect()
+        batch::map_until(texts, batch::PARALLEL_TEXTS, stop, |text| {
+            let words = text.as_ref();
+            let mut ids = Vec::with_capacity(words.len() + words.len() / 4);
+            for word in words {
+                self.encode_word(word.as_ref(), &mut ids);
+            }
+            Ok(ids)
+        })
     }
 
     /// [`Self::encode_texts`] with the word index and char span of every piece.
@@ -428,28 +413,18 @@ impl WordPieceEncoder {
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
-        texts
-            .par_iter()
-            .map(|text| {
-                if stop.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let mut encoding = TextEncoding::default();
-                for (index, word) in text.as_ref().iter().enumerate() {
-                    let before = encoding.ids.len();
-                    self.encode_word_with_spans(
-                        word.as_ref(),
-                        &mut encoding.ids,
-                        &mut encoding.spans,
-                    );
-                    let pieces = encoding.ids.len() - before;
-                    encoding
-                        .word_indices
-                        .extend(std::iter::repeat_n(index as u32, pieces));
-                }
-                Ok(encoding)
-            })
-            .collect()
+        batch::map_until(texts, batch::PARALLEL_TEXTS, stop, |text| {
+            let mut encoding = TextEncoding::default();
+            for (index, word) in text.as_ref().iter().enumerate() {
+                let before = encoding.ids.len();
+                self.encode_word_with_spans(word.as_ref(), &mut encoding.ids, &mut encoding.spans);
+                let pieces = encoding.ids.len() - before;
+                encoding
+                    .word_indices
+                    .extend(std::iter::repeat_n(index as u32, pieces));
+            }
+            Ok(encoding)
+        })
     }
 }
 
@@ -734,6 +709,8 @@ impl FreeSlots {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::Ordering;
+
     use super::*;
     use proptest::prelude::*;
     use std::collections::HashMap;

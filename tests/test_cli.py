@@ -312,6 +312,7 @@ def bad_inputs(tmp_path: Path) -> Path:
         (("train", "--model", "bpe", "bad.txt"), "bad.txt: invalid UTF-8 at byte offset 14"),
         (("train", "empty.txt"), "empty.txt: the corpus is empty"),
         (("train", "trunc.gz"), "trunc.gz: not a valid gzip file"),
+        (("train", "bad.txt", "--byte-fallback"), "--byte-fallback is for --model bpe"),
         (("train", "nothing*.txt"), "nothing*.txt: no file matches"),
         (("train", "bad.txt", "-o", "bad.txt"), "bad.txt: exists and is not a directory"),
         (("encode", "-m", "nowhere", "bad.txt"), "nowhere: no such model directory"),

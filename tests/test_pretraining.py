@@ -630,6 +630,23 @@ def test_command_npz_shards(corpus_file, bert_vocab_file, tmp_path):
         assert np.all(shard["input_ids"][padding] == 0) and np.all(shard["labels"][padding] == -100)
 
 
+def test_command_npz_pads_with_the_vocab_pad_id(corpus_file, bert_vocab_file, tmp_path):
+    """A vocab whose [PAD] is not id 0: padding must use its id, not a fixed 0."""
+    tokens = Path(bert_vocab_file).read_text(encoding="utf-8").splitlines()
+    tokens.remove("[PAD]")
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join([*tokens, "[PAD]"]) + "\n", encoding="utf-8")
+    out = tmp_path / "shards"
+    result = run("-m", vocab, corpus_file, "--format", "npz", "--max-length", "64",
+                 "--skip-short-documents", "--seed", "1", "-q", "-o", out)
+    assert result.returncode == 0, result.stderr.decode()
+    with np.load(sorted(out.iterdir())[0]) as shard:
+        padding = shard["attention_mask"] == 0
+        assert padding.any()
+        assert np.all(shard["input_ids"][padding] == len(tokens))
+        assert not np.any(shard["input_ids"][~padding] == len(tokens))
+
+
 def test_command_errors(corpus_file, bert_vocab_file, tmp_path):
     out = tmp_path / "out.jsonl"
     line = error_line(run("-m", bert_vocab_file, corpus_file, "-o", out))

@@ -1,8 +1,12 @@
-"""A drop-in for transformers' ``BertTokenizer``: BERT normalization in Python, WordPiece in Rust.
+r"""A drop-in for transformers' ``BertTokenizer``: BERT normalization in Python, WordPiece in Rust.
 
->>> tokenizer = BertTokenizer("vocab.txt")  # doctest: +SKIP
->>> tokenizer("Hello, world!")  # doctest: +SKIP
-{'input_ids': [101, 7592, 1010, 2088, 999, 102], 'token_type_ids': [0, 0, 0, 0, 0, 0],
+>>> import pathlib, tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     vocab = pathlib.Path(tmp, "vocab.txt")
+...     _ = vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", ",", "world"]))
+...     tokenizer = BertTokenizer(vocab)
+>>> tokenizer("Hello, world!")  # doctest: +NORMALIZE_WHITESPACE
+{'input_ids': [2, 4, 5, 6, 1, 3], 'token_type_ids': [0, 0, 0, 0, 0, 0],
  'attention_mask': [1, 1, 1, 1, 1, 1]}
 
 Tokens follow transformers' Python ``BasicTokenizer`` (NFC, current Unicode); the fields of
@@ -16,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Union, overload
 
@@ -117,15 +121,21 @@ class _Row(NamedTuple):
 
 
 class BertTokenizer:
-    """BERT's tokenizer over a ``vocab.txt``, equal to transformers' ``BertTokenizer``.
+    r"""BERT's tokenizer over a ``vocab.txt``, equal to transformers' ``BertTokenizer``.
 
-    >>> tokenizer = BertTokenizer("vocab.txt")  # doctest: +SKIP
-    >>> tokenizer.tokenize("Unaffable!")  # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     vocab = pathlib.Path(tmp, "vocab.txt")
+    ...     _ = vocab.write_text("\n".join(["[UNK]", "una", "##ffa", "##ble", "!"]))
+    ...     tokenizer = BertTokenizer(vocab)
+    >>> tokenizer.tokenize("Unaffable!")
     ['una', '##ffa', '##ble', '!']
 
     Args:
         vocab_file: a BERT ``vocab.txt`` (one token a line, id = line index); errors in it
-            (duplicates, blank lines, no unk token, bad UTF-8) raise naming the line.
+            (duplicates, blank lines, no unk token, bad UTF-8) raise naming the line. Or
+            the vocabulary itself: the tokens in id order, or a token -> id mapping
+            (ids ``0..n-1``, as transformers' ``vocab`` dict).
         do_lower_case, never_split, tokenize_chinese_chars, strip_accents: the
             :class:`~subword.normalization.BasicTokenizer` options.
         unk_token, sep_token, pad_token, cls_token, mask_token: the special tokens; found
@@ -143,7 +153,7 @@ class BertTokenizer:
 
     def __init__(
         self,
-        vocab_file: PathLike,
+        vocab_file: PathLike | Sequence[str] | Mapping[str, int],
         do_lower_case: bool = True,
         never_split: Iterable[str] | None = None,
         unk_token: str = "[UNK]",
@@ -156,19 +166,20 @@ class BertTokenizer:
         model_max_length: int = 512,
         max_input_chars_per_word: int = 100,
     ):
-        if os.path.isdir(vocab_file):
-            raise IsADirectoryError(
-                f"{vocab_file}: is a directory, not a vocab file "
-                "(BertTokenizer.from_pretrained loads a model directory)"
+        if isinstance(vocab_file, (str, os.PathLike)):
+            self.vocab_file: str | None = _checked_vocab_file(vocab_file)
+            self._encoder = WordPieceEncoder.from_file(
+                self.vocab_file,
+                unk_token=unk_token,
+                max_input_chars_per_word=max_input_chars_per_word,
             )
-        if not os.path.isfile(vocab_file):
-            raise FileNotFoundError(f"{vocab_file}: no such vocab file")
-        self.vocab_file = str(vocab_file)
-        self._encoder = WordPieceEncoder.from_file(
-            self.vocab_file,
-            unk_token=unk_token,
-            max_input_chars_per_word=max_input_chars_per_word,
-        )
+        else:
+            self.vocab_file = None
+            self._encoder = WordPieceEncoder(
+                _tokens_in_id_order(vocab_file),
+                unk_token=unk_token,
+                max_input_chars_per_word=max_input_chars_per_word,
+            )
         self._init_options(
             do_lower_case=do_lower_case,
             never_split=never_split,
@@ -208,7 +219,9 @@ class BertTokenizer:
 
     def __reduce__(
         self,
-    ) -> tuple[Callable[..., BertTokenizer], tuple[WordPieceEncoder, str, dict[str, Any]]]:
+    ) -> tuple[
+        Callable[..., BertTokenizer], tuple[WordPieceEncoder, str | None, dict[str, Any]]
+    ]:
         """Pickle as the encoder (vocab and options) plus the options, never a file path.
 
         The derived tables (token -> id, the special-token pattern) are rebuilt on load,
@@ -234,27 +247,57 @@ class BertTokenizer:
 
     @property
     def do_lower_case(self) -> bool:
-        """Whether text is lowercased."""
+        r"""Whether text is lowercased.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.do_lower_case
+        True
+        """
         return self.basic_tokenizer.do_lower_case
 
     @property
     def never_split(self) -> set[str]:
-        """Words kept whole (never lowercased, split or WordPiece-encoded)."""
+        r"""Words kept whole (never lowercased, split or WordPiece-encoded).
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.never_split
+        set()
+        """
         return self.basic_tokenizer.never_split
 
     @property
     def tokenize_chinese_chars(self) -> bool:
-        """Whether every CJK ideograph is a token of its own."""
+        r"""Whether every CJK ideograph is a token of its own.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.tokenize_chinese_chars
+        True
+        """
         return self.basic_tokenizer.tokenize_chinese_chars
 
     @property
     def strip_accents(self) -> bool | None:
-        """The ``strip_accents`` option (``None``: follow ``do_lower_case``)."""
+        r"""The ``strip_accents`` option (``None``: follow ``do_lower_case``).
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.strip_accents is None
+        True
+        """
         return self.basic_tokenizer.strip_accents
 
     @property
     def vocab_size(self) -> int:
-        """The number of tokens in the vocab."""
+        r"""The number of tokens in the vocab.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.vocab_size
+        9
+        """
         return len(self._vocab)
 
     def __len__(self) -> int:
@@ -262,22 +305,46 @@ class BertTokenizer:
 
     @property
     def vocab(self) -> dict[str, int]:
-        """Token -> id."""
+        r"""Token -> id.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.vocab["hello"]
+        5
+        """
         return dict(self._token_ids)
 
     def get_vocab(self) -> dict[str, int]:
-        """Token -> id (as transformers' ``get_vocab``)."""
+        r"""Token -> id (as transformers' ``get_vocab``).
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.get_vocab()["##s"]
+        8
+        """
         return dict(self._token_ids)
 
     @property
     def all_special_tokens(self) -> list[str]:
-        """The special tokens, in transformers' order."""
+        r"""The special tokens, in transformers' order.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.all_special_tokens
+        ['[UNK]', '[SEP]', '[PAD]', '[CLS]', '[MASK]']
+        """
         tokens = [self.unk_token, self.sep_token, self.pad_token, self.cls_token, self.mask_token]
         return list(dict.fromkeys(tokens))
 
     @property
     def all_special_ids(self) -> list[int]:
-        """The ids of the special tokens that are in the vocab."""
+        r"""The ids of the special tokens that are in the vocab.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.all_special_ids
+        [1, 3, 0, 2, 4]
+        """
         return [self._token_ids[t] for t in self.all_special_tokens if t in self._token_ids]
 
     def _special_id(self, token: str) -> int | None:
@@ -285,27 +352,57 @@ class BertTokenizer:
 
     @property
     def unk_token_id(self) -> int:
-        """The id of the unk token."""
+        r"""The id of the unk token.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.unk_token_id
+        1
+        """
         return self._encoder.unk_id
 
     @property
     def sep_token_id(self) -> int | None:
-        """The id of the separator token."""
+        r"""The id of the separator token.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.sep_token_id
+        3
+        """
         return self._special_id(self.sep_token)
 
     @property
     def pad_token_id(self) -> int | None:
-        """The id of the padding token."""
+        r"""The id of the padding token.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.pad_token_id
+        0
+        """
         return self._special_id(self.pad_token)
 
     @property
     def cls_token_id(self) -> int | None:
-        """The id of the classifier token."""
+        r"""The id of the classifier token.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.cls_token_id
+        2
+        """
         return self._special_id(self.cls_token)
 
     @property
     def mask_token_id(self) -> int | None:
-        """The id of the mask token."""
+        r"""The id of the mask token.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.mask_token_id
+        4
+        """
         return self._special_id(self.mask_token)
 
     def __repr__(self) -> str:
@@ -318,13 +415,19 @@ class BertTokenizer:
 
     @classmethod
     def from_pretrained(cls, directory: PathLike, **overrides: Any) -> BertTokenizer:
-        """Load a local model directory (never the network).
+        r"""Load a local model directory (never the network).
 
         Reads ``vocab.txt`` and, when present, ``tokenizer_config.json`` and
         ``special_tokens_map.json`` (transformers' files) and ``subword.json``; keyword
         arguments override them. A path to a ``vocab.txt`` itself also works.
 
-        >>> BertTokenizer.from_pretrained("models/bert-base-uncased")  # doctest: +SKIP
+        >>> import tempfile
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> with tempfile.TemporaryDirectory() as model:
+        ...     _ = tokenizer.save_pretrained(model)
+        ...     BertTokenizer.from_pretrained(model, model_max_length=128).model_max_length
+        128
         """
         path = Path(directory)
         if path.is_file():
@@ -344,9 +447,17 @@ class BertTokenizer:
     def save_vocabulary(
         self, save_directory: PathLike, filename_prefix: str | None = None
     ) -> tuple[str]:
-        """Write the vocab as ``vocab.txt`` (atomically); return its path, as transformers.
+        r"""Write the vocab as ``vocab.txt`` (atomically); return its path, as transformers.
 
         A directory gets ``[prefix-]vocab.txt``; any other path is the file to write.
+
+        >>> import pathlib, tempfile
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> with tempfile.TemporaryDirectory() as out:
+        ...     (path,) = tokenizer.save_vocabulary(out, filename_prefix="bert")
+        ...     pathlib.Path(path).name, pathlib.Path(path).read_text().split()[5:7]
+        ('bert-vocab.txt', ['hello', 'world'])
         """
         prefix = f"{filename_prefix}-" if filename_prefix else ""
         if os.path.isdir(save_directory):
@@ -357,9 +468,18 @@ class BertTokenizer:
         return (target,)
 
     def save_pretrained(self, save_directory: PathLike) -> tuple[str, ...]:
-        """Write ``vocab.txt`` and ``tokenizer_config.json``.
+        r"""Write ``vocab.txt`` and ``tokenizer_config.json``.
 
         ``from_pretrained`` (ours or transformers') reads them back.
+
+        >>> import pathlib, tempfile
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> with tempfile.TemporaryDirectory() as out:
+        ...     [pathlib.Path(path).name for path in tokenizer.save_pretrained(out)]
+        ...     BertTokenizer.from_pretrained(out).vocab == tokenizer.vocab
+        ['vocab.txt', 'tokenizer_config.json']
+        True
         """
         os.makedirs(save_directory, exist_ok=True)
         (vocab,) = self.save_vocabulary(save_directory)
@@ -385,10 +505,12 @@ class BertTokenizer:
     def tokenize(
         self, text: str, pair: str | None = None, add_special_tokens: bool = False
     ) -> list[str]:
-        """The WordPiece tokens of ``text`` (then of ``pair``).
+        r"""The WordPiece tokens of ``text`` (then of ``pair``).
 
-        >>> tokenizer.tokenize("Hello, world!")  # doctest: +SKIP
-        ['hello', ',', 'world', '!']
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.tokenize("Hello, worlds!")  # "," is not in this small vocab
+        ['hello', '[UNK]', 'world', '##s', '!']
         """
         texts = [_check_text(text)] + ([_check_text(pair)] if pair else [])
         if self.never_split:
@@ -412,7 +534,13 @@ class BertTokenizer:
         return tokens
 
     def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> int | list[int]:
-        """Ids of tokens (the unk id for a token not in the vocab)."""
+        r"""Ids of tokens (the unk id for a token not in the vocab).
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.convert_tokens_to_ids(["hello", "there"])
+        [5, 1]
+        """
         unk = self.unk_token_id
         if isinstance(tokens, str):
             return self._token_ids.get(tokens, unk)
@@ -427,9 +555,14 @@ class BertTokenizer:
     def convert_ids_to_tokens(
         self, ids: int | Iterable[int], skip_special_tokens: bool = False
     ) -> str | list[str]:
-        """Tokens of ids; ``IndexError`` for an id outside the vocab.
+        r"""Tokens of ids; ``IndexError`` for an id outside the vocab.
 
         (transformers returns ``None`` there; an error is clearer.)
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.convert_ids_to_tokens([5, 6, 8])
+        ['hello', 'world', '##s']
         """
         if _is_int(ids):
             return self._token_of(ids)
@@ -445,14 +578,16 @@ class BertTokenizer:
         return self._vocab[index]
 
     def convert_tokens_to_string(self, tokens: Iterable[str]) -> str:
-        """Join tokens into text: pieces glued (``##`` removed), words apart by a space.
+        r"""Join tokens into text: pieces glued (``##`` removed), words apart by a space.
 
         This is ``BertTokenizerLegacy``'s rule (transformers 5's ``BertTokenizer`` also glues
         ``.,!?`` to the word before); so ``convert_tokens_to_string(tokenize(x))`` is the
         basic tokens joined by spaces whenever no unk occurs.
 
-        >>> tokenizer.convert_tokens_to_string(["hel", "##lo", ",", "world"])  # doctest: +SKIP
-        'hello , world'
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.convert_tokens_to_string(["hello", "world", "##s", "!"])
+        'hello worlds !'
         """
         return " ".join(tokens).replace(" ##", "").strip()
 
@@ -462,12 +597,19 @@ class BertTokenizer:
         skip_special_tokens: bool = False,
         clean_up_tokenization_spaces: bool | None = None,
     ) -> str:
-        """Text of ids, as transformers 5's ``BertTokenizer`` decodes it.
+        r"""Text of ids, as transformers 5's ``BertTokenizer`` decodes it.
 
         Pieces are glued, words joined by spaces, and ``. , ! ?`` glued to the word before
         (the WordPiece decoder's clean-up); ``clean_up_tokenization_spaces=True`` adds
         transformers' clean-up (``it ' s`` -> ``it's``). An id outside the vocab raises
         ``IndexError`` (transformers skips it silently).
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.decode([2, 5, 6, 8, 7, 3])
+        '[CLS] hello worlds! [SEP]'
+        >>> tokenizer.decode([2, 5, 6, 8, 7, 3], skip_special_tokens=True)
+        'hello worlds!'
         """
         tokens = self.convert_ids_to_tokens(
             [token_ids] if _is_int(token_ids) else token_ids, skip_special_tokens
@@ -479,23 +621,47 @@ class BertTokenizer:
         return text
 
     def batch_decode(self, sequences: Iterable[Iterable[int]], **kwargs: Any) -> list[str]:
-        """``[decode(ids, **kwargs) for ids in sequences]``."""
+        r"""``[decode(ids, **kwargs) for ids in sequences]``.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.batch_decode([[5, 6], [6, 8, 7]])
+        ['hello world', 'worlds!']
+        """
         return [self.decode(ids, **kwargs) for ids in sequences]
 
     def num_special_tokens_to_add(self, pair: bool = False) -> int:
-        """How many special tokens ``__call__`` adds: 2 (``[CLS] A [SEP]``) or 3 for a pair."""
+        r"""How many special tokens ``__call__`` adds: 2 (``[CLS] A [SEP]``) or 3 for a pair.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.num_special_tokens_to_add(), tokenizer.num_special_tokens_to_add(pair=True)
+        (2, 3)
+        """
         return 3 if pair else 2
 
     def build_inputs_with_special_tokens(
         self, token_ids_0: list[int], token_ids_1: list[int] | None = None
     ) -> list[int]:
-        """``[CLS] A [SEP]`` or ``[CLS] A [SEP] B [SEP]`` as ids."""
+        r"""``[CLS] A [SEP]`` or ``[CLS] A [SEP] B [SEP]`` as ids.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.build_inputs_with_special_tokens([5], [6])
+        [2, 5, 3, 6, 3]
+        """
         return self._with_special_tokens(token_ids_0, token_ids_1, *self._cls_sep_ids())
 
     def get_special_tokens_mask(
         self, token_ids_0: list[int], token_ids_1: list[int] | None = None
     ) -> list[int]:
-        """1 where ``build_inputs_with_special_tokens`` puts a special token, else 0."""
+        r"""1 where ``build_inputs_with_special_tokens`` puts a special token, else 0.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.get_special_tokens_mask([5], [6])
+        [1, 0, 1, 0, 1]
+        """
         return self._with_special_tokens(
             [0] * len(token_ids_0), None if token_ids_1 is None else [0] * len(token_ids_1), 1, 1
         )
@@ -527,7 +693,13 @@ class BertTokenizer:
         max_length: int | None = None,
         stride: int = 0,
     ) -> list[int]:
-        """The ``input_ids`` of ``self(text, text_pair, ...)``."""
+        r"""The ``input_ids`` of ``self(text, text_pair, ...)``.
+
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer.encode("Hello worlds!")
+        [2, 5, 6, 8, 7, 3]
+        """
         if not isinstance(text, str):
             raise ValueError(INVALID_TEXT_MESSAGE)
         encoding = self(
@@ -558,11 +730,13 @@ class BertTokenizer:
         return_token_type_ids: bool | None = None,
         return_attention_mask: bool | None = None,
     ) -> BatchEncoding:
-        """Encode a text, a pair, or a batch of them, as transformers' ``BertTokenizer``.
+        r"""Encode a text, a pair, or a batch of them, as transformers' ``BertTokenizer``.
 
-        >>> tokenizer("Hi there", "Yes")  # doctest: +SKIP
-        {'input_ids': [101, 7632, 2045, 102, 2748, 102],
-         'token_type_ids': [0, 0, 0, 0, 1, 1], 'attention_mask': [1, 1, 1, 1, 1, 1]}
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> tokenizer("Hello", "worlds")  # doctest: +NORMALIZE_WHITESPACE
+        {'input_ids': [2, 5, 3, 6, 8, 3], 'token_type_ids': [0, 0, 0, 1, 1, 1],
+         'attention_mask': [1, 1, 1, 1, 1, 1]}
 
         Returns ``input_ids``, ``token_type_ids`` and ``attention_mask`` (plus
         ``special_tokens_mask``, ``offset_mapping``, ``length`` and
@@ -897,7 +1071,7 @@ class BertTokenizer:
         padding: bool | str = False,
         return_special_tokens_mask: bool = False,
     ) -> list[BatchEncoding]:
-        """Encode a long text as model inputs of at most ``max_length`` tokens.
+        r"""Encode a long text as model inputs of at most ``max_length`` tokens.
 
         Strategies (``W = max_length - 2``, the content budget):
 
@@ -913,9 +1087,13 @@ class BertTokenizer:
         Each result has ``input_ids``, ``token_type_ids``, ``attention_mask`` and
         ``offset_mapping`` (into its own text), unpadded unless ``padding="max_length"``.
 
-        >>> chunks = tokenizer.chunk(long_text, max_length=512)  # doctest: +SKIP
-        >>> [len(chunk["input_ids"]) for chunk in chunks]  # doctest: +SKIP
-        [512, 512, 301]
+        >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split()
+        >>> tokenizer = BertTokenizer(tokens)
+        >>> chunks = tokenizer.chunk("hello world hello world hello", max_length=4, stride=1)
+        >>> [chunk["input_ids"] for chunk in chunks]
+        [[2, 5, 6, 3], [2, 6, 5, 3], [2, 5, 6, 3], [2, 6, 5, 3]]
+        >>> chunks[1]["offset_mapping"]
+        [(0, 0), (6, 11), (12, 17), (0, 0)]
         """
         if strategy not in STRATEGIES:
             raise ValueError(f"strategy={strategy!r} is not one of {list(STRATEGIES)}")
@@ -1180,8 +1358,30 @@ def _read_options(directory: Path) -> dict[str, Any]:
     return options
 
 
+def _checked_vocab_file(path: PathLike) -> str:
+    """``path`` as a string, once it is known to be a file (clear errors otherwise)."""
+    if os.path.isdir(path):
+        raise IsADirectoryError(
+            f"{path}: is a directory, not a vocab file "
+            "(BertTokenizer.from_pretrained loads a model directory)"
+        )
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no such vocab file")
+    return str(path)
+
+
+def _tokens_in_id_order(vocab: Sequence[str] | Mapping[str, int]) -> list[str]:
+    """The tokens of an in-memory vocabulary, by id; a mapping's ids must be ``0..n-1``."""
+    if not isinstance(vocab, Mapping):
+        return list(vocab)
+    tokens = sorted(vocab, key=vocab.__getitem__)
+    if [vocab[token] for token in tokens] != list(range(len(tokens))):
+        raise ValueError("the vocab's ids must be 0, 1, ..., len(vocab) - 1, each once")
+    return tokens
+
+
 def _unpickle_tokenizer(
-    encoder: WordPieceEncoder, vocab_file: str, options: dict[str, Any]
+    encoder: WordPieceEncoder, vocab_file: str | None, options: dict[str, Any]
 ) -> BertTokenizer:
     """Rebuilds a pickled :class:`BertTokenizer` without reading any file."""
     tokenizer = BertTokenizer.__new__(BertTokenizer)

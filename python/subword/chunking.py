@@ -29,7 +29,12 @@ DEFAULT_HEAD = 128
 
 
 class ChunkPlan(NamedTuple):
-    """The content ranges of each chunk (``[start, stop)`` token positions, in order)."""
+    """The content ranges of each chunk (``[start, stop)`` token positions, in order).
+
+    >>> plan = ChunkPlan(window=4, chunks=[[(0, 4)], [(3, 7)]])
+    >>> plan.window, plan.chunks[1]
+    (4, [(3, 7)])
+    """
 
     window: int  # content tokens per chunk at most
     chunks: list[list[tuple[int, int]]]
@@ -75,6 +80,11 @@ def plan_chunks(
 
     ``question_length`` is the length of the question kept whole in every chunk of a pair
     (``None`` for a single text).
+
+    >>> plan_chunks(10, "head", max_length=6)
+    ChunkPlan(window=4, chunks=[[(0, 4)]])
+    >>> plan_chunks(10, "tail", max_length=8, question_length=2)
+    ChunkPlan(window=3, chunks=[[(7, 10)]])
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy={strategy!r} is not one of {list(STRATEGIES)}")

@@ -1,4 +1,4 @@
-"""Counting and encoding on a Dask cluster (the optional extra ``subword[dask]``).
+r"""Counting and encoding on a Dask cluster (the optional extra ``subword[dask]``).
 
 Training needs only the table of word counts, which stays small while the corpus grows:
 so the workers read and count the text, partial tables are merged by tree reduction on
@@ -12,11 +12,19 @@ line is counted exactly once; each line is pre-tokenized exactly as
 the trained models, are identical. The workers must see the files at the same paths (a
 local cluster, or a shared file system).
 
-Example:
-    >>> from distributed import Client, LocalCluster  # doctest: +SKIP
-    >>> with LocalCluster(n_workers=2) as cluster, Client(cluster):  # doctest: +SKIP
-    ...     counts = count_words(["a.txt", "b.txt"], pre_tokenizer="bert")
-    ...     model = WordPiece.train_from_counts(counts, vocab_size=30522)
+Example (an in-process cluster; a real one is a scheduler address or worker processes):
+    >>> import pathlib, tempfile
+    >>> from distributed import Client, LocalCluster
+    >>> from subword import WordPiece
+    >>> local = LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+    >>> with tempfile.TemporaryDirectory() as tmp, local, Client(local):
+    ...     corpus = pathlib.Path(tmp, "a.txt")
+    ...     _ = corpus.write_text("Hugging huggers hug.\n" * 5)
+    ...     counts = count_words([corpus], pre_tokenizer="bert")
+    >>> sorted(counts.to_dict().items())
+    [('.', 5), ('hug', 5), ('huggers', 5), ('hugging', 5)]
+    >>> WordPiece.train_from_counts(counts, vocab_size=40).tokenize("hugs")
+    ['hug', '##s']
 
 """
 
@@ -173,14 +181,22 @@ def count_words_distributed(
     strip_accents: bool | None = None,
     errors: str = "strict",
 ) -> _core.WordCounts:
-    """Counts the words of ``files`` on a Dask cluster: the entry point of ``subword train``.
+    r"""Counts the words of ``files`` on a Dask cluster: the entry point of ``subword train``.
 
     ``address`` connects to a running scheduler (``"tcp://host:8786"``); otherwise a
     local cluster of ``workers`` processes (default: one per core) is started and stopped.
 
-    Example:
-        >>> counts = count_words_distributed(["a.txt"], workers=2)  # doctest: +SKIP
-        >>> BPE.train_from_counts(counts, num_merges=1000)  # doctest: +SKIP
+    Example (``workers=2`` would start two processes; here, an in-process cluster):
+        >>> import pathlib, tempfile
+        >>> from distributed import LocalCluster
+        >>> from subword import BPE
+        >>> local = LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+        >>> with tempfile.TemporaryDirectory() as tmp, local:
+        ...     corpus = pathlib.Path(tmp, "a.txt")
+        ...     _ = corpus.write_text("low lower lowest\n" * 3)
+        ...     counts = count_words_distributed([corpus], address=local.scheduler_address)
+        >>> BPE.train_from_counts(counts, num_merges=4).merges
+        [('l', 'o'), ('w', 'e'), ('lo', 'we'), ('s', 't</w>')]
 
     """
     with cluster(address=address, workers=workers):
@@ -200,9 +216,12 @@ def cluster(address: str | None = None, workers: int | None = None) -> Iterator[
     The local cluster has ``workers`` single-threaded worker processes (default: one per
     core) and is shut down on exit; the client becomes Dask's default meanwhile.
 
-    Example:
-        >>> with cluster(workers=2) as client:  # doctest: +SKIP
-        ...     counts = count_words("corpus.txt")
+    Example (connecting to an in-process scheduler; ``workers=2`` starts two processes):
+        >>> from distributed import LocalCluster
+        >>> local = LocalCluster(n_workers=1, processes=False, dashboard_address=":0")
+        >>> with local, cluster(address=local.scheduler_address) as client:
+        ...     len(client.scheduler_info()["workers"])
+        1
 
     """
     if address is not None and workers is not None:

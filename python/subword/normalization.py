@@ -189,6 +189,10 @@ class AlignedToken(NamedTuple):
     each character of ``text``, its ``(start, end)`` in the original text; it is ``None``
     when the token's characters map one to one onto ``original[start:end]`` (the usual
     case), so that character ``i`` of the token came from ``start + i``.
+
+    >>> token = BasicTokenizer().aligned_tokens("Hi Café")[1]
+    >>> token.text, token.start, token.end
+    ('cafe', 3, 7)
     """
 
     text: str

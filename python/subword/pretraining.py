@@ -1,8 +1,13 @@
-"""Pretraining data as BERT makes it: masked-LM masking and sentence-pair (NSP / SOP) examples.
+r"""Pretraining data as BERT makes it: masked-LM masking and sentence-pair (NSP / SOP) examples.
 
->>> pairs = make_pairs(documents, tokenizer, task="nsp", seed=0)  # doctest: +SKIP
->>> batch = mask_tokens(pairs, tokenizer, seed=0)  # doctest: +SKIP
->>> sorted(batch)  # doctest: +SKIP
+>>> from subword import BertTokenizer
+>>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] . the cat sat it purred".split()
+>>> tokens += "rain fell roads shone we left".split()
+>>> tokenizer = BertTokenizer(tokens)
+>>> documents = [["The cat sat.", "It purred."], ["Rain fell.", "Roads shone.", "We left."]]
+>>> pairs = make_pairs(documents, tokenizer, task="nsp", seed=0)
+>>> batch = mask_tokens(pairs, tokenizer, seed=0)
+>>> sorted(batch)
 ['attention_mask', 'input_ids', 'labels', 'next_sentence_label', 'token_type_ids']
 
 Masking follows transformers' ``DataCollatorForLanguageModeling``: every maskable position
@@ -59,7 +64,7 @@ def mask_tokens(
     whole_word: bool = False,
     seed: Seed = None,
 ) -> BatchEncoding:
-    """Mask a batch for masked-LM training; return ``input_ids`` and ``labels``.
+    r"""Mask a batch for masked-LM training; return ``input_ids`` and ``labels``.
 
     ``batch`` is a list of id sequences (ragged or padded), one sequence, a 1-D or 2-D
     NumPy integer array, or a mapping with ``input_ids`` (and optionally
@@ -73,9 +78,15 @@ def mask_tokens(
     is never modified. Any tokenizer with ``mask_token_id``, ``all_special_ids``,
     ``convert_ids_to_tokens`` and ``len()`` works (transformers' too).
 
-    >>> out = mask_tokens([[101, 7592, 2088, 102]], tokenizer, seed=0)  # doctest: +SKIP
-    >>> out["labels"]  # doctest: +SKIP
-    [[-100, 7592, -100, -100]]
+    >>> import pathlib, tempfile
+    >>> from subword import BertTokenizer
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     vocab = pathlib.Path(tmp, "vocab.txt")
+    ...     _ = vocab.write_text("\n".join("[PAD] [UNK] [CLS] [SEP] [MASK] the cat sat".split()))
+    ...     tokenizer = BertTokenizer(vocab)
+    >>> out = mask_tokens([[2, 5, 6, 7, 3]], tokenizer, mlm_probability=0.5, seed=0)
+    >>> out["input_ids"], out["labels"]  # [CLS] and [SEP] are never chosen
+    ([[2, 5, 4, 4, 3]], [[-100, 5, 6, 7, -100]])
     """
     _check_fractions(mlm_probability, mask_fraction, random_fraction)
     vocab = _vocab_info(tokenizer)
@@ -297,7 +308,7 @@ def make_pairs(
     *,
     skip_short: bool = False,
 ) -> BatchEncoding:
-    """``[CLS] A [SEP] B [SEP]`` examples from documents (lists of sentences), as BERT/ALBERT.
+    r"""``[CLS] A [SEP] B [SEP]`` examples from documents (lists of sentences), as BERT/ALBERT.
 
     Returns, as lists with one entry per example (unpadded), ``input_ids``,
     ``token_type_ids``, ``attention_mask`` and the label: ``next_sentence_label`` for
@@ -319,10 +330,16 @@ def make_pairs(
     Documents with fewer than two (non-empty) sentences raise ``ValueError`` unless
     ``skip_short=True`` (they then still serve as random B sources for NSP).
 
+    >>> from subword import BertTokenizer
+    >>> tokens = "[PAD] [UNK] [CLS] [SEP] [MASK] . the cat sat it purred".split()
+    >>> tokens += "rain fell roads shone we left".split()
+    >>> tokenizer = BertTokenizer(tokens)
     >>> docs = [["The cat sat.", "It purred."], ["Rain fell.", "Roads shone.", "We left."]]
-    >>> pairs = make_pairs(docs, tokenizer, task="sop", seed=0)  # doctest: +SKIP
-    >>> pairs["sentence_order_label"]  # doctest: +SKIP
+    >>> pairs = make_pairs(docs, tokenizer, task="sop", seed=0)
+    >>> pairs["sentence_order_label"]
     [1, 0]
+    >>> tokenizer.decode(pairs["input_ids"][0])
+    '[CLS] it purred. [SEP] the cat sat. [SEP]'
     """
     if task not in TASKS:
         raise ValueError(f"task={task!r} is not one of {sorted(TASKS)}")

@@ -119,12 +119,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``pretrain-data`` with parsed arguments; return the exit status.
+    r"""Run ``pretrain-data`` with parsed arguments; return the exit status.
 
     User errors raise ``ValueError`` / ``OSError`` (the command prints them on one line).
 
-    >>> run(parser.parse_args(["-m", "model", "corpus.txt", "-o", "out.jsonl"]))  # doctest: +SKIP
+    >>> import tempfile
+    >>> from subword import WordPiece
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     model = WordPiece(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c", "."])
+    ...     _ = model.save(tmp)
+    ...     corpus = Path(tmp, "corpus.txt")
+    ...     _ = corpus.write_text("a b.\nb c.\nc a.\n\nc b.\na a.\n")
+    ...     options = ["-m", tmp, str(corpus), "-o", f"{tmp}/out.jsonl", "--seed", "0", "-q"]
+    ...     run(parser.parse_args(options))
+    ...     lines = Path(tmp, "out.jsonl").read_text().splitlines()
     0
+    >>> len(lines) > 0 and sorted(json.loads(lines[0]))[:3]
+    ['attention_mask', 'input_ids', 'labels']
     """
     _check_args(args)
     tokenizer = BertTokenizer.from_pretrained(args.model)
@@ -144,11 +157,23 @@ def run(args: argparse.Namespace) -> int:
     ) as bar:
         pools = _pools(_documents(args.files, bar), args)
         examples = (ex for pool in pools for ex in _examples(pool, tokenizer, args, rng, stats))
-        writer = _write_npz if args.format == "npz" else _write_jsonl
-        writer(examples, args)
+        if args.format == "npz":
+            _write_npz(examples, args, pad_id=_pad_id(tokenizer, args))
+        else:
+            _write_jsonl(examples, args)
     if not args.quiet:
         print(stats.summary(), file=sys.stderr)
     return 0
+
+
+def _pad_id(tokenizer: BertTokenizer, args: argparse.Namespace) -> int:
+    """The id npz shards are padded with: the vocabulary's pad token, which must exist."""
+    if tokenizer.pad_token_id is None:
+        raise ValueError(
+            f"{args.model}: the vocabulary has no pad token {tokenizer.pad_token!r}, "
+            "which --format npz pads with"
+        )
+    return tokenizer.pad_token_id
 
 
 def _check_args(args: argparse.Namespace) -> None:
@@ -292,7 +317,9 @@ def _write_jsonl(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -
             out.write(json.dumps(example, separators=(",", ":")) + "\n")
 
 
-def _write_npz(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -> None:
+def _write_npz(
+    examples: Iterator[dict[str, Any]], args: argparse.Namespace, pad_id: int
+) -> None:
     """Shards ``shard-00000.npz``...: arrays padded to ``--max-length``, each atomic."""
     directory = Path(args.output)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
@@ -304,18 +331,23 @@ def _write_npz(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -> 
     for example in examples:
         shard.append(example)
         if len(shard) == size:
-            _save_shard(directory / f"shard-{number:05d}.npz", shard, args)
+            _save_shard(directory / f"shard-{number:05d}.npz", shard, args, pad_id)
             shard, number = [], number + 1
     if shard:
-        _save_shard(directory / f"shard-{number:05d}.npz", shard, args)
+        _save_shard(directory / f"shard-{number:05d}.npz", shard, args, pad_id)
 
 
-def _save_shard(path: Path, shard: list[dict[str, Any]], args: argparse.Namespace) -> None:
-    """int32 ids and labels (-100 on padding), int8 masks and labels; padded with [PAD]=0."""
+def _save_shard(
+    path: Path, shard: list[dict[str, Any]], args: argparse.Namespace, pad_id: int
+) -> None:
+    """Write one shard of int32 ids and labels, int8 masks and task labels.
+
+    Ids are padded with ``pad_id`` (the vocab's ``[PAD]``), labels with -100.
+    """
     length = args.max_length
     label = TASKS[args.task]
     arrays = {
-        "input_ids": np.zeros((len(shard), length), dtype=np.int32),
+        "input_ids": np.full((len(shard), length), pad_id, dtype=np.int32),
         "token_type_ids": np.zeros((len(shard), length), dtype=np.int8),
         "attention_mask": np.zeros((len(shard), length), dtype=np.int8),
         "labels": np.full((len(shard), length), -100, dtype=np.int32),

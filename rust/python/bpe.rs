@@ -13,6 +13,7 @@ use super::{
     IntoPyResult, PyProgress, Stoppable, WATCHED_TEXTS, checked_id, in_pool, run_batch,
     run_watching_signals,
 };
+use crate::batch::PARALLEL_TEXTS;
 use crate::bpe_encode::{BpeModel, BpeOptions};
 use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
 
@@ -159,9 +160,13 @@ impl PyBpeModel {
         texts: Vec<PyBackedStr>,
         threads: Option<usize>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(py, texts.len(), WATCHED_TEXTS, threads, |stop| {
-            self.inner.encode_batch_until(&texts, stop)
-        })
+        run_batch(
+            py,
+            texts.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            threads,
+            |stop| self.inner.encode_batch_until(&texts, stop),
+        )
     }
 
     /// The text of `ids`.

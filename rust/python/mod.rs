@@ -201,19 +201,28 @@ impl Progress for Stoppable<'_> {
 /// start-up cost.
 pub(crate) const WATCHED_TEXTS: usize = 256;
 
-/// Runs a batch call of `size` items (texts, or words) without the GIL on this process's
-/// pool: under [`run_watching_signals`] when `size` reaches `watched_from`, so Ctrl-C
-/// stops it, else directly. `work` checks the flag between items and returns
-/// `Error::Interrupted` once it is set.
+/// Runs a batch call of `size` items (texts, or words) without the GIL. Below
+/// `parallel_from` items (the core's threshold for the same call, see [`crate::batch`])
+/// it runs on this thread, since the core maps such a batch in order and waking the pool
+/// would cost more than the work. Otherwise it runs on this process's pool: under
+/// [`run_watching_signals`] when `size` reaches `watched_from`, so Ctrl-C stops it, else
+/// directly. `work` checks the flag between items and returns `Error::Interrupted` once
+/// it is set.
 pub(crate) fn run_batch<T: Send>(
     py: Python<'_>,
     size: usize,
-    watched_from: usize,
+    (parallel_from, watched_from): (usize, usize),
     threads: Option<usize>,
     work: impl Fn(&AtomicBool) -> crate::Result<T> + Send + Sync,
 ) -> PyResult<T> {
+    if threads == Some(0) {
+        return Err(PyValueError::new_err("threads must be at least 1"));
+    }
+    let never = AtomicBool::new(false);
+    if size < parallel_from {
+        return py.detach(|| work(&never)).py();
+    }
     if size < watched_from {
-        let never = AtomicBool::new(false);
         return py.detach(|| in_pool(threads, || work(&never)));
     }
     run_watching_signals(py, |stop| in_pool(threads, || work(stop)))

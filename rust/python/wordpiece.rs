@@ -7,6 +7,7 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
 use super::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
+use crate::batch::{PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::wordpiece_encode::WordPieceEncoder;
 
 /// Greedy longest-match-first WordPiece encoding (BERT's `WordpieceTokenizer`) over a
@@ -102,9 +103,13 @@ impl PyWordPieceEncoder {
 
     /// The ids of the pieces of each word, encoded in parallel without the GIL.
     fn encode_words(&self, py: Python<'_>, words: Vec<PyBackedStr>) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(py, words.len(), WATCHED_WORDS, None, |stop| {
-            self.inner.encode_words_until(&words, stop)
-        })
+        run_batch(
+            py,
+            words.len(),
+            (PARALLEL_WORDS, WATCHED_WORDS),
+            None,
+            |stop| self.inner.encode_words_until(&words, stop),
+        )
     }
 
     /// For each pre-tokenized text (a list of words), the ids of all its words' pieces
@@ -114,9 +119,13 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(py, batch.len(), WATCHED_TEXTS, None, |stop| {
-            self.inner.encode_texts_until(&batch, stop)
-        })
+        run_batch(
+            py,
+            batch.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            None,
+            |stop| self.inner.encode_texts_until(&batch, stop),
+        )
     }
 
     /// Like `encode_batch`, with, per text, `(ids, word_indices, spans)`: the word index of
@@ -127,9 +136,13 @@ impl PyWordPieceEncoder {
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
     ) -> PyResult<Vec<TextOffsets>> {
-        let encodings = run_batch(py, batch.len(), WATCHED_TEXTS, None, |stop| {
-            self.inner.encode_texts_with_offsets_until(&batch, stop)
-        })?;
+        let encodings = run_batch(
+            py,
+            batch.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            None,
+            |stop| self.inner.encode_texts_with_offsets_until(&batch, stop),
+        )?;
         Ok(encodings
             .into_iter()
             .map(|e| (e.ids, e.word_indices, e.spans))

@@ -92,7 +92,22 @@ def _quiet_stdout() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the command line; returns the exit status."""
+    r"""Runs the command line; returns the exit status.
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     corpus = pathlib.Path(tmp, "corpus.txt")
+    ...     _ = corpus.write_text("Hello, world!\n" * 3)
+    ...     main(["train", str(corpus), "--vocab-size", "30", "-q", "-o", f"{tmp}/model"])
+    ...     main(["encode", "-m", f"{tmp}/model", str(corpus)])
+    0
+    [CLS] hello , world ! [SEP]
+    [CLS] hello , world ! [SEP]
+    [CLS] hello , world ! [SEP]
+    0
+    >>> main(["encode", "-m", "no-such-model"])
+    2
+    """
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)

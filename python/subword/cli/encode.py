@@ -54,7 +54,14 @@ input_ids, token_type_ids, attention_mask, offset_mapping.
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Registers ``encode`` and ``chunk``."""
+    """Registers ``encode`` and ``chunk``.
+
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parsers(parser.add_subparsers())
+    >>> args = parser.parse_args(["encode", "-m", "model", "--format", "ids"])
+    >>> args.model, args.file, args.format, args.run is run_encode
+    (PosixPath('model'), '-', 'ids', True)
+    """
     encode = _common(
         commands, "encode", "encode text to tokens, ids or JSON lines", ENCODE_EXAMPLES
     )
@@ -134,7 +141,17 @@ def _common(
 
 
 def load_model(directory: Path) -> Model:
-    """A :class:`subword.BertTokenizer`, :class:`subword.WordPiece` or :class:`subword.BPE`."""
+    """A :class:`subword.BertTokenizer`, :class:`subword.WordPiece` or :class:`subword.BPE`.
+
+    A BERT-style WordPiece directory loads as a ``BertTokenizer``, other models as
+    themselves.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = subword.BPE(["<unk>", "h", "i</w>"], []).save(tmp)
+    ...     load_model(Path(tmp))
+    BPE(vocab_size=3, merges=0, pre_tokenizer='whitespace')
+    """
     if not directory.exists():
         raise FileNotFoundError(f"{directory}: no such model directory")
     if not directory.is_dir():
@@ -205,7 +222,20 @@ def _write(lines: list[str]) -> None:
 
 
 def run_encode(args: argparse.Namespace) -> int:
-    """Encodes every line of the input."""
+    r"""Encodes every line of the input.
+
+    >>> import tempfile
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parsers(parser.add_subparsers())
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     model = subword.WordPiece.train_from_iterator(["Hello, world!"] * 3, vocab_size=30)
+    ...     _ = model.save(tmp)
+    ...     text = Path(tmp, "text.txt")
+    ...     _ = text.write_text("Hello, world!\n")
+    ...     run_encode(parser.parse_args(["encode", "-m", tmp, str(text), "--format", "ids"]))
+    2 21 6 18 5 3
+    0
+    """
     model = load_model(args.model)
     if args.offsets and args.format != "jsonl":
         raise ValueError("--offsets needs --format jsonl")
@@ -296,7 +326,22 @@ def _format(
 
 
 def run_chunk(args: argparse.Namespace) -> int:
-    """Cuts every line of the input into windows, one JSON line each."""
+    r"""Cuts every line of the input into windows, one JSON line each.
+
+    >>> import tempfile
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parsers(parser.add_subparsers())
+    >>> with tempfile.TemporaryDirectory() as tmp:  # doctest: +ELLIPSIS
+    ...     model = subword.WordPiece.train_from_iterator(["Hello, world!"] * 3, vocab_size=30)
+    ...     _ = model.save(tmp)
+    ...     text = Path(tmp, "text.txt")
+    ...     _ = text.write_text("Hello, world!\n")
+    ...     options = ["--max-length", "4", "--stride", "0"]
+    ...     run_chunk(parser.parse_args(["chunk", "-m", tmp, str(text), *options]))
+    {"line":1,"window":0,"input_ids":[2,21,6,3],...,"offset_mapping":[[0,0],[0,5],[5,6],[0,0]]}
+    {"line":1,"window":1,"input_ids":[2,18,5,3],...,"offset_mapping":[[0,0],[7,12],[12,13],[0,0]]}
+    0
+    """
     tokenizer = load_model(args.model)
     if not isinstance(tokenizer, subword.BertTokenizer):
         raise ValueError(

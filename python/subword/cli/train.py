@@ -45,7 +45,14 @@ subword.BertTokenizer.from_pretrained(DIR) need nothing else.
 
 
 def positive(text: str) -> int:
-    """An argparse type: an integer >= 1."""
+    """An argparse type: an integer >= 1.
+
+    >>> positive("3")
+    3
+    >>> positive("0")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: must be at least 1, got 0
+    """
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
@@ -53,7 +60,14 @@ def positive(text: str) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Registers ``train`` and its options."""
+    """Registers ``train`` and its options.
+
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parser(parser.add_subparsers())
+    >>> args = parser.parse_args(["train", "corpus.txt", "--model", "bpe", "-o", "model"])
+    >>> args.files, args.model, args.output, args.run is run
+    (['corpus.txt'], 'bpe', PosixPath('model'), True)
+    """
     train = commands.add_parser(
         "train",
         help="train a WordPiece or BPE vocabulary from text files",
@@ -121,7 +135,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 @dataclass
 class Corpus:
-    """The counted inputs and what the summary reports about them."""
+    """The counted inputs and what the summary reports about them.
+
+    >>> corpus = Corpus(_core.WordCounts.from_dict({"hello": 2, "world": 1}), files=1, bytes=18)
+    >>> corpus.counts.total(), len(corpus.counts), corpus.files
+    (3, 2, 1)
+    """
 
     counts: _core.WordCounts
     files: int
@@ -129,7 +148,20 @@ class Corpus:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Trains and saves; prints the summary unless ``--quiet``."""
+    r"""Trains and saves; prints the summary unless ``--quiet``.
+
+    >>> import tempfile
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parser(parser.add_subparsers())
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     corpus = Path(tmp, "corpus.txt")
+    ...     _ = corpus.write_text("Hello, world!\n" * 3)
+    ...     options = ["--model", "bpe", "--num-merges", "3", "-q", "-o", f"{tmp}/bpe"]
+    ...     run(parser.parse_args(["train", str(corpus), *options]))
+    ...     subword.BPE.load(f"{tmp}/bpe").merges
+    0
+    [('w', 'o'), ('wo', 'r'), ('wor', 'l')]
+    """
     start = time.perf_counter()
     _check_options(args)
     sources = _inputs.expand(args.files)
@@ -153,6 +185,8 @@ def _check_options(args: argparse.Namespace) -> None:
     args.pre_tokenizer = args.pre_tokenizer or ("whitespace" if args.model == "bpe" else "bert")
     if args.model == "wordpiece" and args.num_merges:
         raise ValueError("--num-merges is for --model bpe; use --vocab-size for WordPiece")
+    if args.model == "wordpiece" and args.byte_fallback:
+        raise ValueError("--byte-fallback is for --model bpe; WordPiece gives [UNK]")
     if args.model == "bpe" and args.strip_accents is not None:
         raise ValueError("--strip-accents is for --model wordpiece")
     if "-" in args.files and (args.dask or args.workers):
@@ -264,7 +298,13 @@ def _train(
 
 
 def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
-    """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done."""
+    """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done.
+
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     save(subword.WordPiece(["[UNK]", "hello"]), Path(tmp, "model"))
+    ...     sorted(path.name for path in Path(tmp, "model").iterdir())
+    ['subword.json', 'vocab.txt']
+    """
     if output.is_dir():
         model.save(output)  # each file through a temp file and a rename
         return

@@ -27,21 +27,42 @@ class VocabularyModel(Generic[CoreT]):
     _inner: CoreT
 
     def token_to_id(self, token: str) -> int | None:
-        """The id of ``token``, or ``None``."""
+        """The id of ``token``, or ``None``.
+
+        >>> from subword import WordPiece
+        >>> model = WordPiece(["[UNK]", "hug", "##s"])
+        >>> model.token_to_id("##s"), model.token_to_id("pun")
+        (2, None)
+        """
         return self._inner.token_to_id(token)
 
     def id_to_token(self, id: int) -> str:
-        """The token of ``id`` (IndexError when out of range)."""
+        """The token of ``id`` (IndexError when out of range).
+
+        >>> from subword import WordPiece
+        >>> WordPiece(["[UNK]", "hug", "##s"]).id_to_token(1)
+        'hug'
+        """
         return self._inner.id_to_token(id)
 
     @property
     def vocab(self) -> dict[str, int]:
-        """The vocabulary as token -> id."""
+        """The vocabulary as token -> id.
+
+        >>> from subword import WordPiece
+        >>> WordPiece(["[UNK]", "hug", "##s"]).vocab
+        {'[UNK]': 0, 'hug': 1, '##s': 2}
+        """
         return {token: i for i, token in enumerate(self._inner.vocab)}
 
     @property
     def vocab_size(self) -> int:
-        """The number of tokens."""
+        """The number of tokens.
+
+        >>> from subword import WordPiece
+        >>> WordPiece(["[UNK]", "hug", "##s"]).vocab_size
+        3
+        """
         return len(self._inner)
 
     def __len__(self) -> int:

@@ -95,11 +95,19 @@ class BPE(VocabularyModel[_core.BpeModel]):
         threads: int | None = None,
         progress: Progress = False,
     ) -> BPE:
-        """Trains on text files (UTF-8; ``errors="replace"`` substitutes bad bytes).
+        r"""Trains on text files (UTF-8; ``errors="replace"`` substitutes bad bytes).
 
         Give ``num_merges`` (subword-nmt's ``-s``) or ``vocab_size`` (special tokens +
         alphabet + merged symbols, as Hugging Face counts). Training stops early when the
         best pair occurs fewer than ``min_frequency`` times.
+
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     corpus = pathlib.Path(tmp, "corpus.txt")
+        ...     _ = corpus.write_text("low lower lowest\n" * 3)
+        ...     bpe = BPE.train(corpus, num_merges=4)
+        >>> bpe.merges
+        [('l', 'o'), ('w', 'e'), ('lo', 'we'), ('s', 't</w>')]
         """
         callback = resolve(progress)
         counts = _counting.count_words(
@@ -138,7 +146,12 @@ class BPE(VocabularyModel[_core.BpeModel]):
         threads: int | None = None,
         progress: Progress = False,
     ) -> BPE:
-        """Trains on an iterable of texts (lines, documents), counted in batches."""
+        """Trains on an iterable of texts (lines, documents), counted in batches.
+
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe
+        BPE(vocab_size=13, merges=4, pre_tokenizer='whitespace')
+        """
         callback = resolve(progress)
         counts = _counting.count_words(
             texts=texts, pre_tokenizer=pre_tokenizer, lowercase=lowercase, threads=threads
@@ -174,6 +187,10 @@ class BPE(VocabularyModel[_core.BpeModel]):
         """Trains on given word counts (word -> count, any count below 2**64).
 
         ``pre_tokenizer`` only records how the words were made, for encoding later.
+
+        >>> counts = {"low": 5, "lower": 2, "newest": 6, "widest": 3}
+        >>> BPE.train_from_counts(counts, num_merges=3).merges
+        [('s', 't</w>'), ('e', 'st</w>'), ('l', 'o')]
         """
         word_counts = _counting.as_word_counts(counts)
         return cls._train(
@@ -233,15 +250,30 @@ class BPE(VocabularyModel[_core.BpeModel]):
         return self._normalize([text])[0] if self._normalize else text
 
     def tokenize(self, text: str) -> list[str]:
-        """The symbols of ``text``, with ``</w>`` on each word's last symbol."""
+        """The symbols of ``text``, with ``</w>`` on each word's last symbol.
+
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe.tokenize("lower")
+        ['lowe', 'r</w>']
+        """
         return self._inner.tokenize(self._pre_tokenize(text))
 
     def encode(self, text: str) -> list[int]:
-        """The ids of ``text``."""
+        """The ids of ``text``.
+
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe.encode("lower")
+        [11, 4]
+        """
         return self._inner.encode(self._pre_tokenize(text))
 
     def encode_batch(self, texts: Sequence[str], threads: int | None = None) -> list[list[int]]:
-        """The ids of many texts, computed in parallel without holding the GIL."""
+        """The ids of many texts, computed in parallel without holding the GIL.
+
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe.encode_batch(["low", "lowest"])
+        [[9, 8], [11, 12]]
+        """
         texts = list(texts)
         if self._normalize:
             texts = self._normalize(texts)
@@ -250,17 +282,31 @@ class BPE(VocabularyModel[_core.BpeModel]):
         return self._inner.encode_batch(texts, threads)
 
     def decode(self, ids: Sequence[int]) -> str:
-        """The text of ``ids``: words joined by single spaces (IndexError for bad ids)."""
+        """The text of ``ids``: words joined by single spaces (IndexError for bad ids).
+
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> bpe.decode([11, 4, 9, 8])
+        'lower low'
+        """
         return self._inner.decode(list(ids))
 
     @property
     def merges(self) -> list[tuple[str, str]]:
-        """The merges in rank order."""
+        """The merges in rank order.
+
+        >>> BPE(["<unk>", "l", "o", "w</w>", "lo", "low</w>"], [("l", "o"), ("lo", "w</w>")]).merges
+        [('l', 'o'), ('lo', 'w</w>')]
+        """
         return self._inner.merges
 
     @property
     def alphabet_size(self) -> int:
-        """The number of single-character symbols (with or without the suffix)."""
+        """The number of single-character symbols (with or without the suffix).
+
+        >>> bpe = BPE(["<unk>", "l", "o", "w</w>", "lo", "low</w>"], [("l", "o"), ("lo", "w</w>")])
+        >>> bpe.alphabet_size  # l, o and w</w>
+        3
+        """
         suffix = self._inner.end_of_word_suffix
         return sum(len(t.removesuffix(suffix)) == 1 for t in self._inner.vocab)
 
@@ -281,6 +327,12 @@ class BPE(VocabularyModel[_core.BpeModel]):
         ``vocab.json`` + ``merges.txt`` load in Hugging Face ``tokenizers`` with
         ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``; ``merges.txt`` is also
         a subword-nmt codes file. Each file is written atomically.
+
+        >>> import tempfile
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     sorted(path.name for path in bpe.save(tmp).iterdir())
+        ['merges.txt', 'subword.json', 'vocab.json']
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -300,7 +352,15 @@ class BPE(VocabularyModel[_core.BpeModel]):
 
     @classmethod
     def load(cls, directory: PathLike) -> BPE:
-        """Loads a directory written by :meth:`save` (or any ``vocab.json`` + ``merges.txt``)."""
+        """Loads a directory written by :meth:`save` (or any ``vocab.json`` + ``merges.txt``).
+
+        >>> import tempfile
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     loaded = BPE.load(bpe.save(tmp))
+        >>> loaded.merges == bpe.merges, loaded.tokenize("lowest")
+        (True, ['lowe', 'st</w>'])
+        """
         directory = Path(directory)
         config = read_config(directory, "bpe")
         model = _core.BpeModel.from_files(
@@ -316,7 +376,16 @@ class BPE(VocabularyModel[_core.BpeModel]):
 
     @classmethod
     def from_files(cls, vocab_file: PathLike, merges_file: PathLike, **options: Any) -> BPE:
-        """Loads a Hugging Face ``vocab.json`` + ``merges.txt`` pair."""
+        """Loads a Hugging Face ``vocab.json`` + ``merges.txt`` pair.
+
+        >>> import tempfile
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     directory = bpe.save(tmp)
+        ...     loaded = BPE.from_files(directory / "vocab.json", directory / "merges.txt")
+        >>> loaded.tokenize("lowest")
+        ['lowe', 'st</w>']
+        """
         pre_tokenizer = options.pop("pre_tokenizer", "whitespace")
         lowercase = options.pop("lowercase", True)
         model = _core.BpeModel.from_files(str(vocab_file), str(merges_file), **options)
@@ -326,10 +395,18 @@ class BPE(VocabularyModel[_core.BpeModel]):
     def from_codes(
         cls, codes_file: PathLike, *, special_tokens: Sequence[str] = ("<unk>",), **options: Any
     ) -> BPE:
-        """Loads a subword-nmt codes file (``#version: 0.2``).
+        r"""Loads a subword-nmt codes file (``#version: 0.2``).
 
         The vocabulary is built from the special tokens, the merges' starting symbols and
         each merge's result.
+
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     codes = pathlib.Path(tmp, "codes.txt")
+        ...     _ = codes.write_text("#version: 0.2\nl o\nlo w</w>\n")
+        ...     bpe = BPE.from_codes(codes)
+        >>> bpe.tokenize("low lot")
+        ['low</w>', 'lo', 't</w>']
         """
         unk = options.pop("unk_token", special_tokens[0] if special_tokens else None)
         model = _core.BpeModel.from_codes(

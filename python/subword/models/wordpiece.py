@@ -105,7 +105,16 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
-        """Trains on UTF-8 text files (``errors="replace"`` substitutes bad bytes)."""
+        r"""Trains on UTF-8 text files (``errors="replace"`` substitutes bad bytes).
+
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     corpus = pathlib.Path(tmp, "corpus.txt")
+        ...     _ = corpus.write_text("hugging huggers hug\n" * 5)
+        ...     wp = WordPiece.train(corpus, vocab_size=40)
+        >>> wp.tokenize("Hugs")
+        ['hug', '##s']
+        """
         callback = resolve(progress)
         counts = _counting.count_words(
             files,
@@ -142,7 +151,12 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
-        """Trains on an iterable of texts, pre-tokenized and counted in batches."""
+        """Trains on an iterable of texts, pre-tokenized and counted in batches.
+
+        >>> wp = WordPiece.train_from_iterator(["hugging huggers hug"] * 5, vocab_size=40)
+        >>> wp
+        WordPiece(vocab_size=23, pre_tokenizer='bert')
+        """
         counts = _counting.count_words(
             texts=texts,
             pre_tokenizer=pre_tokenizer,
@@ -176,7 +190,12 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
-        """Trains on given word counts; ``pre_tokenizer`` records how the words were made."""
+        """Trains on given word counts; ``pre_tokenizer`` records how the words were made.
+
+        >>> counts = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
+        >>> WordPiece.train_from_counts(counts, vocab_size=25).tokenize("hugs pun")
+        ['hugs', 'pun']
+        """
         return cls._train(
             _counting.as_word_counts(counts),
             vocab_size,
@@ -230,26 +249,46 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         return self._split_batch(list(texts))
 
     def tokenize(self, text: str) -> list[str]:
-        """The word pieces of ``text`` (continuations carry the ``##`` prefix)."""
+        """The word pieces of ``text`` (continuations carry the ``##`` prefix).
+
+        >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).tokenize("Hugs pun!")
+        ['hug', '##s', 'pun', '[UNK]']
+        """
         return self._inner.convert_ids_to_tokens(self.encode(text))
 
     def encode(self, text: str) -> list[int]:
-        """The ids of ``text``."""
+        """The ids of ``text``.
+
+        >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).encode("Hugs pun!")
+        [1, 2, 3, 0]
+        """
         return self._inner.encode_batch(self._words([text]))[0]
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
-        """The ids of many texts; the WordPiece step runs in parallel without the GIL."""
+        """The ids of many texts; the WordPiece step runs in parallel without the GIL.
+
+        >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).encode_batch(["hugs", "pun hug"])
+        [[1, 2], [3, 1]]
+        """
         return self._inner.encode_batch(self._words(texts))
 
     def decode(self, ids: Sequence[int]) -> str:
-        """The text of ``ids``: pieces joined, ``##`` continuations glued to their word."""
+        """The text of ``ids``: pieces joined, ``##`` continuations glued to their word.
+
+        >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).decode([1, 2, 3])
+        'hugs pun'
+        """
         prefix = self._inner.continuing_subword_prefix
         tokens = self._inner.convert_ids_to_tokens(list(ids))
         return " ".join(tokens).replace(f" {prefix}", "").strip()
 
     @property
     def alphabet_size(self) -> int:
-        """The number of single characters in the vocabulary (plain and ``##`` forms)."""
+        """The number of single characters in the vocabulary (plain and ``##`` forms).
+
+        >>> WordPiece(["[UNK]", "h", "##u", "##g", "hug"]).alphabet_size
+        3
+        """
         prefix = self._inner.continuing_subword_prefix
         return sum(len(t.removeprefix(prefix)) == 1 for t in self._inner.vocab)
 
@@ -267,7 +306,14 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
     # --- files ------------------------------------------------------------------------
 
     def save(self, directory: PathLike) -> Path:
-        """Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically."""
+        r"""Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     directory = WordPiece(["[UNK]", "hug", "##s"]).save(tmp)
+        ...     (directory / "vocab.txt").read_text()
+        '[UNK]\nhug\n##s\n'
+        """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
@@ -287,7 +333,14 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
 
     @classmethod
     def load(cls, directory: PathLike) -> WordPiece:
-        """Loads a directory written by :meth:`save` (or any BERT ``vocab.txt``)."""
+        """Loads a directory written by :meth:`save` (or any BERT ``vocab.txt``).
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     model = WordPiece.load(WordPiece(["[UNK]", "hug", "##s"]).save(tmp))
+        >>> model.tokenize("hugs")
+        ['hug', '##s']
+        """
         directory = Path(directory)
         config = read_config(directory, "wordpiece")
         encoder = _core.WordPieceEncoder.from_file(
