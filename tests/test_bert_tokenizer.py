@@ -127,6 +127,20 @@ def test_vocab_file_keyword_is_honoured(bert_vocab_file: Path, fast) -> None:
     assert ours.vocab_size == len(ours) == fast.vocab_size == 30522
 
 
+def test_in_memory_vocab_equals_the_file(bert_vocab_file: Path, ours, lines) -> None:
+    """A token list (id order) or a token -> id dict builds the same tokenizer as the file."""
+    tokens = bert_vocab_file.read_text(encoding="utf-8").splitlines()
+    shuffled = dict(sorted({token: i for i, token in enumerate(tokens)}.items()))
+    for vocab in (tokens, shuffled):
+        tokenizer = BertTokenizer(vocab)
+        assert tokenizer.vocab_file is None and tokenizer.vocab == ours.vocab
+        assert tokenizer(lines[:200]) == ours(lines[:200])
+    with pytest.raises(ValueError, match="ids must be 0, 1"):
+        BertTokenizer({"[UNK]": 0, "a": 2})
+    with pytest.raises(ValueError, match='"a" twice'):
+        BertTokenizer(["[UNK]", "a", "a"])
+
+
 # ---------------------------------------------------------------------- __call__
 
 CALL_GRID = list(
