@@ -218,9 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1m,10m,100m", help="training corpus sizes")
     parser.add_argument("--repeat-bytes", type=int, default=10**9,
                         help="size of the file repeating the largest corpus (0: none)")
-    parser.add_argument("--batches", default="1,16,256,4096", help="lines per encode call")
-    parser.add_argument("--encode-bytes", type=int, default=10**6,
-                        help="bytes of en-10m.txt lines to encode (default: 1 MB)")
+    parser.add_argument("--batches", default="1,16,64,256,4096", help="lines per encode call")
+    parser.add_argument("--encode-bytes", type=int, default=4 * 10**6,
+                        help="bytes of en-10m.txt lines to encode (default: 4 MB)")
     add_threads_option(parser)  # for the encoding series
     parser.add_argument("--train-threads", default="all",
                         help="thread counts for the training series (default: all; the BPE and "

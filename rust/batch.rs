@@ -12,11 +12,14 @@ use rayon::prelude::*;
 
 use crate::{Error, Result};
 
-/// Batches of texts (sentences, lines) run in parallel from this many texts.
-pub const PARALLEL_TEXTS: usize = 16;
+/// Batches of texts (sentences, lines) run in parallel from this many texts. A line
+/// takes one to a few microseconds once its words are cached and a round trip through
+/// the pool some 30: measured (`bench/growth.py`), 16 texts went at half the speed of
+/// one text on the caller's thread, so the pool only pays from about a hundred.
+pub const PARALLEL_TEXTS: usize = 128;
 
-/// Batches of single words run in parallel from this many words; each thread takes runs
-/// of this many, as a word takes well under a microsecond.
+/// Batches of single words run in parallel from this many words (a word takes well
+/// under a microsecond).
 pub const PARALLEL_WORDS: usize = 512;
 
 /// `work` applied to each item, in input order: in parallel on the current rayon pool
@@ -42,11 +45,11 @@ where
     if items.len() < parallel_from {
         return items.iter().map(checked).collect();
     }
-    // Each thread takes runs of at least `parallel_from` items: fewer would not repay the
-    // hand-off either.
+    // Each thread takes runs of at least half the threshold: smaller runs would not repay
+    // their hand-off, and a batch just over the threshold still splits in two.
     items
         .par_iter()
-        .with_min_len(parallel_from.max(1))
+        .with_min_len((parallel_from / 2).max(1))
         .map(checked)
         .collect()
 }
