@@ -65,7 +65,8 @@ def bars(markdown: str) -> list[tuple[str, float]]:
             continue
         for row in rows:
             tool, ratio = row.get("tool", ""), row.get("time ratio", "")
-            if not tool or tool.startswith("subword") or not re.match(r"^[\d.]+$", ratio):
+            ours = tool == "subword" or tool.startswith("subword:")  # ours, or a part of it
+            if not tool or ours or not re.match(r"^[\d.]+$", ratio):
                 continue
             setting = " ".join(
                 f"{key}={row[key]}"
@@ -97,7 +98,8 @@ def _series(rows: list[dict[str, str]], key: str, x: str, y: str) -> dict[str, t
 
 def _plot(axes, lines: dict[str, tuple], title: str, xlabel: str, ylabel: str) -> None:
     for label, (xs, ys) in lines.items():
-        style = "-" if label.split(" · ")[-1].startswith("subword") else "--"
+        tool = label.split(" · ")[-1]
+        style = "-" if tool == "subword" or tool.startswith("subword:") else "--"
         axes.plot(xs, ys, style, marker="o", markersize=3, label=label)
     axes.set_xscale("log")
     axes.set_yscale("log")

@@ -3,10 +3,10 @@
 - Each ```python block of a file runs, in order, in one namespace per file (later examples
   use earlier names, as a reader would), in a fresh folder holding ``corpus.txt`` (a copy
   of en-1m.txt) and ``bert-vocab.txt`` (the bert-base-uncased vocab).
-- In docs/cli.md, each line of a ```sh block runs in bash and must exit with status 0; the
-  commands of a ```console block (``$ `` lines) run as one bash script whose combined
-  stdout and stderr must equal the block's other lines. Both kinds run in document order
-  in one folder, with the installed ``subword`` command first on PATH.
+- In docs/cli.md and the README, each line of a ```sh block runs in bash and must exit
+  with status 0; the commands of a ```console block (``$ `` lines) run as one bash
+  script whose combined stdout and stderr must equal the block's other lines. Both kinds
+  run in document order in one folder, with the installed ``subword`` command first on PATH.
 - Every docs/*.md file has at least one executed block, unless listed in PROSE_ONLY.
 """
 
@@ -98,10 +98,14 @@ def _bash(script: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_cli_examples_run(folder: Path) -> None:
+@pytest.mark.parametrize(
+    ("path", "least"), [(CLI_DOC, 20), (README, 5)], ids=["docs/cli.md", "README.md"]
+)
+def test_cli_examples_run(path: Path, least: int, folder: Path) -> None:
     env = _shell_env()
-    examples = blocks(CLI_DOC, "sh", "console")
-    assert {language for language, _, _ in examples} == {"sh", "console"}
+    examples = blocks(path, "sh", "console")
+    if path == CLI_DOC:
+        assert {language for language, _, _ in examples} == {"sh", "console"}
     ran = 0
     for language, line, code in examples:
         if language == "sh":
@@ -109,16 +113,16 @@ def test_cli_examples_run(folder: Path) -> None:
                 if not command.strip() or command.lstrip().startswith("#"):
                     continue
                 result = _bash(command, env)
-                where = f"{name(CLI_DOC)}:{line + offset}"
+                where = f"{name(path)}:{line + offset}"
                 assert result.returncode == 0, f"{where}: {command}\n{result.stdout}"
                 ran += 1
             continue
         commands = [row[2:] for row in code.splitlines() if row.startswith("$ ")]
         expected = "".join(row + "\n" for row in code.splitlines() if not row.startswith("$ "))
         result = _bash("\n".join(commands), env)
-        assert result.stdout == expected, f"{name(CLI_DOC)}:{line}: {commands}"
+        assert result.stdout == expected, f"{name(path)}:{line}: {commands}"
         ran += len(commands)
-    assert ran >= 20
+    assert ran >= least
 
 
 def test_cli_doc_covers_every_command_and_option() -> None:
@@ -142,3 +146,14 @@ def test_every_doc_has_examples_or_is_prose_only(path: Path) -> None:
             f"{name(path)} has no executed example: add a ```python block or list it in "
             "PROSE_ONLY in tests/test_docs.py"
         )
+
+
+@pytest.mark.parametrize("model", ["wordpiece", "bpe"])
+def test_demo_shows_a_trained_model(model: str, folder: Path) -> None:
+    """The README's main job ends in examples/demo.py on the model just trained."""
+    env = _shell_env()
+    trained = _bash(f"subword train corpus.txt --model {model} --vocab-size 2000 -q -o m", env)
+    assert trained.returncode == 0, trained.stdout
+    shown = _bash(f"python {REPO / 'examples' / 'demo.py'} m 'unbelievable tokenizers'", env)
+    assert shown.returncode == 0, shown.stdout
+    assert "unbelievable tokenizers\n  tokens: [" in shown.stdout and "ids:    [" in shown.stdout
