@@ -468,17 +468,21 @@ class BasicTokenizer:
         output character points at its own source character (as ``tokenizers`` does);
         otherwise (NFC composition) every output character covers the whole cluster.
         """
+        # Clusters are those of the text after dropping controls, as NFC sees it: in
+        # "a\x00\u0300" the accent composes with the "a" once the NUL is gone.
+        kept = [index for index, char in enumerate(piece) if _clean_char(char)]
+        cleaned = "".join(_clean_char(piece[index]) for index in kept)
         spans: list[tuple[int, int]] = []
-        for cluster in _GRAPHEME.finditer(piece):
-            start = cluster.start() + offset
+        for cluster in _GRAPHEME.finditer(cleaned):
+            sources = [kept[index] + offset for index in range(*cluster.span())]
             text = cluster.group()
             one_by_one = [_normalize_char(char, self.do_lower_case, self._strip) for char in text]
             whole = self.normalize(text)
             if "".join(one_by_one) == whole:
-                for index, output in enumerate(one_by_one):
-                    spans += [(start + index, start + index + 1)] * len(output)
+                for source, output in zip(sources, one_by_one, strict=True):
+                    spans += [(source, source + 1)] * len(output)
             else:
-                spans += [(start, start + len(text))] * len(whole)
+                spans += [(sources[0], sources[-1] + 1)] * len(whole)
         if len(spans) != len(normalized):
             # Context changed the length (never seen in practice): cover the whole piece.
             return [(offset, offset + len(piece))] * len(normalized)
