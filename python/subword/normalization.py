@@ -474,7 +474,7 @@ class BasicTokenizer:
         cleaned = "".join(_clean_char(piece[index]) for index in kept)
         spans: list[tuple[int, int]] = []
         for cluster in _GRAPHEME.finditer(cleaned):
-            sources = [kept[index] + offset for index in range(*cluster.span())]
+            sources = [kept[index] + offset for index in range(cluster.start(), cluster.end())]
             text = cluster.group()
             one_by_one = [_normalize_char(char, self.do_lower_case, self._strip) for char in text]
             whole = self.normalize(text)
