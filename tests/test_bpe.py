@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pickle
+import shutil
 import signal
 import threading
 import time
@@ -278,6 +279,17 @@ def test_corrupt_codes_name_the_line(tmp_path: Path, content: str, line: int, me
     codes.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=rf"codes.txt:{line}: {message}"):
         BPE.from_codes(codes)
+
+
+@pytest.mark.parametrize(("content", "message"), [("{", "Expecting"),
+                                                  ("[]", "expected a JSON object")])
+def test_broken_subword_json_names_the_file(trained, tmp_path: Path, content, message) -> None:
+    _, directory = trained
+    broken = tmp_path / "model"
+    shutil.copytree(directory, broken)
+    (broken / "subword.json").write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"subword.json: not a valid config.*{message}"):
+        BPE.load(broken)
 
 
 def test_merges_outside_vocab_json_name_the_line(trained, tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, Union, overload
 from subword._atomic import write_text_atomic
 from subword._core import WordPieceEncoder
 from subword.chunking import STRATEGIES, ChunkPlan, overflow_windows, plan_chunks
+from subword.models._config import CONFIG_NAME as SUBWORD_CONFIG_NAME
+from subword.models._config import read_json_object
 from subword.normalization import AlignedToken, BasicTokenizer
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ _T = TypeVar("_T")
 VOCAB_NAME = "vocab.txt"
 TOKENIZER_CONFIG_NAME = "tokenizer_config.json"
 SPECIAL_TOKENS_MAP_NAME = "special_tokens_map.json"
-SUBWORD_CONFIG_NAME = "subword.json"
+
 
 # transformers: a model_max_length above this means "no limit" (no default truncation).
 LARGE_INTEGER = int(1e20)
@@ -219,9 +221,7 @@ class BertTokenizer:
 
     def __reduce__(
         self,
-    ) -> tuple[
-        Callable[..., BertTokenizer], tuple[WordPieceEncoder, str | None, dict[str, Any]]
-    ]:
+    ) -> tuple[Callable[..., BertTokenizer], tuple[WordPieceEncoder, str | None, dict[str, Any]]]:
         """Pickle as the encoder (vocab and options) plus the options, never a file path.
 
         The derived tables (token -> id, the special-token pattern) are rebuilt on load,
@@ -1338,15 +1338,9 @@ def _read_options(directory: Path) -> dict[str, Any]:
     }
     options: dict[str, Any] = {}
     for name in (SUBWORD_CONFIG_NAME, SPECIAL_TOKENS_MAP_NAME, TOKENIZER_CONFIG_NAME):
-        path = directory / name
-        if not path.is_file():
+        config = read_json_object(directory / name)
+        if config is None:
             continue
-        try:
-            config = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as err:
-            raise ValueError(f"{path}: not a valid JSON config: {err}") from None
-        if not isinstance(config, dict):
-            raise ValueError(f"{path}: not a valid JSON config: expected an object")
         if "lowercase" in config and "do_lower_case" not in config:
             config["do_lower_case"] = config["lowercase"]
         for key, value in config.items():

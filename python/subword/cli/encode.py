@@ -22,7 +22,7 @@ from typing import Any, TypeAlias
 import subword
 from subword import _inputs
 from subword.cli.train import positive
-from subword.models._config import CONFIG_NAME
+from subword.models._config import CONFIG_NAME, read_json_object
 
 BATCH_LINES = 1000
 #: Input lines: texts, or ``(text, pair)`` tuples with ``--pair`` (known only at run time).
@@ -156,7 +156,7 @@ def load_model(directory: Path) -> Model:
         raise FileNotFoundError(f"{directory}: no such model directory")
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory}: not a model directory")
-    config = _config(directory)
+    config = read_json_object(directory / CONFIG_NAME) or {}
     kind = config.get("model") or _guess(directory)
     if kind == "bpe":
         return subword.BPE.load(directory)
@@ -165,19 +165,6 @@ def load_model(directory: Path) -> Model:
     if config.get("pre_tokenizer", "bert") == "bert":
         return subword.BertTokenizer.from_pretrained(directory)
     return subword.WordPiece.load(directory)
-
-
-def _config(directory: Path) -> dict[str, Any]:
-    path = directory / CONFIG_NAME
-    if not path.is_file():
-        return {}
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: not a valid config: {err}") from None
-    if not isinstance(config, dict):
-        raise ValueError(f"{path}: not a valid config: expected a JSON object")
-    return config
 
 
 def _guess(directory: Path) -> str:
