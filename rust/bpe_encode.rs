@@ -277,8 +277,14 @@ impl BpeModel {
         {
             return pieces.clone();
         }
+        self.merge_and_remember(word)
+    }
+
+    /// The symbols of a word the cache lacks, remembered when the word is cacheable and
+    /// the cache has room (and is not locked by another thread at that moment).
+    fn merge_and_remember(&self, word: &str) -> Arc<[Piece]> {
         let pieces: Arc<[Piece]> = self.merge_word(word).into();
-        if cacheable
+        if word.len() <= CACHE_MAX_WORD
             && let Ok(mut cache) = self.cache.try_write()
             && cache.len() < CACHE_CAPACITY
         {
@@ -455,8 +461,10 @@ impl BpeModel {
                 }
                 continue;
             }
-            drop(cache.take()); // word_pieces may write the word into the cache
-            for piece in self.word_pieces(word).iter() {
+            // A miss (or no read lock): merge without looking the word up again, after
+            // letting go of the read lock so that the word can be written in.
+            drop(cache.take());
+            for piece in self.merge_and_remember(word).iter() {
                 self.push_ids(*piece, &mut ids)?;
             }
             cache = self.cache.try_read().ok();

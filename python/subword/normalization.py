@@ -470,11 +470,11 @@ class BasicTokenizer:
         """
         # Clusters are those of the text after dropping controls, as NFC sees it: in
         # "a\x00\u0300" the accent composes with the "a" once the NUL is gone.
-        kept = [index for index, char in enumerate(piece) if _clean_char(char)]
-        cleaned = "".join(_clean_char(piece[index]) for index in kept)
+        kept = [(index, clean) for index, char in enumerate(piece) if (clean := _clean_char(char))]
+        cleaned = "".join(clean for _, clean in kept)
         spans: list[tuple[int, int]] = []
         for cluster in _GRAPHEME.finditer(cleaned):
-            sources = [kept[index] + offset for index in range(cluster.start(), cluster.end())]
+            sources = [index + offset for index, _ in kept[cluster.start() : cluster.end()]]
             text = cluster.group()
             one_by_one = [_normalize_char(char, self.do_lower_case, self._strip) for char in text]
             whole = self.normalize(text)
