@@ -1,32 +1,51 @@
 //! WordPiece training by likelihood gain, exact and incremental.
 //!
-//! The rule (SPEC "What Rust owns" 3):
+//! The rule:
 //! - every word is split into characters, the first as is and the rest with the
-//!   continuing-subword prefix (`hug` -> `h ##u ##g`); symbol and pair counts are weighted
-//!   by word counts;
-//! - each step merges the adjacent pair `(a, b)` with the highest
-//!   `score = count(ab) / (count(a) * count(b))`, ties going to the higher pair count and
-//!   then to the lexicographically smallest `(a, b)` (code point order); pairs seen fewer
-//!   than `min_frequency` times are not merged;
+//!   continuing-subword prefix (`hug` -> `h ##u ##g`); symbol counts `n(s)` and pair counts
+//!   `k = n(a, b)` are weighted by word counts (pairs at every adjacent position);
+//! - each step merges the adjacent pair `(a, b)` that scores best under the chosen
+//!   [`Scoring`]:
+//!   - [`Scoring::Likelihood`] (the default): the gain in corpus log-likelihood of a
+//!     unigram model over the current symbols when `a` and `b` become one symbol (Schuster
+//!     & Nakajima 2012). With `F(x) = x ln x`, `F(0) = 0`, in IEEE f64, and `N0` the total
+//!     symbol count before any merge (a constant), the gain is, evaluated left to right,
+//!     `F(k) + F(n_a - k) + F(n_b - k) - F(n_a) - F(n_b) + (F(N0) - F(N0 - k))` for
+//!     `a != b`, and `F(k) + F(max(n_a - 2k, 0)) - F(n_a) + (F(N0) - F(N0 - k))` for
+//!     `a == b`; equal gains go to the higher `k`, then to the smallest pair. The gain
+//!     weighs how much a pair is over-represented by how often it occurs, so frequent
+//!     words are assembled first;
+//!   - [`Scoring::Pmi`]: `k / (n_a * n_b)`, the per-occurrence ratio of the Hugging Face
+//!     course, compared exactly; ties go to the higher `k`, then to the smallest pair. It
+//!     favours pairs of rare symbols, which makes vocabularies that split common words;
+//!   - [`Scoring::Frequency`]: the highest `k` (Hugging Face's `WordPieceTrainer`, and
+//!     BPE), ties to the smallest pair;
+//!
+//!   "smallest" is the lexicographic order of the `(a, b)` strings (code points); pairs
+//!   seen fewer than `min_frequency` times are not merged under any rule, and the merging
+//!   goes on while a pair qualifies, whatever the sign of its gain;
 //! - the merged symbol is `a` followed by `b` without its prefix (`a + ##b -> ab`,
 //!   `##a + ##b -> ##ab`); occurrences are replaced left to right without overlap;
 //! - a merge adds its result to the vocabulary unless that string is already there (the
 //!   same string reached by two merges is one token and one symbol);
 //! - training stops at `vocab_size` tokens or when no pair qualifies.
 //!
-//! Scores are compared exactly: `n1 / d1 > n2 / d2` iff `n1 * d2 > n2 * d1`, where `n` is a
-//! 64-bit pair count and `d` a 128-bit product of two symbol counts, so the products need
-//! 192 bits; [`wide_mul`] computes them with two 128-bit multiplications. (No crate is
-//! needed for a single fixed-width product and comparison.)
+//! PMI scores are compared exactly: `n1 / d1 > n2 / d2` iff `n1 * d2 > n2 * d1`, where `n`
+//! is a 64-bit pair count and `d` a 128-bit product of two symbol counts, so the products
+//! need 192 bits; [`wide_mul`] computes them with two 128-bit multiplications. (No crate
+//! is needed for a single fixed-width product and comparison.) Likelihood gains are
+//! computed once per re-scoring in exactly the order written above, so every platform
+//! with IEEE f64 and a correctly behaving `ln` gets the same ranking.
 //!
 //! # The incremental algorithm
-//! A score depends on three counts: count(ab), count(a) and count(b). A merge of `(a, b)`
-//! into `c` changes
+//! A score depends on at most three counts: count(ab), count(a) and count(b) (the
+//! likelihood gain also on `N0`, which is constant). A merge of `(a, b)` into `c` changes
 //! - the pair counts around each replaced occurrence, found through an index
 //!   pair -> words in which it occurs (entries may be stale; a stale word is simply
 //!   scanned without effect);
 //! - the symbol counts of `a`, `b` and `c`, which changes the score of every pair that
-//!   contains one of them, found through an index symbol -> pairs.
+//!   contains one of them (under `Pmi` and `Likelihood`), found through an index
+//!   symbol -> pairs.
 //!
 //! Exactly those pairs are re-scored. Candidates sit in a binary heap with version stamps:
 //! re-scoring a pair bumps its version and pushes a fresh entry, and a popped entry whose
@@ -45,6 +64,52 @@ use crate::{Error, Result};
 /// The special tokens of BERT, in the order they are put first in a trained vocab.
 pub const DEFAULT_SPECIAL_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
+/// How a candidate pair is scored; see the module documentation for the exact formulas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Scoring {
+    /// The gain in corpus log-likelihood of a unigram model (the default).
+    #[default]
+    Likelihood,
+    /// The per-occurrence ratio `count(ab) / (count(a) * count(b))`.
+    Pmi,
+    /// The pair count alone.
+    Frequency,
+}
+
+impl Scoring {
+    /// Every rule, in the order they are documented.
+    pub const ALL: [Scoring; 3] = [Scoring::Likelihood, Scoring::Pmi, Scoring::Frequency];
+
+    /// The rule's name as the Python API and the command line spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scoring::Likelihood => "likelihood",
+            Scoring::Pmi => "pmi",
+            Scoring::Frequency => "frequency",
+        }
+    }
+
+    /// Whether a pair's score changes when the count of one of its symbols changes.
+    fn depends_on_symbol_counts(self) -> bool {
+        self != Scoring::Frequency
+    }
+}
+
+impl std::str::FromStr for Scoring {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Scoring::ALL
+            .into_iter()
+            .find(|scoring| scoring.name() == name)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!(
+                    "unknown scoring {name:?}; expected \"likelihood\", \"pmi\" or \"frequency\""
+                ))
+            })
+    }
+}
+
 /// The settings of [`train`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordPieceTrainerConfig {
@@ -56,6 +121,8 @@ pub struct WordPieceTrainerConfig {
     pub special_tokens: Vec<String>,
     /// The prefix that marks a symbol continuing a word (`##` in BERT).
     pub continuing_subword_prefix: String,
+    /// How candidate pairs are ranked.
+    pub scoring: Scoring,
 }
 
 impl Default for WordPieceTrainerConfig {
@@ -65,6 +132,7 @@ impl Default for WordPieceTrainerConfig {
             min_frequency: 0,
             special_tokens: DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
             continuing_subword_prefix: "##".to_string(),
+            scoring: Scoring::default(),
         }
     }
 }
@@ -123,13 +191,39 @@ fn compare_fractions(n1: u64, d1: u128, n2: u64, d2: u128) -> std::cmp::Ordering
     wide_mul(n1, d2).cmp(&wide_mul(n2, d1))
 }
 
+/// `x ln x`, with `F(0) = 0`: the building block of a unigram model's log-likelihood.
+#[inline]
+fn x_ln_x(x: u64) -> f64 {
+    if x == 0 {
+        return 0.0;
+    }
+    let x = x as f64;
+    x * x.ln()
+}
+
+/// The gain in corpus log-likelihood when the `k` adjacent occurrences of `(a, b)` become
+/// one symbol, where `a` and `b` occur `n_a` and `n_b` times and the corpus started with
+/// `n0` symbols; `same` tells that `a == b` (then `n_b` is ignored). Evaluated exactly as
+/// the module documentation writes it, so that the ranking is reproducible.
+#[inline]
+fn likelihood_gain(k: u64, n_a: u64, n_b: u64, same: bool, n0: u64) -> f64 {
+    let corpus = x_ln_x(n0) - x_ln_x(n0 - k);
+    if same {
+        x_ln_x(k) + x_ln_x(n_a.saturating_sub(2 * k)) - x_ln_x(n_a) + corpus
+    } else {
+        x_ln_x(k) + x_ln_x(n_a - k) + x_ln_x(n_b - k) - x_ln_x(n_a) - x_ln_x(n_b) + corpus
+    }
+}
+
 /// A pair's score at the time it was pushed; valid while `version` is the pair's version.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     /// count(ab).
     count: u64,
-    /// count(a) * count(b).
+    /// count(a) * count(b) (`Scoring::Pmi`).
     denominator: u128,
+    /// The likelihood gain (`Scoring::Likelihood`).
+    gain: f64,
     pair: u32,
     version: u32,
 }
@@ -222,27 +316,37 @@ impl Heap {
     }
 }
 
-/// Whether candidate `x` ranks above `y`: higher score, then higher count, then the
-/// smaller `(left, right)` string pair.
-fn better(x: &Candidate, y: &Candidate, pairs: &[Pair], symbols: &[String]) -> bool {
-    use std::cmp::Ordering::*;
-    match compare_fractions(x.count, x.denominator, y.count, y.denominator) {
-        Greater => true,
-        Less => false,
-        Equal => match x.count.cmp(&y.count) {
-            Greater => true,
-            Less => false,
-            Equal => {
-                let (px, py) = (&pairs[x.pair as usize], &pairs[y.pair as usize]);
-                let key = |p: &Pair| {
-                    (
-                        symbols[p.left as usize].as_str(),
-                        symbols[p.right as usize].as_str(),
-                    )
-                };
-                key(px) < key(py)
-            }
-        },
+/// What a ranking needs besides the candidates: the rule, and the pair and symbol tables
+/// for the final tie-break on strings.
+#[derive(Clone, Copy)]
+struct Ranking<'t> {
+    scoring: Scoring,
+    pairs: &'t [Pair],
+    symbols: &'t [String],
+}
+
+impl Ranking<'_> {
+    /// Whether candidate `x` ranks above `y`: higher score, then higher count, then the
+    /// smaller `(left, right)` string pair.
+    fn better(&self, x: &Candidate, y: &Candidate) -> bool {
+        use std::cmp::Ordering::Equal;
+        let score = match self.scoring {
+            Scoring::Likelihood => x.gain.partial_cmp(&y.gain).unwrap_or(Equal),
+            Scoring::Pmi => compare_fractions(x.count, x.denominator, y.count, y.denominator),
+            Scoring::Frequency => Equal,
+        };
+        score
+            .then(x.count.cmp(&y.count))
+            .then_with(|| self.key(y.pair).cmp(&self.key(x.pair)))
+            .is_gt()
+    }
+
+    fn key(&self, pair: u32) -> (&str, &str) {
+        let p = &self.pairs[pair as usize];
+        (
+            &self.symbols[p.left as usize],
+            &self.symbols[p.right as usize],
+        )
     }
 }
 
@@ -261,6 +365,9 @@ struct Trainer<'a> {
     prefix: &'a str,
     /// Pairs need at least this count to be merged (min_frequency, and never zero).
     min_count: u64,
+    scoring: Scoring,
+    /// The number of symbols before any merge (`N0` of the likelihood gain).
+    initial_symbols: u64,
     specials: FxHashSet<&'a str>,
     vocab: Vec<String>,
 
@@ -346,6 +453,9 @@ impl<'a> Trainer<'a> {
             vocab_size: config.vocab_size,
             prefix,
             min_count: config.min_frequency.max(1),
+            scoring: config.scoring,
+            // Checked above to fit in 64 bits.
+            initial_symbols: total as u64,
             specials: FxHashSet::default(),
             vocab: Vec::new(),
             symbols: Vec::new(),
@@ -440,10 +550,14 @@ impl<'a> Trainer<'a> {
             .filter_map(|pair| trainer.candidate(pair as u32))
             .collect();
         trainer.heap.items = candidates;
-        let (pairs, symbols) = (&trainer.pairs, &trainer.symbols);
+        let ranking = Ranking {
+            scoring: trainer.scoring,
+            pairs: &trainer.pairs,
+            symbols: &trainer.symbols,
+        };
         trainer
             .heap
-            .retain_and_heapify(|_| true, |x, y| better(x, y, pairs, symbols));
+            .retain_and_heapify(|_| true, |x, y| ranking.better(x, y));
         trainer.step = 1;
         Ok(trainer)
     }
@@ -476,10 +590,26 @@ impl<'a> Trainer<'a> {
     /// A heap entry for `pair` at its current version, if it may be merged.
     fn candidate(&self, pair: u32) -> Option<Candidate> {
         let p = &self.pairs[pair as usize];
-        (p.count >= self.min_count).then(|| Candidate {
+        if p.count < self.min_count {
+            return None;
+        }
+        let n_a = self.symbol_counts[p.left as usize];
+        let n_b = self.symbol_counts[p.right as usize];
+        let (denominator, gain) = match self.scoring {
+            Scoring::Pmi => (u128::from(n_a) * u128::from(n_b), 0.0),
+            Scoring::Likelihood => {
+                let same = p.left == p.right;
+                (
+                    0,
+                    likelihood_gain(p.count, n_a, n_b, same, self.initial_symbols),
+                )
+            }
+            Scoring::Frequency => (0, 0.0),
+        };
+        Some(Candidate {
             count: p.count,
-            denominator: u128::from(self.symbol_counts[p.left as usize])
-                * u128::from(self.symbol_counts[p.right as usize]),
+            denominator,
+            gain,
             pair,
             version: p.version,
         })
@@ -495,9 +625,12 @@ impl<'a> Trainer<'a> {
         p.stamp = self.step;
         p.version += 1;
         if let Some(candidate) = self.candidate(pair) {
-            let (pairs, symbols) = (&self.pairs, &self.symbols);
-            self.heap
-                .push(candidate, |x, y| better(x, y, pairs, symbols));
+            let ranking = Ranking {
+                scoring: self.scoring,
+                pairs: &self.pairs,
+                symbols: &self.symbols,
+            };
+            self.heap.push(candidate, |x, y| ranking.better(x, y));
         }
     }
 
@@ -571,10 +704,14 @@ impl<'a> Trainer<'a> {
             self.merge(best)?;
             self.step += 1;
             if self.heap.items.len() > 2 * self.alive + 4096 {
-                let (pairs, symbols) = (&self.pairs, &self.symbols);
+                let ranking = Ranking {
+                    scoring: self.scoring,
+                    pairs: &self.pairs,
+                    symbols: &self.symbols,
+                };
                 self.heap.retain_and_heapify(
-                    |c| pairs[c.pair as usize].version == c.version,
-                    |x, y| better(x, y, pairs, symbols),
+                    |c| ranking.pairs[c.pair as usize].version == c.version,
+                    |x, y| ranking.better(x, y),
                 );
             }
         }
@@ -584,8 +721,12 @@ impl<'a> Trainer<'a> {
     /// The best pair that qualifies, dropping stale heap entries on the way.
     fn pop_best(&mut self) -> Option<u32> {
         loop {
-            let (pairs, symbols) = (&self.pairs, &self.symbols);
-            let top = self.heap.pop(|x, y| better(x, y, pairs, symbols))?;
+            let ranking = Ranking {
+                scoring: self.scoring,
+                pairs: &self.pairs,
+                symbols: &self.symbols,
+            };
+            let top = self.heap.pop(|x, y| ranking.better(x, y))?;
             if self.pairs[top.pair as usize].version == top.version {
                 return Some(top.pair);
             }
@@ -630,6 +771,9 @@ impl<'a> Trainer<'a> {
             // `mark_changed` set the stamp; clear it so that `rescore` runs once.
             self.pairs[pair as usize].stamp = 0;
             self.rescore(pair);
+        }
+        if !self.scoring.depends_on_symbol_counts() {
+            return Ok(());
         }
         for symbol in [a, b, c] {
             let mut list = std::mem::take(&mut self.symbol_pairs[symbol as usize]);
@@ -754,10 +898,11 @@ mod tests {
     }
 
     /// The rule, written as directly as possible: every count is recounted for every
-    /// merge. Scores are compared with `compare_fractions`, tested on its own below.
+    /// merge. PMI scores are compared with `compare_fractions`, tested on its own below.
     fn naive(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
         let prefix = config.continuing_subword_prefix.as_str();
         let mut words = split(counts, prefix);
+        let n0: u64 = words.iter().map(|(w, c)| w.len() as u64 * c).sum();
         let mut vocab = initial_vocab(counts, config);
         while vocab.len() < config.vocab_size {
             let mut symbol_counts: FxHashMap<&str, u64> = FxHashMap::default();
@@ -772,13 +917,22 @@ mod tests {
             }
             let denominator =
                 |p: &(&str, &str)| u128::from(symbol_counts[p.0]) * u128::from(symbol_counts[p.1]);
+            let gain = |p: &(&str, &str), k: u64| {
+                let (n_a, n_b) = (symbol_counts[p.0], symbol_counts[p.1]);
+                likelihood_gain(k, n_a, n_b, p.0 == p.1, n0)
+            };
             let best = pair_counts
                 .iter()
                 .filter(|&(_, &n)| n >= config.min_frequency.max(1))
                 .max_by(|(p1, n1), (p2, n2)| {
-                    compare_fractions(**n1, denominator(p1), **n2, denominator(p2))
-                        .then(n1.cmp(n2))
-                        .then(p2.cmp(p1))
+                    let score = match config.scoring {
+                        Scoring::Pmi => {
+                            compare_fractions(**n1, denominator(p1), **n2, denominator(p2))
+                        }
+                        Scoring::Likelihood => gain(p1, **n1).partial_cmp(&gain(p2, **n2)).unwrap(),
+                        Scoring::Frequency => Ordering::Equal,
+                    };
+                    score.then(n1.cmp(n2)).then(p2.cmp(p1))
                 });
             let Some(((a, b), _)) = best else { break };
             let (a, b) = (a.to_string(), b.to_string());
@@ -833,7 +987,10 @@ mod tests {
             ("bun", 4),
             ("hugs", 5),
         ]);
-        let config = config(20, &["[UNK]"]);
+        let config = WordPieceTrainerConfig {
+            scoring: Scoring::Pmi,
+            ..config(20, &["[UNK]"])
+        };
         let vocab = train(&c, &config, &Silent).unwrap();
         assert_eq!(vocab, naive(&c, &config));
         // ##g ##s scores 5 / (20 * 5) = 1/20, every other pair 1/36. After it, all pairs
@@ -953,12 +1110,14 @@ mod tests {
             extra in 0usize..40,
             min_frequency in 0u64..4,
             prefix in prop::sample::select(vec!["##", "", "#", "a"]),
+            scoring in prop::sample::select(Scoring::ALL.to_vec()),
         ) {
             let config = WordPieceTrainerConfig {
                 vocab_size: 0,
                 min_frequency,
                 special_tokens: vec!["[UNK]".into(), "##a".into(), "ab".into()],
                 continuing_subword_prefix: prefix.to_string(),
+                scoring,
             };
             let config = WordPieceTrainerConfig {
                 vocab_size: initial_vocab(&counts, &config).len() + extra,
@@ -968,8 +1127,11 @@ mod tests {
         }
 
         #[test]
-        fn large_counts(counts in word_counts("xyz", 1 << 56)) {
-            let config = config(60, &[]);
+        fn large_counts(
+            counts in word_counts("xyz", 1 << 56),
+            scoring in prop::sample::select(Scoring::ALL.to_vec()),
+        ) {
+            let config = WordPieceTrainerConfig { scoring, ..config(60, &[]) };
             prop_assert_eq!(train(&counts, &config, &Silent).unwrap(), naive(&counts, &config));
         }
     }
@@ -988,18 +1150,53 @@ mod tests {
             }
             *c.entry(word).or_insert(0) += x >> 60;
         }
-        let config = config(300, &["[UNK]"]);
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap();
-        let a = one.install(|| train(&c, &config, &Silent).unwrap());
-        let b = two.install(|| train(&c, &config, &Silent).unwrap());
-        assert_eq!(a, b);
-        assert_eq!(a, naive(&c, &config));
+        for scoring in Scoring::ALL {
+            let config = WordPieceTrainerConfig {
+                scoring,
+                ..config(300, &["[UNK]"])
+            };
+            let one = rayon::ThreadPoolBuilder::new()
+                .num_threads(1)
+                .build()
+                .unwrap();
+            let two = rayon::ThreadPoolBuilder::new()
+                .num_threads(2)
+                .build()
+                .unwrap();
+            let a = one.install(|| train(&c, &config, &Silent).unwrap());
+            let b = two.install(|| train(&c, &config, &Silent).unwrap());
+            assert_eq!(a, b);
+            assert_eq!(a, naive(&c, &config));
+        }
+    }
+
+    #[test]
+    fn the_three_rules_pick_differently() {
+        // `x ##y` is rare but its symbols occur nowhere else (PMI's favourite); `t ##h` is
+        // frequent but `t` and `##h` are everywhere (frequency's favourite); the likelihood
+        // gain weighs both and picks `##e ##r`.
+        let c = counts(&[("xy", 2), ("th", 30), ("ta", 20), ("bh", 20), ("er", 25)]);
+        let first_merge = |scoring| {
+            let config = WordPieceTrainerConfig {
+                scoring,
+                ..config(100, &[])
+            };
+            let vocab = train(&c, &config, &Silent).unwrap();
+            assert_eq!(vocab, naive(&c, &config));
+            let alphabet = initial_vocab(&c, &config).len();
+            vocab[alphabet].clone()
+        };
+        assert_eq!(first_merge(Scoring::Pmi), "xy");
+        assert_eq!(first_merge(Scoring::Frequency), "th");
+        assert_eq!(first_merge(Scoring::Likelihood), "er");
+    }
+
+    #[test]
+    fn scoring_names_round_trip() {
+        for scoring in Scoring::ALL {
+            assert_eq!(scoring.name().parse::<Scoring>().unwrap(), scoring);
+        }
+        let err = "gain".parse::<Scoring>().unwrap_err().to_string();
+        assert!(err.contains("unknown scoring \"gain\""), "{err}");
     }
 }

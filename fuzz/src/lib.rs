@@ -15,7 +15,7 @@ use subword::count::{WordCounts, split_words};
 use subword::formats;
 use subword::progress::Silent;
 use subword::wordpiece_encode::WordPieceEncoder;
-use subword::wordpiece_train::{self, WordPieceTrainerConfig};
+use subword::wordpiece_train::{self, Scoring, WordPieceTrainerConfig};
 
 /// Reads fuzzer bytes as a stream of small decisions; past the end every read is 0, so
 /// any input decodes to some case.
@@ -400,6 +400,7 @@ pub fn check_train(data: &[u8], scratch: &Path) {
         min_frequency,
         special_tokens: vec!["[PAD]".into(), "[UNK]".into()],
         continuing_subword_prefix: prefixes[bytes.below(prefixes.len())].into(),
+        scoring: Scoring::ALL[bytes.below(Scoring::ALL.len())],
     };
     let one = on_threads(1, || wordpiece_train::train(&counts, &wp_config, &Silent));
     let two = on_threads(2, || wordpiece_train::train(&counts, &wp_config, &Silent));

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
-from typing import Any
+from typing import Any, Literal
 
 __version__: str
 
@@ -54,6 +54,7 @@ def train_wordpiece(
     min_frequency: int = 0,
     special_tokens: Sequence[str] = ...,
     continuing_subword_prefix: str = "##",
+    scoring: Literal["likelihood", "pmi", "frequency"] = "likelihood",
     threads: int | None = None,
     progress: Progress | None = None,
 ) -> list[str]: ...

@@ -5,8 +5,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyInt;
 
 use super::count::PyWordCounts;
+use super::to_py_err;
 use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
-use crate::wordpiece_train::{self, DEFAULT_SPECIAL_TOKENS, WordPieceTrainerConfig};
+use crate::wordpiece_train::{self, DEFAULT_SPECIAL_TOKENS, Scoring, WordPieceTrainerConfig};
 
 /// An integer argument that must fit in u64. Out-of-range ints are kept as their repr so
 /// that the function can raise a `ValueError` naming the argument (PyO3 would raise an
@@ -32,23 +33,26 @@ impl U64Arg {
     }
 }
 
-/// Trains a WordPiece vocabulary by likelihood gain on `counts` and returns it in id
-/// order: special tokens, the alphabet (plain forms, then prefixed forms, each sorted by
-/// code point), then merged tokens in merge order.
+/// Trains a WordPiece vocabulary on `counts` and returns it in id order: special tokens,
+/// the alphabet (plain forms, then prefixed forms, each sorted by code point), then merged
+/// tokens in merge order.
 ///
-/// Each step merges the pair with the highest `count(ab) / (count(a) * count(b))`,
-/// compared exactly; ties go to the higher pair count, then the smallest pair. Pairs seen
-/// fewer than `min_frequency` times are not merged. Runs without the GIL, on `threads`
+/// Each step merges the pair that scores best under `scoring`: `"likelihood"` (the gain
+/// in corpus log-likelihood of a unigram model, the default), `"pmi"`
+/// (`count(ab) / (count(a) * count(b))`, compared exactly) or `"frequency"` (the pair
+/// count); ties go to the higher pair count, then the smallest pair. Pairs seen fewer
+/// than `min_frequency` times are not merged. Runs without the GIL, on `threads`
 /// threads (default: all cores); `progress(phase, done, total)` is called at most every
 /// 100 ms, and Ctrl-C raises `KeyboardInterrupt` within a fraction of a second.
 #[pyfunction]
 #[pyo3(signature = (
     counts, vocab_size, min_frequency = U64Arg(Ok(0)),
     special_tokens = DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
-    continuing_subword_prefix = "##".to_string(), threads = None, progress = None
+    continuing_subword_prefix = "##".to_string(), scoring = "likelihood", threads = None,
+    progress = None
 ), text_signature = "(counts, vocab_size, min_frequency=0, \
     special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], \
-    continuing_subword_prefix='##', threads=None, progress=None)")]
+    continuing_subword_prefix='##', scoring='likelihood', threads=None, progress=None)")]
 #[allow(clippy::too_many_arguments)]
 fn train_wordpiece(
     py: Python<'_>,
@@ -57,6 +61,7 @@ fn train_wordpiece(
     min_frequency: U64Arg,
     special_tokens: Vec<String>,
     continuing_subword_prefix: String,
+    scoring: &str,
     threads: Option<U64Arg>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<String>> {
@@ -67,6 +72,7 @@ fn train_wordpiece(
         None => None,
     };
     let min_frequency = min_frequency.get("min_frequency")?;
+    let scoring: Scoring = scoring.parse().map_err(to_py_err)?;
     let config = WordPieceTrainerConfig {
         // A vocab_size beyond usize is unreachable anyway: training stops when no pair is
         // left.
@@ -74,6 +80,7 @@ fn train_wordpiece(
         min_frequency,
         special_tokens,
         continuing_subword_prefix,
+        scoring,
     };
     let counts = counts.inner.clone();
     let progress = PyProgress::new(progress);
