@@ -7,6 +7,7 @@ checked against the full one here, and the Rust trainer against both.
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 import time
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference.wordpiece_train import (
     DEFAULT_SPECIAL_TOKENS,
+    SCORINGS,
     initial_vocab,
     split_word,
     train_wordpiece,
@@ -58,6 +60,7 @@ def training_inputs(draw: st.DrawFn) -> tuple[dict[str, int], dict]:
         "min_frequency": draw(st.one_of(st.just(0), st.integers(0, 5), st.integers(0, 2**64 - 1))),
         "special_tokens": specials,
         "continuing_subword_prefix": prefix,
+        "scoring": draw(st.sampled_from(SCORINGS)),
     }
     return mapping, kwargs
 
@@ -77,9 +80,9 @@ def test_fast_reference_matches_the_full_recount(inputs: tuple[dict[str, int], d
     assert train_wordpiece(counts, **kwargs) == train_wordpiece_naive(counts, **kwargs)
 
 
-def test_hand_checked_example() -> None:
+def test_hand_checked_pmi_example() -> None:
     counts = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
-    vocab = core_train(WordCounts.from_dict(counts), 12, special_tokens=["[UNK]"])
+    vocab = core_train(WordCounts.from_dict(counts), 12, special_tokens=["[UNK]"], scoring="pmi")
     # ##g ##s scores 5 / (20 * 5) = 1/20, every other pair 1/36; then all pairs score
     # 1/36 and p ##u has the highest count (17); then h ##u (15) beats ##u ##g (15) as
     # the smaller pair.
@@ -91,7 +94,7 @@ def test_huge_counts_compare_exactly() -> None:
     # n / (n * (n + 1)) and cd scores (n - 1) / ((n - 1) * n) = 1 / n, which is higher.
     n = 2**61
     counts = {"ab": n, "b": 1, "cd": n - 1, "c": 1}
-    kwargs = {"vocab_size": 7, "special_tokens": []}
+    kwargs = {"vocab_size": 7, "special_tokens": [], "scoring": "pmi"}
     vocab = core_train(WordCounts.from_dict(counts), **kwargs)
     assert vocab == train_wordpiece_naive(counts, **kwargs)
     assert vocab[-1] == "cd"
@@ -102,26 +105,72 @@ def en_1m_counts(corpora: Path) -> Counter[str]:
     return Counter((corpora / "en-1m.txt").read_text(encoding="utf-8").split())
 
 
-@pytest.fixture(scope="module")
-def en_1m_reference(en_1m_counts: Counter[str]) -> list[str]:
-    """The reference vocab at 8,000 tokens; a smaller vocab_size gives a prefix of it."""
-    return train_wordpiece(en_1m_counts, 8000)
+@pytest.fixture(scope="module", params=SCORINGS)
+def en_1m_reference(request: pytest.FixtureRequest, en_1m_counts: Counter[str]) -> tuple:
+    """A rule and its reference vocab at 8,000 tokens (a smaller size gives a prefix)."""
+    return request.param, train_wordpiece(en_1m_counts, 8000, scoring=request.param)
 
 
 @pytest.mark.parametrize("vocab_size", [500, 2000, 8000])
 def test_real_corpus_matches_the_reference(
-    en_1m_counts: Counter[str], en_1m_reference: list[str], vocab_size: int
+    en_1m_counts: Counter[str], en_1m_reference: tuple, vocab_size: int
 ) -> None:
-    vocab = core_train(WordCounts.from_dict(dict(en_1m_counts)), vocab_size)
-    assert vocab == en_1m_reference[:vocab_size]
+    scoring, reference = en_1m_reference
+    vocab = core_train(WordCounts.from_dict(dict(en_1m_counts)), vocab_size, scoring=scoring)
+    assert vocab == reference[:vocab_size]
 
 
-def test_real_words_match_the_full_recount(en_1m_counts: Counter[str]) -> None:
+@pytest.mark.parametrize("scoring", SCORINGS)
+def test_real_words_match_the_full_recount(en_1m_counts: Counter[str], scoring: str) -> None:
     counts = dict(en_1m_counts.most_common(400))
-    kwargs = {"vocab_size": 250, "min_frequency": 2}
+    kwargs = {"vocab_size": 250, "min_frequency": 2, "scoring": scoring}
     assert core_train(WordCounts.from_dict(counts), **kwargs) == train_wordpiece_naive(
         counts, **kwargs
     )
+
+
+def test_the_three_rules_pick_differently() -> None:
+    # x ##y is rare but its symbols occur nowhere else (PMI: 2 / (2 * 2)); t ##h is the
+    # most frequent pair (30) but t and ##h are common; the likelihood gain weighs both:
+    # e ##r occurs 25 times and its symbols nowhere else.
+    counts = {"xy": 2, "th": 30, "ta": 20, "bh": 20, "er": 25}
+    firsts = {}
+    for scoring in SCORINGS:
+        kwargs = {"vocab_size": 100, "special_tokens": [], "scoring": scoring}
+        vocab = core_train(WordCounts.from_dict(counts), **kwargs)
+        assert vocab == train_wordpiece_naive(counts, **kwargs)
+        firsts[scoring] = vocab[len(initial_vocab([split_word(w) for w in counts], []))]
+    assert firsts == {"pmi": "xy", "frequency": "th", "likelihood": "er"}
+
+
+def test_likelihood_gain_by_hand() -> None:
+    # "aaab" x 2 and "ab" x 1 are the symbols a ##a ##a ##b (twice) and a ##b: n(a) = 3,
+    # n(##a) = 4, n(##b) = 3, N0 = 10. With F(x) = x ln x the gains are
+    #   a ##a:   F(2) + F(1) + F(2) - F(3) - F(4) + F(10) - F(8) = 0.32
+    #   ##a ##a: F(2) + F(max(4 - 4, 0)) - F(4) + F(10) - F(8)  = 2.23 (the best)
+    #   ##a ##b: F(2) + F(2) + F(1) - F(4) - F(3) + F(10) - F(8) = 0.32
+    #   a ##b:   F(1) + F(2) + F(2) - F(3) - F(3) + F(10) - F(9) = -0.57
+    # so "##aa" comes first; then ##aa ##b and a ##aa both occur twice.
+    def f(x: int) -> float:
+        return x * math.log(x) if x else 0.0
+
+    gains = {
+        ("a", "##a"): f(2) + f(1) + f(2) - f(3) - f(4) + (f(10) - f(8)),
+        ("##a", "##a"): f(2) + f(0) - f(4) + (f(10) - f(8)),
+        ("##a", "##b"): f(2) + f(2) + f(1) - f(4) - f(3) + (f(10) - f(8)),
+        ("a", "##b"): f(1) + f(2) + f(2) - f(3) - f(3) + (f(10) - f(9)),
+    }
+    assert max(gains, key=gains.__getitem__) == ("##a", "##a")
+    counts = {"aaab": 2, "ab": 1}
+    vocab = core_train(WordCounts.from_dict(counts), 100, special_tokens=[])
+    # Then ##aa ##b and a ##aa tie (equal gains and counts): the smaller pair wins.
+    assert vocab == ["a", "##a", "##b", "##aa", "##aab", "aaab", "ab"]
+    assert vocab == train_wordpiece_naive(counts, 100, special_tokens=[])
+
+
+def test_unknown_scoring_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match='unknown scoring "gain"'):
+        core_train(WordCounts.from_dict({"ab": 1}), 10, scoring="gain")
 
 
 def test_deterministic_across_runs_threads_and_insertion_order(
