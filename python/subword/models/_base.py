@@ -12,6 +12,8 @@ class VocabularyCore(Protocol):
     def id_to_token(self, id: int) -> str: ...
     @property
     def vocab(self) -> list[str]: ...
+    @property
+    def unk_token(self) -> str | None: ...
     def __len__(self) -> int: ...
 
 
@@ -54,6 +56,16 @@ class VocabularyModel(Generic[CoreT]):
         {'[UNK]': 0, 'hug': 1, '##s': 2}
         """
         return {token: i for i, token in enumerate(self._inner.vocab)}
+
+    @property
+    def unk_token(self) -> str | None:
+        """The token that stands for what the vocabulary cannot encode (None: no unk).
+
+        >>> from subword import WordPiece
+        >>> WordPiece(["[UNK]", "hug", "##s"]).unk_token
+        '[UNK]'
+        """
+        return self._inner.unk_token
 
     @property
     def vocab_size(self) -> int:

@@ -1,0 +1,387 @@
+"""Vocabulary quality: what a vocabulary makes of text it was not trained on.
+
+A vocabulary is judged by the sequences it gives a model. For held-out text this module
+counts, with the pre-tokenization the model itself uses (BERT's ``BasicTokenizer`` for
+WordPiece models and ``BertTokenizer``, the model's pre-tokenizer for BPE):
+
+- **tokens per word** (fertility): tokens over words; 1.0 means every word is one token;
+- **words kept whole**: the share of words that are a single token other than unk;
+- **unk rate**: the share of tokens that are the unk token;
+- **lines over max_length**: the share of non-empty lines whose tokens, with the special
+  tokens a model adds (``[CLS]`` and ``[SEP]`` for WordPiece), do not fit in
+  ``max_length`` (they would be truncated or cut into windows);
+- **the most-split words**: the words that cost the most extra tokens (count times
+  pieces beyond the first), to show what the vocabulary lacks.
+
+Each distinct word is encoded once, so a report over millions of words takes seconds.
+Files are read line by line; a byte that is not UTF-8 is a ``ValueError`` naming the
+file and the byte offset (``errors="replace"`` reads on).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from subword.normalization import BasicTokenizer
+
+if TYPE_CHECKING:
+    from subword.bert import BertTokenizer
+    from subword.models import BPE, WordPiece
+
+    Evaluated = BPE | WordPiece | BertTokenizer
+
+PathLike = str | os.PathLike[str]
+
+#: How many lines are pre-tokenized in one call (amortizes the batch normalization).
+_LINES_PER_BATCH = 4096
+
+
+@dataclass(frozen=True)
+class SplitWord:
+    """A word of the evaluated text that the vocabulary splits into several tokens.
+
+    >>> SplitWord("hugging", 3, ("hug", "##ging")).extra_tokens
+    3
+    """
+
+    word: str
+    count: int
+    tokens: tuple[str, ...]
+
+    @property
+    def extra_tokens(self) -> int:
+        """The tokens this word costs beyond one per occurrence.
+
+        >>> SplitWord("unhug", 2, ("un", "##h", "##ug")).extra_tokens
+        4
+        """
+        return self.count * (len(self.tokens) - 1)
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """The figures of one vocabulary on one text; see the module documentation.
+
+    >>> report = QualityReport("toy", 10, lines=1, words=4, tokens=6, unk_tokens=1,
+    ...                        whole_words=2, lines_over_max_length=0, max_length=512)
+    >>> report.tokens_per_word, report.whole_word_share, report.unk_rate
+    (1.5, 0.5, 0.16666666666666666)
+    """
+
+    name: str
+    vocab_size: int
+    lines: int
+    words: int
+    tokens: int
+    unk_tokens: int
+    whole_words: int
+    lines_over_max_length: int
+    max_length: int
+    most_split: tuple[SplitWord, ...] = field(default=())
+
+    @property
+    def tokens_per_word(self) -> float:
+        """Tokens per word (fertility); lower is better, 1.0 is the floor.
+
+        >>> QualityReport("x", 5, 1, 2, 3, 0, 1, 0, 512).tokens_per_word
+        1.5
+        """
+        return self.tokens / self.words if self.words else 0.0
+
+    @property
+    def whole_word_share(self) -> float:
+        """The share of words that are one token (not unk).
+
+        >>> QualityReport("x", 5, 1, 2, 3, 0, 1, 0, 512).whole_word_share
+        0.5
+        """
+        return self.whole_words / self.words if self.words else 0.0
+
+    @property
+    def unk_rate(self) -> float:
+        """The share of tokens that are the unk token.
+
+        >>> QualityReport("x", 5, 1, 2, 4, 1, 1, 0, 512).unk_rate
+        0.25
+        """
+        return self.unk_tokens / self.tokens if self.tokens else 0.0
+
+    @property
+    def over_max_length_share(self) -> float:
+        """The share of non-empty lines longer than ``max_length`` tokens.
+
+        >>> QualityReport("x", 5, 4, 20, 30, 0, 10, 1, 8).over_max_length_share
+        0.25
+        """
+        return self.lines_over_max_length / self.lines if self.lines else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready data, the ratios included.
+
+        >>> QualityReport("x", 5, 1, 2, 3, 0, 1, 0, 512).as_dict()["tokens_per_word"]
+        1.5
+        """
+        return {
+            "name": self.name,
+            "vocab_size": self.vocab_size,
+            "lines": self.lines,
+            "words": self.words,
+            "tokens": self.tokens,
+            "tokens_per_word": self.tokens_per_word,
+            "whole_word_share": self.whole_word_share,
+            "unk_tokens": self.unk_tokens,
+            "unk_rate": self.unk_rate,
+            "max_length": self.max_length,
+            "lines_over_max_length": self.lines_over_max_length,
+            "over_max_length_share": self.over_max_length_share,
+            "most_split": [
+                {"word": s.word, "count": s.count, "tokens": list(s.tokens)}
+                for s in self.most_split
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Segmenter:
+    """How one model turns lines into words and words into token ids."""
+
+    split_lines: Callable[[list[str]], list[list[str]]]
+    encode_words: Callable[[list[str]], list[list[int]]]
+    id_to_token: Callable[[int], str]
+    unk_id: int | None
+    specials_per_line: int
+    vocab_size: int
+
+
+def _segmenter(model: Evaluated) -> _Segmenter:
+    """The word splitting and encoding that ``model`` applies to a text."""
+    from subword.bert import BertTokenizer
+    from subword.models import BPE, WordPiece
+
+    if isinstance(model, BertTokenizer):
+        basic = BasicTokenizer(
+            do_lower_case=model.do_lower_case,
+            never_split=model.never_split,
+            tokenize_chinese_chars=model.tokenize_chinese_chars,
+            strip_accents=model.strip_accents,
+        )
+
+        def encode_bert(words: list[str]) -> list[list[int]]:
+            ids: list[list[int]] = model(words, add_special_tokens=False)["input_ids"]
+            return ids
+
+        return _Segmenter(
+            basic.tokenize_batch,
+            encode_bert,
+            model.convert_ids_to_tokens,
+            model.unk_token_id,
+            model.num_special_tokens_to_add(),
+            model.vocab_size,
+        )
+    if isinstance(model, WordPiece | BPE):
+        if model.pre_tokenizer == "bert":
+            strip_accents = model.strip_accents if isinstance(model, WordPiece) else None
+            split = BasicTokenizer(
+                do_lower_case=model.lowercase, strip_accents=strip_accents
+            ).tokenize_batch
+        else:
+
+            def split(lines: list[str]) -> list[list[str]]:
+                return [line.split() for line in lines]
+
+        unk = model.unk_token
+        return _Segmenter(
+            split,
+            lambda words: model.encode_batch(words),
+            model.id_to_token,
+            None if unk is None else model.token_to_id(unk),
+            2 if isinstance(model, WordPiece) else 0,  # [CLS] and [SEP]
+            model.vocab_size,
+        )
+    raise TypeError(
+        f"cannot evaluate a {type(model).__name__}: expected a WordPiece, BPE or BertTokenizer"
+    )
+
+
+def _read_lines(files: Iterable[PathLike], errors: str) -> Iterator[str]:
+    """The lines of ``files``, decoded as UTF-8, with the file and offset of a bad byte."""
+    for file in files:
+        path = Path(file)
+        if path.is_dir():
+            raise IsADirectoryError(f"{path} is a directory, not a text file")
+        offset = 0
+        with path.open("rb") as handle:
+            for raw in handle:
+                try:
+                    yield raw.decode("utf-8", errors=errors)
+                except UnicodeDecodeError as err:
+                    raise ValueError(
+                        f"{path}: invalid UTF-8 at byte offset {offset + err.start}; "
+                        'pass errors="replace" to read on'
+                    ) from None
+                offset += len(raw)
+
+
+def _batches(lines: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        if not isinstance(line, str):
+            raise TypeError(f"texts must be str, got {type(line).__name__}")
+        batch.append(line)
+        if len(batch) == _LINES_PER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def evaluate_texts(
+    model: Evaluated,
+    texts: Iterable[str],
+    *,
+    max_length: int = 512,
+    most_split: int = 10,
+    name: str | None = None,
+) -> QualityReport:
+    """The quality figures of ``model``'s vocabulary on ``texts`` (one line each).
+
+    >>> from subword import WordPiece
+    >>> wp = WordPiece(["[UNK]", "hug", "##s", "pun", "##g"])
+    >>> report = evaluate_texts(wp, ["hugs pun", "hug ?"])
+    >>> report.words, report.tokens, report.unk_tokens, report.whole_words
+    (4, 5, 1, 2)
+    >>> [(s.word, s.tokens) for s in report.most_split]
+    [('hugs', ('hug', '##s'))]
+    """
+    if max_length < 1:
+        raise ValueError(f"max_length must be a positive integer, got {max_length}")
+    if most_split < 0:
+        raise ValueError(f"most_split must be zero or more, got {most_split}")
+    seg = _segmenter(model)
+    word_counts: Counter[str] = Counter()
+    pieces: dict[str, list[int]] = {}
+    lines = over = 0
+    for batch in _batches(texts):
+        split = seg.split_lines(batch)
+        new = list({w: None for words in split for w in words if w not in pieces})
+        if new:
+            pieces.update(zip(new, seg.encode_words(new), strict=True))
+        for words in split:
+            if not words:
+                continue
+            lines += 1
+            word_counts.update(words)
+            length = sum(len(pieces[w]) for w in words) + seg.specials_per_line
+            over += length > max_length
+    words = tokens = unk = whole = 0
+    for word, count in word_counts.items():
+        ids = pieces[word]
+        words += count
+        tokens += count * len(ids)
+        unknown = sum(i == seg.unk_id for i in ids) if seg.unk_id is not None else 0
+        unk += count * unknown
+        whole += count if len(ids) == 1 and not unknown else 0
+    worst = sorted(
+        (w for w in word_counts if len(pieces[w]) > 1),
+        key=lambda w: (-word_counts[w] * (len(pieces[w]) - 1), w),
+    )[:most_split]
+    return QualityReport(
+        name=name if name is not None else type(model).__name__,
+        vocab_size=seg.vocab_size,
+        lines=lines,
+        words=words,
+        tokens=tokens,
+        unk_tokens=unk,
+        whole_words=whole,
+        lines_over_max_length=over,
+        max_length=max_length,
+        most_split=tuple(
+            SplitWord(w, word_counts[w], tuple(seg.id_to_token(i) for i in pieces[w]))
+            for w in worst
+        ),
+    )
+
+
+def evaluate(
+    model: Evaluated,
+    files: PathLike | Iterable[PathLike],
+    *,
+    max_length: int = 512,
+    most_split: int = 10,
+    name: str | None = None,
+    errors: str = "strict",
+) -> QualityReport:
+    """The quality figures of ``model``'s vocabulary on the lines of ``files``.
+
+    Errors: a missing file (``FileNotFoundError``), a directory, bytes that are not
+    UTF-8 (``ValueError`` with the offset; ``errors="replace"`` reads on), or files
+    without a single word (``ValueError``).
+
+    >>> import tempfile, pathlib
+    >>> from subword import WordPiece
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "held-out.txt"
+    >>> _ = path.write_text("Hugs pun!\\n")
+    >>> evaluate(WordPiece(["[UNK]", "hug", "##s", "pun", "!"]), path).tokens_per_word
+    1.3333333333333333
+    """
+    paths = [files] if isinstance(files, str | os.PathLike) else list(files)
+    if not paths:
+        raise ValueError("no files to evaluate on")
+    report = evaluate_texts(
+        model,
+        _read_lines(paths, errors),
+        max_length=max_length,
+        most_split=most_split,
+        name=name,
+    )
+    if report.words == 0:
+        raise ValueError(f"no words to evaluate on in {', '.join(map(str, paths))}")
+    return report
+
+
+def format_reports(reports: Sequence[QualityReport]) -> str:
+    """The reports side by side as a text table, then each one's most-split words.
+
+    >>> print(format_reports([QualityReport("toy", 10, 1, 4, 6, 1, 2, 0, 512)]))
+    figure                       toy
+    vocab size                    10
+    words                          4
+    tokens per word            1.500
+    words kept whole          50.00%
+    unk rate                  16.67%
+    lines over 512             0.00%
+    """
+    rows: list[tuple[str, Callable[[QualityReport], str]]] = [
+        ("vocab size", lambda r: f"{r.vocab_size:,}"),
+        ("words", lambda r: f"{r.words:,}"),
+        ("tokens per word", lambda r: f"{r.tokens_per_word:.3f}"),
+        ("words kept whole", lambda r: f"{r.whole_word_share:.2%}"),
+        ("unk rate", lambda r: f"{r.unk_rate:.2%}"),
+        (f"lines over {reports[0].max_length}", lambda r: f"{r.over_max_length_share:.2%}"),
+    ]
+    width = max(12, *(len(r.name) for r in reports))
+    lines = ["figure".ljust(18) + "".join(r.name.rjust(width + 2) for r in reports)]
+    for label, cell in rows:
+        lines.append(label.ljust(18) + "".join(cell(r).rjust(width + 2) for r in reports))
+    for report in reports:
+        if report.most_split:
+            lines.append("")
+            lines.append(f"most split in {report.name} (word, count, tokens):")
+            for s in report.most_split:
+                lines.append(f"  {s.word}  {s.count:,}  {' '.join(s.tokens)}")
+    return "\n".join(lines)
+
+
+def reports_to_json(reports: Sequence[QualityReport]) -> str:
+    """The reports as one JSON document (a list of :meth:`QualityReport.as_dict`).
+
+    >>> reports_to_json([QualityReport("toy", 10, 1, 4, 6, 1, 2, 0, 512)])[:16]
+    '[{"name": "toy",'
+    """
+    return json.dumps([r.as_dict() for r in reports], ensure_ascii=False)
