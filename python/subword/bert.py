@@ -31,28 +31,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union, overload
 
-from subword._tokenizer_files import (
-    checked_vocab_file,
-    folder_vocab,
-    read_options,
-    tokens_in_id_order,
-    write_tokenizer_config,
-    write_vocab,
-)
+import subword._tokenizer_files as files
 from subword._core import WordPieceEncoder
 from subword.batching import as_batch, check_text
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
 from subword.normalization import BasicTokenizer
 from subword.padding import BatchEncoding, padded_fields, padding_length, padding_strategy
-from subword.processors import (
-    Offsets,
-    Row,
-    Segment,
-    assemble,
-    special_tokens_to_add,
-    with_special_tokens,
-)
+from subword.processors import Row, Segment, assemble, special_tokens_to_add, with_special_tokens
 from subword.special_tokens import (
     CLS_TOKEN,
     MASK_TOKEN,
@@ -125,7 +111,7 @@ class BertTokenizer(SpecialTokensMixin):
         max_input_chars_per_word: int = 100,
     ):
         if isinstance(vocab_file, (str, os.PathLike)):
-            self.vocab_file: str | None = checked_vocab_file(vocab_file)
+            self.vocab_file: str | None = files.checked_vocab_file(vocab_file)
             self._encoder = WordPieceEncoder.from_file(
                 self.vocab_file,
                 unk_token=unk_token,
@@ -134,7 +120,7 @@ class BertTokenizer(SpecialTokensMixin):
         else:
             self.vocab_file = None
             self._encoder = WordPieceEncoder(
-                tokens_in_id_order(vocab_file),
+                files.tokens_in_id_order(vocab_file),
                 unk_token=unk_token,
                 max_input_chars_per_word=max_input_chars_per_word,
             )
@@ -291,10 +277,11 @@ class BertTokenizer(SpecialTokensMixin):
         ...     BertTokenizer.from_pretrained(model, model_max_length=128).model_max_length
         128
         """
-        if Path(directory).is_file():
-            return cls(directory, **overrides)
-        vocab = folder_vocab(directory)
-        return cls(vocab, **{**read_options(vocab.parent), **overrides})
+        path = Path(directory)
+        if path.is_file():
+            return cls(path, **overrides)
+        vocab = files.folder_vocab(directory)
+        return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
 
     def save_vocabulary(
         self, save_directory: PathLike, filename_prefix: str | None = None
@@ -309,7 +296,7 @@ class BertTokenizer(SpecialTokensMixin):
         ...     pathlib.Path(path).name, pathlib.Path(path).read_text().split()[5:7]
         ('bert-vocab.txt', ['hello', 'world'])
         """
-        return (write_vocab(save_directory, self._vocab, filename_prefix),)
+        return (files.write_vocab(save_directory, self._vocab, filename_prefix),)
 
     def save_pretrained(self, save_directory: PathLike) -> tuple[str, ...]:
         r"""Write ``vocab.txt`` and ``tokenizer_config.json``.
@@ -325,7 +312,7 @@ class BertTokenizer(SpecialTokensMixin):
         """
         os.makedirs(save_directory, exist_ok=True)
         (vocab,) = self.save_vocabulary(save_directory)
-        return vocab, write_tokenizer_config(save_directory, self._options())
+        return vocab, files.write_tokenizer_config(save_directory, self._options())
 
     # ------------------------------------------------------------------ tokens and ids
 
@@ -443,7 +430,7 @@ class BertTokenizer(SpecialTokensMixin):
         >>> tokenizer.build_inputs_with_special_tokens([5], [6])
         [2, 5, 3, 6, 3]
         """
-        return with_special_tokens(token_ids_0, token_ids_1, *self._special_ids_around())
+        return with_special_tokens(token_ids_0, token_ids_1, *self._cls_sep_ids())
 
     def get_special_tokens_mask(
         self, token_ids_0: list[int], token_ids_1: list[int] | None = None
@@ -517,21 +504,19 @@ class BertTokenizer(SpecialTokensMixin):
             assert max_length is not None  # _strategies gives one whenever it truncates
             check_stride_fits(stride, max_length)
         pairs, batched = as_batch(text, text_pair)
-        firsts = [first for first, _ in pairs]
         seconds = [second for _, second in pairs if second is not None]
-        segments = iter(self._texts.encode(firsts + seconds, return_offsets_mapping))
-        encoded_first = [next(segments) for _ in firsts]
-        cls_sep = self._special_ids_around() if add_special_tokens else None
+        encoded = iter(
+            self._texts.encode([first for first, _ in pairs] + seconds, return_offsets_mapping)
+        )
+        firsts = [next(encoded) for _ in pairs]
+        samples = [
+            (first, next(encoded) if second is not None else None)
+            for first, (_, second) in zip(firsts, pairs, strict=True)
+        ]
+        cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
         rows_per_sample = [
-            self._rows(
-                first,
-                next(segments) if second is not None else None,
-                cls_sep,
-                truncation,
-                max_length,
-                stride,
-            )
-            for (_, second), first in zip(pairs, encoded_first, strict=True)
+            self._rows(first, second, cls_sep, truncation, max_length, stride)
+            for first, second in samples
         ]
         if not return_overflowing_tokens:
             rows_per_sample = [rows[:1] for rows in rows_per_sample]
@@ -611,8 +596,8 @@ class BertTokenizer(SpecialTokensMixin):
         )
         return [
             assemble(
-                _window(first, window_first),
-                _window(second, window_second) if second and window_second else None,
+                first.window(*window_first),
+                second.window(*window_second) if second is not None and window_second else None,
                 cls_sep,
             )
             for window_first, window_second in windows
@@ -674,21 +659,11 @@ class BertTokenizer(SpecialTokensMixin):
             plan,
             question,
             context,
-            self._special_ids_around(),
+            self._cls_sep_ids(),
             self.pad_token_id,
             pad_to,
             return_special_tokens_mask,
         )
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _window(segment: Segment, window: Offsets) -> Segment:
-    """The tokens ``[start, stop)`` of a segment (ids and offsets)."""
-    start, stop = window
-    offsets = segment.offsets[start:stop] if segment.offsets is not None else None
-    return Segment(segment.ids[start:stop], offsets)
 
 
 def _unpickle_tokenizer(

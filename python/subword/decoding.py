@@ -24,21 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["clean_up_tokenization", "decode_tokens", "id_list", "is_single_id", "tokens_to_string"]
 
-# The per-token clean-up of tokenizers' WordPiece decoder: applied to each token with the
-# space in front of it, so " ." joins its word but " ' s" stays apart.
-_DECODER_CLEANUP = (
-    (" .", "."),
-    (" ?", "?"),
-    (" !", "!"),
-    (" ,", ","),
-    (" ' ", "'"),
-    (" n't", "n't"),
-    (" 'm", "'m"),
-    (" do not", " don't"),
-    (" 's", "'s"),
-    (" 've", "'ve"),
-    (" 're", "'re"),
-)
 # transformers' clean_up_tokenization (decode(..., clean_up_tokenization_spaces=True)).
 _CLEAN_UP_TOKENIZATION = (
     (" .", "."),
@@ -51,6 +36,14 @@ _CLEAN_UP_TOKENIZATION = (
     (" 's", "'s"),
     (" 've", "'ve"),
     (" 're", "'re"),
+)
+# The per-token clean-up of tokenizers' WordPiece decoder: the same, plus " do not" ->
+# " don't" (in this place of the order). It is applied to each token with the space in
+# front of it, so " ." joins its word but " ' s" stays apart.
+_DECODER_CLEANUP = (
+    *_CLEAN_UP_TOKENIZATION[:7],
+    (" do not", " don't"),
+    *_CLEAN_UP_TOKENIZATION[7:],
 )
 
 

@@ -46,6 +46,15 @@ class Segment(NamedTuple):
     ids: list[int]
     offsets: list[Offsets] | None = None
 
+    def window(self, start: int, stop: int) -> Segment:
+        """The tokens ``[start, stop)`` of the segment (ids and offsets).
+
+        >>> Segment([5, 6, 7], [(0, 1), (2, 3), (4, 5)]).window(1, 3)
+        Segment(ids=[6, 7], offsets=[(2, 3), (4, 5)])
+        """
+        offsets = self.offsets[start:stop] if self.offsets is not None else None
+        return Segment(self.ids[start:stop], offsets)
+
 
 class Row(NamedTuple):
     """One model input: parallel lists of equal length (``offsets`` only when asked for).

@@ -120,7 +120,7 @@ class SpecialTokensMixin:
         """
         return self._special_id(self.mask_token)
 
-    def _special_ids_around(self) -> tuple[int, int]:
+    def _cls_sep_ids(self) -> tuple[int, int]:
         """``(cls_id, sep_id)`` for the ``[CLS] A [SEP] B [SEP]`` template, or a ``ValueError``."""
         cls_id, sep_id = self.cls_token_id, self.sep_token_id
         if cls_id is None or sep_id is None:
