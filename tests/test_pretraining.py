@@ -628,21 +628,8 @@ def test_command_npz_pads_with_the_vocab_pad_id(corpus_file, bert_vocab_file, tm
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("\n".join([*tokens, "[PAD]"]) + "\n", encoding="utf-8")
     out = tmp_path / "shards"
-    result = run(
-        "-m",
-        vocab,
-        corpus_file,
-        "--format",
-        "npz",
-        "--max-length",
-        "64",
-        "--skip-short-documents",
-        "--seed",
-        "1",
-        "-q",
-        "-o",
-        out,
-    )
+    result = run("-m", vocab, corpus_file, "--format", "npz", "--max-length", "64",
+                 "--skip-short-documents", "--seed", "1", "-q", "-o", out)
     assert result.returncode == 0, result.stderr.decode()
     with np.load(sorted(out.iterdir())[0]) as shard:
         padding = shard["attention_mask"] == 0

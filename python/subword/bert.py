@@ -9,11 +9,13 @@ r"""A drop-in for transformers' ``BertTokenizer``: the front class that composes
 {'input_ids': [2, 4, 5, 6, 1, 3], 'token_type_ids': [0, 0, 0, 0, 0, 0],
  'attention_mask': [1, 1, 1, 1, 1, 1]}
 
-``tokenizer(text)`` runs the stages in order, each in a module of its own:
-special tokens found whole in the raw text (:mod:`subword.added_tokens`); BERT
-normalization and pre-tokenization (:mod:`subword.normalization`); ``never_split`` words
-kept whole, the other words WordPiece-encoded in Rust (one call per batch); truncation
-windows and overflow (:mod:`subword.truncation`); the ``[CLS] A [SEP] B [SEP]`` template
+``tokenizer(text)`` runs the stages in order, each in a module of its own: the
+arguments read as a batch of texts (:mod:`subword.text_inputs`); special tokens found
+whole in the raw text (:mod:`subword.added_tokens`); BERT normalization and
+pre-tokenization (:mod:`subword.normalization`); ``never_split`` words kept whole and
+the other words WordPiece-encoded in Rust, one call per batch
+(:mod:`subword.text_encoding`); truncation windows and overflow
+(:mod:`subword.truncation`); the ``[CLS] A [SEP] B [SEP]`` template
 (:mod:`subword.processors`); padding into a :class:`~subword.padding.BatchEncoding`
 (:mod:`subword.padding`). ``decode`` is :mod:`subword.decoding`, ``chunk`` is
 :mod:`subword.chunking`, and the model folder's files are ``subword._tokenizer_files``.
@@ -33,7 +35,6 @@ from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
 from subword._core import WordPieceEncoder
-from subword.batching import as_batch, check_text
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
 from subword.normalization import BasicTokenizer
@@ -48,6 +49,7 @@ from subword.special_tokens import (
     SpecialTokensMixin,
 )
 from subword.text_encoding import TextEncoder
+from subword.text_inputs import as_batch, check_text
 from subword.truncation import (
     LARGE_INTEGER,
     check_stride_fits,
