@@ -1,4 +1,5 @@
-"""Shared fixtures: the real corpora and BERT vocab from ``../shared/corpora/fetch``.
+"""Shared fixtures: the real corpora and BERT vocab from ``../shared/corpora/fetch``, and
+the BERT tokenizers built from that vocab (ours and transformers' two).
 
 The corpora live outside the repository (never committed). ``SUBWORD_CORPORA`` names the
 folder; by default it is ``~/.cache/subword-corpora``, filled by the fetch script on first
@@ -10,8 +11,10 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
+from subword.bert import BertTokenizer
 
 REPO = Path(__file__).resolve().parent.parent
 FETCH = REPO.parent / "shared" / "corpora" / "fetch"
@@ -35,3 +38,25 @@ def corpora() -> Path:
 def bert_vocab_file(corpora: Path) -> Path:
     """The real bert-base-uncased vocab.txt (30,522 tokens)."""
     return corpora / "bert-base-uncased-vocab.txt"
+
+
+@pytest.fixture(scope="session")
+def ours(bert_vocab_file: Path) -> BertTokenizer:
+    """Our :class:`~subword.bert.BertTokenizer` over the real bert-base-uncased vocab."""
+    return BertTokenizer(bert_vocab_file)
+
+
+@pytest.fixture(scope="session")
+def fast(bert_vocab_file: Path) -> Any:
+    """transformers 5's ``BertTokenizer`` (``tokenizers``-backed) over the same vocab."""
+    from reference.bert import transformers_fast
+
+    return transformers_fast(bert_vocab_file)
+
+
+@pytest.fixture(scope="session")
+def legacy(bert_vocab_file: Path) -> Any:
+    """transformers 5's pure-Python ``BertTokenizerLegacy`` over the same vocab."""
+    from reference.bert import transformers_legacy
+
+    return transformers_legacy(bert_vocab_file)

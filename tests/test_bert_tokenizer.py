@@ -26,21 +26,6 @@ SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[Heal
 
 
 @pytest.fixture(scope="module")
-def ours(bert_vocab_file: Path) -> BertTokenizer:
-    return BertTokenizer(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
-def fast(bert_vocab_file: Path):
-    return transformers_fast(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
-def legacy(bert_vocab_file: Path):
-    return transformers_legacy(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
 def lines(corpora: Path) -> list[str]:
     """Real English, Chinese and accented lines (non-empty), a few hundred of each."""
     picked = []

@@ -1,4 +1,4 @@
-"""`BertTokenizer.chunk` and the window arithmetic of `subword.chunking`.
+"""`BertTokenizer.chunk` and the window arithmetic of `subword.chunking` and `subword.truncation`.
 
 Every strategy is checked against the full token list of a real text, and
 `sliding_window` against the overflow windows of transformers' `BertTokenizer`.
@@ -11,19 +11,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference.bert import transformers_fast
 from subword.bert import BertTokenizer
-from subword.chunking import overflow_windows, plan_chunks
-
-
-@pytest.fixture(scope="module")
-def ours(bert_vocab_file: Path) -> BertTokenizer:
-    return BertTokenizer(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
-def fast(bert_vocab_file: Path):
-    return transformers_fast(bert_vocab_file)
+from subword.chunking import plan_chunks
+from subword.truncation import overflow_windows
 
 
 @pytest.fixture(scope="module")

@@ -36,23 +36,11 @@ CHI2_CRITICAL = {1: 10.828, 2: 13.816, 3: 16.266, 4: 18.467, 5: 20.515}
 
 
 @pytest.fixture(scope="module")
-def tok(bert_vocab_file: Path) -> BertTokenizer:
-    return BertTokenizer(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
-def hf_tok(bert_vocab_file: Path):
-    from reference.bert import transformers_fast
-
-    return transformers_fast(bert_vocab_file)
-
-
-@pytest.fixture(scope="module")
-def rows(corpora: Path, tok: BertTokenizer) -> list[list[int]]:
+def rows(corpora: Path, ours: BertTokenizer) -> list[list[int]]:
     """~1.2M positions of en-10m.txt as ragged `[CLS] ... [SEP]` rows of 8..128 tokens."""
     data = (corpora / "en-10m.txt").read_bytes()[:5_000_000]
     lines = [line for line in data[: data.rfind(b"\n")].decode().splitlines() if line.strip()]
-    ids = tok(
+    ids = ours(
         lines, add_special_tokens=False, return_token_type_ids=False, return_attention_mask=False
     )["input_ids"]
     stream = np.fromiter((i for line in ids for i in line), dtype=np.int64)
@@ -60,15 +48,15 @@ def rows(corpora: Path, tok: BertTokenizer) -> list[list[int]]:
     cuts = np.cumsum(lengths)
     cuts = cuts[cuts < stream.size]
     out = [
-        [tok.cls_token_id, *piece.tolist(), tok.sep_token_id] for piece in np.split(stream, cuts)
+        [ours.cls_token_id, *piece.tolist(), ours.sep_token_id] for piece in np.split(stream, cuts)
     ]
     assert sum(map(len, out)) > 1_100_000
     return out
 
 
 @pytest.fixture(scope="module")
-def padded(rows: list[list[int]], tok: BertTokenizer) -> np.ndarray:
-    array = np.full((len(rows), ROW), tok.pad_token_id, dtype=np.int64)
+def padded(rows: list[list[int]], ours: BertTokenizer) -> np.ndarray:
+    array = np.full((len(rows), ROW), ours.pad_token_id, dtype=np.int64)
     for index, row in enumerate(rows):
         array[index, : len(row)] = row
     return array
@@ -96,10 +84,10 @@ def outcome(before: np.ndarray, after: np.ndarray, labels: np.ndarray, mask_id: 
     return np.array([(~chosen).sum(), masked.sum(), replaced.sum(), kept.sum()])
 
 
-def word_ids(ids: np.ndarray, tok: BertTokenizer) -> np.ndarray:
+def word_ids(ids: np.ndarray, ours: BertTokenizer) -> np.ndarray:
     """Word index of every token (-1 for specials), from the token strings, row by row."""
-    vocab = tok.convert_ids_to_tokens(list(range(len(tok))))
-    special = set(tok.all_special_ids)
+    vocab = ours.convert_ids_to_tokens(list(range(len(ours))))
+    special = set(ours.all_special_ids)
     out = np.full(ids.shape, -1)
     word = -1
     for r, row in enumerate(ids.tolist()):
@@ -118,12 +106,12 @@ def word_ids(ids: np.ndarray, tok: BertTokenizer) -> np.ndarray:
 # ---------------------------------------------------------------------- shares
 
 
-def test_shares_on_a_million_positions(padded: np.ndarray, tok: BertTokenizer):
-    out = mask_tokens(padded, tok, seed=0)
-    maskable = ~np.isin(padded, tok.all_special_ids)
+def test_shares_on_a_million_positions(padded: np.ndarray, ours: BertTokenizer):
+    out = mask_tokens(padded, ours, seed=0)
+    maskable = ~np.isin(padded, ours.all_special_ids)
     assert maskable.sum() >= 1_000_000
     counts = outcome(
-        padded[maskable], out["input_ids"][maskable], out["labels"][maskable], tok.mask_token_id
+        padded[maskable], out["input_ids"][maskable], out["labels"][maskable], ours.mask_token_id
     )
     chosen = counts[1:].sum()
     assert abs(chosen / maskable.sum() - 0.15) < 0.002
@@ -135,22 +123,22 @@ def test_shares_on_a_million_positions(padded: np.ndarray, tok: BertTokenizer):
     assert chi_square(counts[1:], chosen * np.array([0.8, 0.1, 0.1])) < CHI2_CRITICAL[2]
 
 
-def test_other_fractions(padded: np.ndarray, tok: BertTokenizer):
+def test_other_fractions(padded: np.ndarray, ours: BertTokenizer):
     out = mask_tokens(
-        padded, tok, mlm_probability=0.3, mask_fraction=0.5, random_fraction=0.4, seed=1
+        padded, ours, mlm_probability=0.3, mask_fraction=0.5, random_fraction=0.4, seed=1
     )
-    maskable = ~np.isin(padded, tok.all_special_ids)
+    maskable = ~np.isin(padded, ours.all_special_ids)
     counts = outcome(
-        padded[maskable], out["input_ids"][maskable], out["labels"][maskable], tok.mask_token_id
+        padded[maskable], out["input_ids"][maskable], out["labels"][maskable], ours.mask_token_id
     )
     assert abs(counts[1:].sum() / maskable.sum() - 0.3) < 0.002
     split = counts[1:] / counts[1:].sum()
     assert np.all(np.abs(split - [0.5, 0.4, 0.1]) < 0.005), split
 
 
-def test_whole_word_shares_and_words_never_split(padded: np.ndarray, tok: BertTokenizer):
-    out = mask_tokens(padded, tok, whole_word=True, seed=2)
-    words = word_ids(padded, tok)
+def test_whole_word_shares_and_words_never_split(padded: np.ndarray, ours: BertTokenizer):
+    out = mask_tokens(padded, ours, whole_word=True, seed=2)
+    words = word_ids(padded, ours)
     chosen = out["labels"] != IGNORE_INDEX
     valid = words >= 0
     # per word: how many of its tokens were chosen, against its length
@@ -161,7 +149,7 @@ def test_whole_word_shares_and_words_never_split(padded: np.ndarray, tok: BertTo
     assert abs((hits > 0).mean() - 0.15) < 0.002  # share of words
     assert abs(chosen[valid].mean() - 0.15) < 0.002  # share of positions
     counts = outcome(
-        padded[valid], out["input_ids"][valid], out["labels"][valid], tok.mask_token_id
+        padded[valid], out["input_ids"][valid], out["labels"][valid], ours.mask_token_id
     )
     split = counts[1:] / counts[1:].sum()
     assert np.all(np.abs(split - [0.8, 0.1, 0.1]) < 0.005), split
@@ -170,30 +158,30 @@ def test_whole_word_shares_and_words_never_split(padded: np.ndarray, tok: BertTo
 # ---------------------------------------------------------------------- never chosen
 
 
-def test_specials_and_padding_never_chosen(padded: np.ndarray, tok: BertTokenizer):
+def test_specials_and_padding_never_chosen(padded: np.ndarray, ours: BertTokenizer):
     # every chosen position becomes a random token: the worst case for specials
     out = mask_tokens(
-        padded, tok, mlm_probability=1.0, mask_fraction=0.0, random_fraction=1.0, seed=3
+        padded, ours, mlm_probability=1.0, mask_fraction=0.0, random_fraction=1.0, seed=3
     )
-    special = np.isin(padded, tok.all_special_ids)
+    special = np.isin(padded, ours.all_special_ids)
     assert np.all(out["labels"][special] == IGNORE_INDEX)
     assert np.array_equal(out["input_ids"][special], padded[special])
     assert np.all(out["labels"][~special] == padded[~special])  # probability 1: all chosen
-    assert not np.isin(out["input_ids"][~special], tok.all_special_ids).any()
+    assert not np.isin(out["input_ids"][~special], ours.all_special_ids).any()
     # the draws are uniform over the non-special tokens: chi-square over ~30,500 bins
     # (df ~ 30,500, standard deviation ~ 247) stays within 5 standard deviations of df
-    drawn = np.bincount(out["input_ids"][~special], minlength=len(tok))
-    candidates = np.setdiff1d(np.arange(len(tok)), tok.all_special_ids)
+    drawn = np.bincount(out["input_ids"][~special], minlength=len(ours))
+    candidates = np.setdiff1d(np.arange(len(ours)), ours.all_special_ids)
     expected = np.full(candidates.size, drawn.sum() / candidates.size)
     df = candidates.size - 1
     assert abs(chi_square(drawn[candidates], expected) - df) < 5 * (2 * df) ** 0.5
 
 
-def test_attention_mask_zero_is_never_chosen(tok: BertTokenizer):
+def test_attention_mask_zero_is_never_chosen(ours: BertTokenizer):
     ids = np.array([[101, 2023, 2003, 102, 2023, 2003]] * 200)
     attention = np.array([[1, 1, 1, 1, 0, 0]] * 200)
     out = mask_tokens(
-        {"input_ids": ids, "attention_mask": attention}, tok, mlm_probability=1.0, seed=0
+        {"input_ids": ids, "attention_mask": attention}, ours, mlm_probability=1.0, seed=0
     )
     assert np.all(out["labels"][:, 4:] == IGNORE_INDEX)
     assert np.all(out["labels"][:, 1:3] != IGNORE_INDEX)
@@ -203,38 +191,38 @@ def test_attention_mask_zero_is_never_chosen(tok: BertTokenizer):
 # ---------------------------------------------------------------------- layouts, seeds
 
 
-def test_lists_ragged_and_arrays(rows: list[list[int]], padded: np.ndarray, tok: BertTokenizer):
+def test_lists_ragged_and_arrays(rows: list[list[int]], padded: np.ndarray, ours: BertTokenizer):
     sample = rows[:50]
-    out = mask_tokens(sample, tok, seed=5)
+    out = mask_tokens(sample, ours, seed=5)
     assert [len(r) for r in out["input_ids"]] == [len(r) for r in sample]
     assert all(isinstance(r, list) for r in out["labels"])
-    array = mask_tokens(padded[:50], tok, seed=5)
+    array = mask_tokens(padded[:50], ours, seed=5)
     assert array["input_ids"].shape == array["labels"].shape == (50, ROW)
-    small = mask_tokens(padded[:50].astype(np.int32), tok, seed=5)
+    small = mask_tokens(padded[:50].astype(np.int32), ours, seed=5)
     assert small["input_ids"].dtype == small["labels"].dtype == np.int32
     assert np.array_equal(small["labels"], array["labels"])  # same draws, whatever the dtype
-    assert mask_tokens(padded[:50].astype(np.uint16), tok, seed=5)["labels"].dtype == np.int64
-    single = mask_tokens(sample[0], tok, seed=5)
+    assert mask_tokens(padded[:50].astype(np.uint16), ours, seed=5)["labels"].dtype == np.int64
+    single = mask_tokens(sample[0], ours, seed=5)
     assert len(single["input_ids"]) == len(sample[0]) and isinstance(single["labels"][0], int)
-    assert mask_tokens([], tok, seed=0)["input_ids"] == []
+    assert mask_tokens([], ours, seed=0)["input_ids"] == []
     # a list of arrays and a list of tuples work as a list of lists
-    assert mask_tokens([np.array(r) for r in sample], tok, seed=5)["labels"] == out["labels"]
-    assert mask_tokens([tuple(r) for r in sample], tok, seed=5)["labels"] == out["labels"]
+    assert mask_tokens([np.array(r) for r in sample], ours, seed=5)["labels"] == out["labels"]
+    assert mask_tokens([tuple(r) for r in sample], ours, seed=5)["labels"] == out["labels"]
 
 
-def test_seed_reproduces(rows, padded, tok: BertTokenizer):
+def test_seed_reproduces(rows, padded, ours: BertTokenizer):
     for whole_word in (False, True):
-        first = mask_tokens(rows[:500], tok, whole_word=whole_word, seed=7)
-        assert first == mask_tokens(rows[:500], tok, whole_word=whole_word, seed=7)
-        assert first != mask_tokens(rows[:500], tok, whole_word=whole_word, seed=8)
-    a, b = mask_tokens(padded[:500], tok, seed=7), mask_tokens(padded[:500], tok, seed=7)
+        first = mask_tokens(rows[:500], ours, whole_word=whole_word, seed=7)
+        assert first == mask_tokens(rows[:500], ours, whole_word=whole_word, seed=7)
+        assert first != mask_tokens(rows[:500], ours, whole_word=whole_word, seed=8)
+    a, b = mask_tokens(padded[:500], ours, seed=7), mask_tokens(padded[:500], ours, seed=7)
     assert all(np.array_equal(a[k], b[k]) for k in a)
     assert not np.array_equal(padded[:500], a["input_ids"])
 
 
-def test_input_not_modified(padded, tok: BertTokenizer):
+def test_input_not_modified(padded, ours: BertTokenizer):
     before = padded[:100].copy()
-    mask_tokens(padded[:100], tok, seed=0)
+    mask_tokens(padded[:100], ours, seed=0)
     assert np.array_equal(before, padded[:100])
 
 
@@ -242,16 +230,16 @@ def test_input_not_modified(padded, tok: BertTokenizer):
 
 
 def _hf_collate(
-    hf_tok, ids: np.ndarray, tok: BertTokenizer, seed: int, whole_word=False, offsets=None
+    fast, ids: np.ndarray, ours: BertTokenizer, seed: int, whole_word=False, offsets=None
 ):
     from transformers import DataCollatorForLanguageModeling
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # whole word: "setting mask_replace_prob to 1"
         collator = DataCollatorForLanguageModeling(
-            tokenizer=hf_tok, return_tensors="np", seed=seed, whole_word_mask=whole_word
+            tokenizer=fast, return_tensors="np", seed=seed, whole_word_mask=whole_word
         )
-    special = np.isin(ids, tok.all_special_ids).astype(np.int64)
+    special = np.isin(ids, ours.all_special_ids).astype(np.int64)
     outs = []
     for start in range(0, len(ids), 1000):  # whole word builds [batch, L, L] arrays
         examples = [
@@ -268,26 +256,29 @@ def _hf_collate(
     )
 
 
-def test_same_distribution_as_transformers_collator(padded, tok, hf_tok):
-    theirs_ids, theirs_labels = _hf_collate(hf_tok, padded.copy(), tok, seed=0)
-    ours = mask_tokens(padded, tok, seed=0)
-    maskable = ~np.isin(padded, tok.all_special_ids)
+def test_same_distribution_as_transformers_collator(padded, ours, fast):
+    theirs_ids, theirs_labels = _hf_collate(fast, padded.copy(), ours, seed=0)
+    masked = mask_tokens(padded, ours, seed=0)
+    maskable = ~np.isin(padded, ours.all_special_ids)
     a = outcome(
-        padded[maskable], ours["input_ids"][maskable], ours["labels"][maskable], tok.mask_token_id
+        padded[maskable],
+        masked["input_ids"][maskable],
+        masked["labels"][maskable],
+        ours.mask_token_id,
     )
-    b = outcome(padded[maskable], theirs_ids[maskable], theirs_labels[maskable], tok.mask_token_id)
+    b = outcome(padded[maskable], theirs_ids[maskable], theirs_labels[maskable], ours.mask_token_id)
     statistic, df = chi_square_2xk(a, b)
     assert statistic < CHI2_CRITICAL[df], (a, b)
     assert np.all(np.abs(a / a.sum() - b / b.sum()) < 0.002)
     # both: chosen count per row is binomial(maskable, p) -> same mean and variance
-    per_row = [((lab != IGNORE_INDEX).sum(axis=1)) for lab in (ours["labels"], theirs_labels)]
+    per_row = [((lab != IGNORE_INDEX).sum(axis=1)) for lab in (masked["labels"], theirs_labels)]
     assert abs(per_row[0].mean() - per_row[1].mean()) < 0.05 * per_row[1].mean()
     assert abs(per_row[0].var() - per_row[1].var()) < 0.05 * per_row[1].var()
 
 
-def test_same_whole_word_distribution_as_transformers(padded, tok, hf_tok):
+def test_same_whole_word_distribution_as_transformers(padded, ours, fast):
     ids = padded[:4000]
-    words = word_ids(ids, tok)
+    words = word_ids(ids, ours)
     # offsets that make transformers see our words: a piece touches the previous piece of
     # its word, and a gap opens before every new word
     new_word = (words >= 0) & (np.diff(words, axis=1, prepend=-1) != 0)
@@ -295,21 +286,21 @@ def test_same_whole_word_distribution_as_transformers(padded, tok, hf_tok):
     offsets = np.stack([starts, starts + 1], axis=-1)
     offsets[words < 0] = 0
     theirs_ids, theirs_labels = _hf_collate(
-        hf_tok, ids.copy(), tok, seed=0, whole_word=True, offsets=offsets
+        fast, ids.copy(), ours, seed=0, whole_word=True, offsets=offsets
     )
     # transformers forces mask_replace_prob=1 with whole words: compare like with like
-    ours = mask_tokens(ids, tok, whole_word=True, mask_fraction=1.0, random_fraction=0.0, seed=0)
+    masked = mask_tokens(ids, ours, whole_word=True, mask_fraction=1.0, random_fraction=0.0, seed=0)
     valid = words >= 0
     size = np.bincount(words[valid])
     lengths = []
-    for labels in (ours["labels"], theirs_labels):
+    for labels in (masked["labels"], theirs_labels):
         hits = np.bincount(words[valid], weights=(labels != IGNORE_INDEX)[valid])
         assert np.all((hits == 0) | (hits == size))
         assert abs((hits > 0).mean() - 0.15) < 0.004
         lengths.append(np.bincount(np.minimum(size[hits > 0], 4), minlength=5)[1:])
     statistic, df = chi_square_2xk(*lengths)  # the lengths of the chosen words
     assert statistic < CHI2_CRITICAL[df], lengths
-    assert np.all(ours["input_ids"][ours["labels"] != IGNORE_INDEX] == tok.mask_token_id)
+    assert np.all(masked["input_ids"][masked["labels"] != IGNORE_INDEX] == ours.mask_token_id)
 
 
 # ---------------------------------------------------------------------- bad input
@@ -326,14 +317,14 @@ def test_same_whole_word_distribution_as_transformers(padded, tok, hf_tok):
         ({"mask_fraction": 0.8, "random_fraction": 0.3}, "exceeds 1"),
     ],
 )
-def test_bad_probabilities(tok, options, message):
+def test_bad_probabilities(ours, options, message):
     with pytest.raises(ValueError, match=message):
-        mask_tokens([[101, 2023, 102]], tok, **options)
+        mask_tokens([[101, 2023, 102]], ours, **options)
 
 
-def test_fractions_summing_to_one_are_fine(tok):
-    mask_tokens([[101, 2023, 102]], tok, mask_fraction=0.7, random_fraction=0.3)
-    mask_tokens([[101, 2023, 102]], tok, mask_fraction=0.9, random_fraction=0.1)
+def test_fractions_summing_to_one_are_fine(ours):
+    mask_tokens([[101, 2023, 102]], ours, mask_fraction=0.7, random_fraction=0.3)
+    mask_tokens([[101, 2023, 102]], ours, mask_fraction=0.9, random_fraction=0.1)
 
 
 def test_vocab_without_mask(tmp_path):
@@ -344,17 +335,17 @@ def test_vocab_without_mask(tmp_path):
         mask_tokens([[2, 4, 5, 3]], tokenizer)
 
 
-def test_bad_ids(tok):
+def test_bad_ids(ours):
     with pytest.raises(IndexError, match="token id 99999 is out of range"):
-        mask_tokens([[101, 99999, 102]], tok)
+        mask_tokens([[101, 99999, 102]], ours)
     with pytest.raises(IndexError, match="token id -100"):
-        mask_tokens(np.array([[101, -100]]), tok)
+        mask_tokens(np.array([[101, -100]]), ours)
     with pytest.raises(TypeError, match="integers"):
-        mask_tokens([["a", "b"]], tok)
+        mask_tokens([["a", "b"]], ours)
     with pytest.raises(TypeError):
-        mask_tokens(np.zeros((2, 2), dtype=float), tok)
+        mask_tokens(np.zeros((2, 2), dtype=float), ours)
     with pytest.raises(ValueError, match="input_ids"):
-        mask_tokens({"ids": [[1]]}, tok)
+        mask_tokens({"ids": [[1]]}, ours)
 
 
 # ---------------------------------------------------------------------- pairs
@@ -378,11 +369,11 @@ def _segments(pairs, index):
 class _Streams:
     """Every document's ids as one stream with its sentence starts, to locate segments."""
 
-    def __init__(self, documents, tok):
+    def __init__(self, documents, ours):
         self.streams, self.starts = [], []
         self.by_head: dict[tuple, list[tuple[int, int]]] = {}  # first id -> locations
         for d, doc in enumerate(documents):
-            ids = tok(doc, add_special_tokens=False)["input_ids"]
+            ids = ours(doc, add_special_tokens=False)["input_ids"]
             stream = [i for s in ids for i in s]
             starts = np.cumsum([0] + [len(s) for s in ids])[:-1].tolist()
             self.streams.append(stream)
@@ -399,41 +390,41 @@ class _Streams:
         ]
 
 
-def test_pair_structure_and_length(documents, tok):
-    pairs = make_pairs(documents, tok, task="nsp", max_length=64, seed=0)
+def test_pair_structure_and_length(documents, ours):
+    pairs = make_pairs(documents, ours, task="nsp", max_length=64, seed=0)
     assert len(pairs["input_ids"]) > 1000
     for ids, types, mask in zip(
         pairs["input_ids"], pairs["token_type_ids"], pairs["attention_mask"], strict=True
     ):
-        assert len(ids) <= 64 and ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id
+        assert len(ids) <= 64 and ids[0] == ours.cls_token_id and ids[-1] == ours.sep_token_id
         assert (
-            ids.count(tok.sep_token_id) == 2 and ids.index(tok.sep_token_id) == types.index(1) - 1
+            ids.count(ours.sep_token_id) == 2 and ids.index(ours.sep_token_id) == types.index(1) - 1
         )
         assert types == sorted(types) and mask == [1] * len(ids)
-    long = make_pairs(documents, tok, task="nsp", max_length=512, short_seq_prob=0.0, seed=0)
+    long = make_pairs(documents, ours, task="nsp", max_length=512, short_seq_prob=0.0, seed=0)
     lengths = np.array([len(ids) for ids in long["input_ids"]])
     assert lengths.max() == 512  # the corpus' documents are short: most pairs are too
 
 
-def test_truncation_is_the_tokenizers_longest_first(tok):
+def test_truncation_is_the_tokenizers_longest_first(ours):
     first = "the quick brown fox jumps over the lazy dog " * 3
     second = "a stitch in time saves nine"
     for seed in range(6):
-        pairs = make_pairs([[first, second]], tok, task="sop", max_length=20, seed=seed)
+        pairs = make_pairs([[first, second]], ours, task="sop", max_length=20, seed=seed)
         label = pairs["sentence_order_label"][0]
         a, b = (second, first) if label else (first, second)
-        expected = tok(a, b, truncation="longest_first", max_length=20)
+        expected = ours(a, b, truncation="longest_first", max_length=20)
         assert pairs["input_ids"][0] == expected["input_ids"]
         assert pairs["token_type_ids"][0] == expected["token_type_ids"]
 
 
-def test_nsp_labels_balanced_and_sources(documents, tok):
-    pairs = make_pairs(documents, tok, task="nsp", max_length=128, seed=1)
+def test_nsp_labels_balanced_and_sources(documents, ours):
+    pairs = make_pairs(documents, ours, task="nsp", max_length=128, seed=1)
     labels = np.array(pairs["next_sentence_label"])
     n = labels.size
     assert n > 1500
     assert abs(labels.mean() - 0.5) < 3.5 * (0.25 / n) ** 0.5  # binomial, 3.5 sigma
-    streams = _Streams(documents, tok)
+    streams = _Streams(documents, ours)
     for index in range(0, n, 7):  # a sample: each lookup scans the corpus
         a, b = _segments(pairs, index)
         where_a = streams.find(a)
@@ -460,12 +451,12 @@ def _consecutive(streams: _Streams, first, second, budget: int) -> bool:
     )
 
 
-def test_sop_negatives_are_exactly_swapped(documents, tok):
-    pairs = make_pairs(documents, tok, task="sop", max_length=128, seed=2)
+def test_sop_negatives_are_exactly_swapped(documents, ours):
+    pairs = make_pairs(documents, ours, task="sop", max_length=128, seed=2)
     labels = np.array(pairs["sentence_order_label"])
     n = labels.size
     assert abs(labels.mean() - 0.5) < 3.5 * (0.25 / n) ** 0.5
-    streams = _Streams(documents, tok)
+    streams = _Streams(documents, ours)
     for index in range(0, n, 5):
         a, b = _segments(pairs, index)
         first, second = (b, a) if labels[index] else (a, b)
@@ -473,15 +464,15 @@ def test_sop_negatives_are_exactly_swapped(documents, tok):
         assert found, f"example {index}: the segments are not consecutive in a document"
 
 
-def test_pairs_seed_reproduces(documents, tok):
-    a = make_pairs(documents[:300], tok, task="nsp", max_length=128, seed=3)
-    assert a == make_pairs(documents[:300], tok, task="nsp", max_length=128, seed=3)
-    assert a != make_pairs(documents[:300], tok, task="nsp", max_length=128, seed=4)
+def test_pairs_seed_reproduces(documents, ours):
+    a = make_pairs(documents[:300], ours, task="nsp", max_length=128, seed=3)
+    assert a == make_pairs(documents[:300], ours, task="nsp", max_length=128, seed=3)
+    assert a != make_pairs(documents[:300], ours, task="nsp", max_length=128, seed=4)
 
 
-def test_pairs_then_masking(documents, tok):
-    pairs = make_pairs(documents[:200], tok, task="sop", max_length=128, seed=0)
-    batch = mask_tokens(pairs, tok, whole_word=True, seed=0)
+def test_pairs_then_masking(documents, ours):
+    pairs = make_pairs(documents[:200], ours, task="sop", max_length=128, seed=0)
+    batch = mask_tokens(pairs, ours, whole_word=True, seed=0)
     assert list(batch) == [
         "input_ids",
         "token_type_ids",
@@ -493,33 +484,33 @@ def test_pairs_then_masking(documents, tok):
 
 
 @pytest.mark.parametrize("task", ["nsp", "sop"])
-def test_one_sentence_documents(tok, task):
+def test_one_sentence_documents(ours, task):
     docs = [["One sentence. Another.", "More."], ["Only one sentence here."]]
     with pytest.raises(ValueError, match="document 1 has 1 non-empty sentence"):
-        make_pairs(docs, tok, task=task)
+        make_pairs(docs, ours, task=task)
     with pytest.raises(ValueError, match="document 0 has 1"):
-        make_pairs([["x", ""], ["a", "b"]], tok, task=task)  # an empty sentence does not count
-    pairs = make_pairs(docs, tok, task=task, skip_short=True, seed=0)
+        make_pairs([["x", ""], ["a", "b"]], ours, task=task)  # an empty sentence does not count
+    pairs = make_pairs(docs, ours, task=task, skip_short=True, seed=0)
     assert len(pairs["input_ids"]) == 1
     with pytest.raises(ValueError, match="no document has the 2 sentences"):
-        make_pairs([["a"], ["b"]], tok, task=task, skip_short=True)
+        make_pairs([["a"], ["b"]], ours, task=task, skip_short=True)
 
 
-def test_bad_pair_arguments(tok):
+def test_bad_pair_arguments(ours):
     docs = [["a b", "c d"], ["e f", "g h"]]
     with pytest.raises(ValueError, match="task='mlm'"):
-        make_pairs(docs, tok, task="mlm")
+        make_pairs(docs, ours, task="mlm")
     with pytest.raises(ValueError, match="max_length=4"):
-        make_pairs(docs, tok, max_length=4)
+        make_pairs(docs, ours, max_length=4)
     with pytest.raises(ValueError, match="short_seq_prob=2"):
-        make_pairs(docs, tok, short_seq_prob=2)
+        make_pairs(docs, ours, short_seq_prob=2)
     with pytest.raises(ValueError, match="NSP needs at least 2 documents"):
-        make_pairs(docs[:1], tok, task="nsp")
-    make_pairs(docs[:1], tok, task="sop")  # SOP needs one document only
+        make_pairs(docs[:1], ours, task="nsp")
+    make_pairs(docs[:1], ours, task="sop")  # SOP needs one document only
     with pytest.raises(TypeError, match="document 0 is a str"):
-        make_pairs(["a b", "c d"], tok)
+        make_pairs(["a b", "c d"], ours)
     with pytest.raises(ValueError, match="every document is empty"):
-        make_pairs([], tok)
+        make_pairs([], ours)
 
 
 # ---------------------------------------------------------------------- command

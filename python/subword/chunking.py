@@ -1,8 +1,11 @@
 """Which tokens of a long text go into which model input: the ``chunk()`` strategies.
 
-Pure arithmetic over token positions; :meth:`subword.bert.BertTokenizer.chunk` turns the
-plan into encodings. With ``W`` the content budget of one input (``max_length`` minus the
-special tokens, minus the question for a pair):
+:func:`plan_chunks` is pure arithmetic over token positions (the sliding windows are
+:func:`subword.truncation.overflow_windows`, the stride rule
+:func:`subword.truncation.check_stride`); :func:`chunk_encodings` turns a plan into model
+inputs with the ``[CLS] A [SEP] B [SEP]`` template of :mod:`subword.processors`, for
+:meth:`subword.bert.BertTokenizer.chunk`. With ``W`` the content budget of one input
+(``max_length`` minus the special tokens, minus the question for a pair):
 
 - ``"head"``: tokens ``[0, W)``; ``"tail"``: the last ``W``;
 - ``"head_tail"``: the first ``head`` and the last ``W - head`` (128 + 382 for 512);
@@ -20,7 +23,18 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["STRATEGIES", "ChunkPlan", "overflow_windows", "plan_chunks"]
+from subword.padding import BatchEncoding, padded_fields
+from subword.processors import Segment, assemble, special_tokens_to_add
+from subword.truncation import check_stride, overflow_windows
+
+__all__ = [
+    "STRATEGIES",
+    "ChunkPlan",
+    "check_strategy",
+    "chunk_encodings",
+    "chunk_padding_length",
+    "plan_chunks",
+]
 
 STRATEGIES = ("head", "tail", "head_tail", "sliding_window")
 
@@ -38,33 +52,6 @@ class ChunkPlan(NamedTuple):
 
     window: int  # content tokens per chunk at most
     chunks: list[list[tuple[int, int]]]
-
-
-def overflow_windows(length: int, max_len: int, stride: int) -> list[tuple[int, int]]:
-    """``tokenizers``' ``Encoding.truncate`` (right side): the kept window, then the overflow.
-
-    Windows of ``max_len`` tokens, each starting ``max_len - stride`` after the previous,
-    until one reaches the end; ``max_len == 0`` keeps nothing and overflows everything.
-
-    >>> overflow_windows(10, 4, 1)
-    [(0, 4), (3, 7), (6, 10)]
-    """
-    if max_len >= length:
-        return [(0, length)]
-    if max_len == 0:
-        return [(0, 0), (0, length)]
-    if stride >= max_len:
-        raise ValueError(
-            f"stride={stride} must be smaller than the window of {max_len} tokens "
-            "(max_length minus the special tokens)"
-        )
-    windows = []
-    for start in range(0, length, max_len - stride):
-        stop = min(start + max_len, length)
-        windows.append((start, stop))
-        if stop == length:
-            break
-    return windows
 
 
 def plan_chunks(
@@ -86,8 +73,7 @@ def plan_chunks(
     >>> plan_chunks(10, "tail", max_length=8, question_length=2)
     ChunkPlan(window=3, chunks=[[(7, 10)]])
     """
-    if strategy not in STRATEGIES:
-        raise ValueError(f"strategy={strategy!r} is not one of {list(STRATEGIES)}")
+    check_strategy(strategy)
     window = _window(max_length, question_length)
     if strategy == "head":
         return ChunkPlan(window, [[(0, min(length, window))]])
@@ -99,16 +85,75 @@ def plan_chunks(
     return ChunkPlan(window, [[span] for span in overflow_windows(length, window, overlap)])
 
 
+def check_strategy(strategy: str) -> None:
+    """A ``ValueError`` naming the strategies unless ``strategy`` is one of them.
+
+    >>> check_strategy("head_tail")
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"strategy={strategy!r} is not one of {list(STRATEGIES)}")
+
+
+def chunk_padding_length(padding: bool | str | None, max_length: int) -> int:
+    """The length chunks are padded to: ``max_length``, or 0 (not padded).
+
+    Chunks pad only to ``"max_length"`` (``"longest"`` means nothing for one input).
+
+    >>> chunk_padding_length("max_length", 512), chunk_padding_length(False, 512)
+    (512, 0)
+    """
+    if padding not in (False, None, "do_not_pad", "max_length"):
+        raise ValueError(f"padding={padding!r}: chunk pads only to 'max_length' (or not at all)")
+    return max_length if padding == "max_length" else 0
+
+
+def chunk_encodings(
+    plan: ChunkPlan,
+    question: Segment | None,
+    context: Segment,
+    cls_sep: tuple[int, int],
+    pad_id: int | None = None,
+    pad_to: int = 0,
+    with_special: bool = False,
+) -> list[BatchEncoding]:
+    """One model input per chunk of the plan: ``[CLS] (question [SEP]) content [SEP]``.
+
+    The content is the plan's ranges of ``context`` (its ids and offsets); each input is
+    padded to ``pad_to`` tokens (0: not padded) and has ``input_ids``, ``token_type_ids``,
+    ``attention_mask``, ``offset_mapping`` (and ``special_tokens_mask`` when asked).
+
+    >>> from subword.processors import Segment
+    >>> context = Segment([7, 8, 9], [(0, 1), (2, 3), (4, 5)])
+    >>> plan = plan_chunks(3, "sliding_window", max_length=4, stride=0)
+    >>> [chunk["input_ids"] for chunk in chunk_encodings(plan, None, context, (101, 102))]
+    [[101, 7, 8, 102], [101, 9, 102]]
+    """
+    assert context.offsets is not None  # chunks always carry offsets
+    encodings = []
+    for ranges in plan.chunks:
+        ids = [i for start, stop in ranges for i in context.ids[start:stop]]
+        offsets = [o for start, stop in ranges for o in context.offsets[start:stop]]
+        content = Segment(ids, offsets)
+        if question is not None:
+            row = assemble(question, content, cls_sep)
+        else:
+            row = assemble(content, None, cls_sep)
+        fields = padded_fields([row], pad_to, pad_id, with_special=with_special, with_offsets=True)
+        encodings.append(BatchEncoding({key: value[0] for key, value in fields.items()}))
+    return encodings
+
+
 def _window(max_length: int, question_length: int | None) -> int:
     """Content tokens per chunk: ``max_length`` minus special tokens (and the question)."""
     if isinstance(max_length, bool) or not isinstance(max_length, int):
         raise TypeError(f"max_length must be an int, not {type(max_length).__name__}")
+    n_special = special_tokens_to_add(pair=question_length is not None)
     if question_length is None:
-        window = max_length - 2
-        taken = "2 special tokens"
+        window = max_length - n_special
+        taken = f"{n_special} special tokens"
     else:
-        window = max_length - 3 - question_length
-        taken = f"3 special tokens and a question of {question_length} tokens"
+        window = max_length - n_special - question_length
+        taken = f"{n_special} special tokens and a question of {question_length} tokens"
     if window < 1:
         raise ValueError(
             f"max_length={max_length} leaves no room for content after {taken}: "
@@ -143,9 +188,5 @@ def _overlap(window: int, stride: int | None, doc_stride: int | None) -> int:
             )
         return window - doc_stride
     stride = DEFAULT_STRIDE if stride is None else stride
-    if not 0 <= stride < window:
-        raise ValueError(
-            f"stride={stride} must be at least 0 and smaller than the window of {window} "
-            "content tokens (max_length minus the special tokens)"
-        )
+    check_stride(stride, window)
     return stride

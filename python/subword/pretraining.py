@@ -30,7 +30,9 @@ from typing import Any, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
-from subword.bert import BatchEncoding, truncation_windows
+from subword.padding import BatchEncoding
+from subword.processors import Segment, assemble, special_tokens_to_add
+from subword.truncation import pair_budgets
 
 __all__ = ["IGNORE_INDEX", "TASKS", "NoPairsError", "make_pairs", "mask_tokens"]
 
@@ -353,9 +355,10 @@ def make_pairs(
     docs = _tokenize_documents(documents, tokenizer)
     _check_documents(docs, task, skip_short)
     rng = np.random.default_rng(seed)
-    planner = _Planner(docs, task, max_length - 3, short_seq_prob, rng)
+    budget = max_length - special_tokens_to_add(pair=True)
+    planner = _Planner(docs, task, budget, short_seq_prob, rng)
     examples = [ex for index in range(len(docs)) for ex in planner.document(index)]
-    return _assemble(examples, cls_id, sep_id, max_length - 3, TASKS[task])
+    return _assemble(examples, cls_id, sep_id, budget, TASKS[task])
 
 
 def _tokenize_documents(documents: Any, tokenizer: Any) -> list[list[list[int]]]:
@@ -478,12 +481,10 @@ def _assemble(
         label_name: [],
     }
     for tokens_a, tokens_b, label in examples:
-        (_, len_a), (_, len_b) = truncation_windows(
-            len(tokens_a), len(tokens_b), budget, "longest_first", 0
-        )[0]
-        ids = [cls_id, *tokens_a[:len_a], sep_id, *tokens_b[:len_b], sep_id]
-        out["input_ids"].append(ids)
-        out["token_type_ids"].append([0] * (len_a + 2) + [1] * (len_b + 1))
-        out["attention_mask"].append([1] * len(ids))
+        len_a, len_b = pair_budgets(len(tokens_a), len(tokens_b), budget, "longest_first")
+        row = assemble(Segment(tokens_a[:len_a]), Segment(tokens_b[:len_b]), (cls_id, sep_id))
+        out["input_ids"].append(row.ids)
+        out["token_type_ids"].append(row.type_ids)
+        out["attention_mask"].append([1] * len(row.ids))
         out[label_name].append(label)
     return BatchEncoding(out)

@@ -1,0 +1,138 @@
+"""The ``[CLS] A [SEP] B [SEP]`` template: special tokens, segment ids and masks.
+
+BERT's post-processor (``tokenizers``' ``processors/bert.rs``): a single text becomes
+``[CLS] A [SEP]``, a pair ``[CLS] A [SEP] B [SEP]``. Around the ids the template also
+lays out the ``token_type_ids`` (0 up to and including the first ``[SEP]``, then 1), the
+``special_tokens_mask`` (1 on the inserted tokens) and the character offsets (``(0, 0)``
+on the inserted tokens). This module is the template's only home:
+:class:`~subword.bert.BertTokenizer` (``__call__``, ``chunk``, ``tokenize``,
+``build_inputs_with_special_tokens``) and :func:`subword.pretraining.make_pairs` build
+their inputs with it.
+
+>>> with_special_tokens(["a"], ["b", "c"], "[CLS]", "[SEP]")
+['[CLS]', 'a', '[SEP]', 'b', 'c', '[SEP]']
+>>> assemble(Segment([7]), Segment([8, 9]), (101, 102))  # doctest: +NORMALIZE_WHITESPACE
+Row(ids=[101, 7, 102, 8, 9, 102], type_ids=[0, 0, 0, 1, 1, 1],
+    special=[1, 0, 1, 0, 0, 1], offsets=None)
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, TypeVar
+
+__all__ = [
+    "Row",
+    "Segment",
+    "assemble",
+    "segment_ids",
+    "special_tokens_to_add",
+    "with_special_tokens",
+]
+
+Offsets = tuple[int, int]
+_T = TypeVar("_T")
+
+#: The offsets of an inserted special token (and of padding): no characters.
+NO_OFFSETS: Offsets = (0, 0)
+
+
+class Segment(NamedTuple):
+    """One encoded text (or a window of it) before special tokens: ids and their offsets.
+
+    >>> Segment([5, 6], [(0, 5), (6, 11)]).ids
+    [5, 6]
+    """
+
+    ids: list[int]
+    offsets: list[Offsets] | None = None
+
+    def window(self, start: int, stop: int) -> Segment:
+        """The tokens ``[start, stop)`` of the segment (ids and offsets).
+
+        >>> Segment([5, 6, 7], [(0, 1), (2, 3), (4, 5)]).window(1, 3)
+        Segment(ids=[6, 7], offsets=[(2, 3), (4, 5)])
+        """
+        offsets = self.offsets[start:stop] if self.offsets is not None else None
+        return Segment(self.ids[start:stop], offsets)
+
+
+class Row(NamedTuple):
+    """One model input: parallel lists of equal length (``offsets`` only when asked for).
+
+    >>> Row(ids=[101, 102], type_ids=[0, 0], special=[1, 1], offsets=None).special
+    [1, 1]
+    """
+
+    ids: list[int]
+    type_ids: list[int]
+    special: list[int]
+    offsets: list[Offsets] | None
+
+
+def special_tokens_to_add(pair: bool) -> int:
+    """How many tokens the template inserts: 2 (``[CLS] A [SEP]``) or 3 for a pair.
+
+    >>> special_tokens_to_add(pair=False), special_tokens_to_add(pair=True)
+    (2, 3)
+    """
+    return 3 if pair else 2
+
+
+def with_special_tokens(first: list[_T], second: list[_T] | None, cls: _T, sep: _T) -> list[_T]:
+    """``[CLS] A [SEP]`` or ``[CLS] A [SEP] B [SEP]`` over any items: ids, tokens, masks, offsets.
+
+    >>> with_special_tokens([5], [6], 101, 102)
+    [101, 5, 102, 6, 102]
+    >>> with_special_tokens([0, 0], None, 1, 1)  # the special-tokens mask
+    [1, 0, 0, 1]
+    """
+    if second is None:
+        return [cls, *first, sep]
+    return [cls, *first, sep, *second, sep]
+
+
+def segment_ids(first: int, second: int | None, add_special_tokens: bool = True) -> list[int]:
+    """The ``token_type_ids`` of sequences of ``first`` and ``second`` tokens.
+
+    0 for ``[CLS] A [SEP]``, 1 for ``B [SEP]``; without special tokens, 0 for A and 1 for B.
+
+    >>> segment_ids(2, 1), segment_ids(2, 1, add_special_tokens=False)
+    ([0, 0, 0, 0, 1, 1], [0, 0, 1])
+    """
+    extra_first, extra_second = (2, 1) if add_special_tokens else (0, 0)
+    ids = [0] * (first + extra_first)
+    if second is not None:
+        ids += [1] * (second + extra_second)
+    return ids
+
+
+def assemble(first: Segment, second: Segment | None, cls_sep: tuple[int, int] | None) -> Row:
+    """One model input from one or two segments: the template when ``cls_sep`` is given.
+
+    ``cls_sep`` is ``(cls_id, sep_id)``, or ``None`` to join the segments without special
+    tokens. Offsets come through when the segments carry them.
+
+    >>> assemble(Segment([5], [(0, 5)]), None, (2, 3))
+    Row(ids=[2, 5, 3], type_ids=[0, 0, 0], special=[1, 0, 1], offsets=[(0, 0), (0, 5), (0, 0)])
+    >>> assemble(Segment([5]), Segment([6]), None)
+    Row(ids=[5, 6], type_ids=[0, 1], special=[0, 0], offsets=None)
+    """
+    second_ids = second.ids if second is not None else None
+    second_length = len(second.ids) if second is not None else None
+    type_ids = segment_ids(len(first.ids), second_length, cls_sep is not None)
+    offsets = None
+    if first.offsets is not None:
+        second_offsets = second.offsets if second is not None else None
+        assert second is None or second_offsets is not None  # all segments have offsets or none
+        if cls_sep is None:
+            offsets = first.offsets + (second_offsets or [])
+        else:
+            offsets = with_special_tokens(first.offsets, second_offsets, NO_OFFSETS, NO_OFFSETS)
+    if cls_sep is None:
+        ids = first.ids + (second_ids or [])
+        return Row(ids, type_ids, [0] * len(ids), offsets)
+    cls_id, sep_id = cls_sep
+    ids = with_special_tokens(first.ids, second_ids, cls_id, sep_id)
+    zeros = [0] * second_length if second_length is not None else None
+    special = with_special_tokens([0] * len(first.ids), zeros, 1, 1)
+    return Row(ids, type_ids, special, offsets)

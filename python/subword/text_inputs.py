@@ -1,0 +1,86 @@
+"""The texts of a call: a text, a pair, or a batch of them, checked as transformers does.
+
+``tokenizer(text, text_pair)`` takes a string, a string and its pair, a list of strings,
+a list of ``(text, text_pair)`` tuples, or two lists of the same length. Every call is
+read as a list of ``(text, text_pair or None)`` plus whether it was a batch; anything
+else raises transformers' errors (the same types and messages, so that code matching on
+them keeps working). Pre-tokenized input (lists of words) is not supported.
+
+>>> as_batch(["a", "b"], ["x", "y"])
+([('a', 'x'), ('b', 'y')], True)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["INVALID_TEXT_MESSAGE", "as_batch", "check_text"]
+
+# transformers' messages, so that code matching on them keeps working.
+INVALID_TEXT_MESSAGE = (
+    "text input must be of type `str` (single example), `list[str]` (batch or single "
+    "pretokenized example) or `list[list[str]]` (batch of pretokenized examples) or "
+    "`list[tuple[list[str], list[str]]]` (batch of pretokenized sequence pairs)."
+)
+
+
+def check_text(text: Any) -> str:
+    """``text`` when it is a string; transformers' ``ValueError`` otherwise.
+
+    >>> check_text("hello")
+    'hello'
+    """
+    if not isinstance(text, str):
+        raise ValueError(INVALID_TEXT_MESSAGE)
+    return text
+
+
+def as_batch(text: Any, text_pair: Any) -> tuple[list[tuple[str, str | None]], bool]:
+    """``(pairs, batched)`` from ``__call__``'s arguments, checked as transformers does.
+
+    >>> as_batch("a question", "a context")
+    ([('a question', 'a context')], False)
+    >>> as_batch(["one", ("two", "pair")], None)
+    ([('one', None), ('two', 'pair')], True)
+    """
+    if text is None:
+        raise ValueError("You need to specify either `text` or `text_target`.")
+    if isinstance(text, str):
+        if text_pair is not None and not isinstance(text_pair, str):
+            raise ValueError(INVALID_TEXT_MESSAGE)
+        # transformers: an empty text_pair ("") is no pair at all.
+        return [(text, text_pair if text_pair else None)], False
+    if not isinstance(text, (list, tuple)):
+        raise ValueError(INVALID_TEXT_MESSAGE)
+    if isinstance(text_pair, str):
+        raise TypeError(
+            "when tokenizing batches of text, `text_pair` must be a list or tuple with the same "
+            "length as `text`."
+        )
+    if text_pair is not None:
+        if not isinstance(text_pair, (list, tuple)):
+            raise ValueError(INVALID_TEXT_MESSAGE)
+        if len(text) != len(text_pair):
+            raise ValueError(
+                f"batch length of `text`: {len(text)} does not match batch length of "
+                f"`text_pair`: {len(text_pair)}."
+            )
+        pairs = list(zip(text, text_pair, strict=True))
+    else:
+        pairs = [_as_pair(item) for item in text]
+    for first, second in pairs:
+        if not isinstance(first, str) or (second is not None and not isinstance(second, str)):
+            raise ValueError(INVALID_TEXT_MESSAGE)
+    return pairs, True
+
+
+def _as_pair(item: Any) -> tuple[Any, Any]:
+    """A batch item: a text, or a ``(text, text_pair)`` tuple/list."""
+    if isinstance(item, (tuple, list)):
+        if len(item) != 2:
+            raise TypeError(
+                "a batch item that is a list/tuple must be a (text, text_pair) pair, got "
+                f"{len(item)} elements (pre-tokenized input is not supported)"
+            )
+        return item[0], item[1]
+    return item, None

@@ -1,0 +1,205 @@
+"""Truncation: which tokens of one or two sequences fit a model input, and the overflow.
+
+Every window and budget rule of the BERT pipeline lives here, as ``tokenizers``'
+``utils/truncation.rs`` keeps them: the strategies' names, the pair budgets of
+``longest_first`` / ``only_first`` / ``only_second``, the overflow windows that slide
+with a ``stride`` (the overlap between consecutive windows), and the stride checks.
+:meth:`subword.bert.BertTokenizer.__call__`, :mod:`subword.chunking` and
+:mod:`subword.pretraining` all take their windows from here. Pure arithmetic over token
+positions: a window is ``(start, stop)``, ``[start, stop)``.
+
+>>> overflow_windows(10, 4, 1)
+[(0, 4), (3, 7), (6, 10)]
+>>> truncation_windows(5, 3, 4, "longest_first", 0)[0]
+((0, 2), (0, 2))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import overload
+
+__all__ = [
+    "LARGE_INTEGER",
+    "TRUNCATION_STRATEGIES",
+    "check_stride",
+    "check_stride_fits",
+    "overflow_windows",
+    "pair_budgets",
+    "truncation_strategy",
+    "truncation_windows",
+]
+
+Window = tuple[int, int]
+
+# transformers: a model_max_length above this means "no limit" (no default truncation).
+LARGE_INTEGER = int(1e20)
+
+TRUNCATION_STRATEGIES = ("longest_first", "only_first", "only_second", "do_not_truncate")
+
+
+def truncation_strategy(truncation: bool | str | None) -> str:
+    """The strategy that ``truncation=`` names, as transformers reads it.
+
+    >>> truncation_strategy(True), truncation_strategy(None), truncation_strategy("only_first")
+    ('longest_first', 'do_not_truncate', 'only_first')
+    """
+    if truncation is True:
+        return "longest_first"
+    if truncation is False or truncation is None:
+        return "do_not_truncate"
+    if truncation not in TRUNCATION_STRATEGIES:
+        raise ValueError(
+            f"{truncation} is not a valid TruncationStrategy, please select one of "
+            f"{list(TRUNCATION_STRATEGIES)}"
+        )
+    return truncation
+
+
+def check_stride(stride: int, window: int) -> None:
+    """The overlap of sliding windows: at least 0 and smaller than the window it slides in.
+
+    >>> check_stride(3, 4)
+    >>> check_stride(4, 4)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: stride=4 must be at least 0 and smaller than the window of 4 content tokens ...
+    """
+    if not 0 <= stride < window:
+        raise ValueError(
+            f"stride={stride} must be at least 0 and smaller than the window of {window} "
+            "content tokens (max_length minus the special tokens)"
+        )
+
+
+def check_stride_fits(stride: int, max_length: int) -> None:
+    """``tokenizers``' check whenever truncation is on: the stride fits a single text's input.
+
+    It always counts the 2 special tokens of a single text, as ``tokenizers`` does, and
+    allows a stride equal to that length (the window a stride slides in is checked by
+    :func:`check_stride` when windows are made).
+
+    >>> check_stride_fits(6, 8)
+    >>> check_stride_fits(7, 8)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: stride=7 is larger than the effective max length 6 (max_length=8 minus ...)
+    """
+    effective = max_length - 2
+    if effective >= 0 and stride > effective:
+        raise ValueError(
+            f"stride={stride} is larger than the effective max length {effective} "
+            f"(max_length={max_length} minus 2 special tokens)"
+        )
+
+
+def overflow_windows(length: int, max_len: int, stride: int) -> list[Window]:
+    """``tokenizers``' ``Encoding.truncate`` (right side): the kept window, then the overflow.
+
+    Windows of ``max_len`` tokens, each starting ``max_len - stride`` after the previous,
+    until one reaches the end; ``max_len == 0`` keeps nothing and overflows everything.
+
+    >>> overflow_windows(10, 4, 1)
+    [(0, 4), (3, 7), (6, 10)]
+    >>> overflow_windows(3, 4, 1)
+    [(0, 3)]
+    """
+    if max_len >= length:
+        return [(0, length)]
+    if max_len == 0:
+        return [(0, 0), (0, length)]
+    check_stride(stride, max_len)
+    windows = []
+    for start in range(0, length, max_len - stride):
+        stop = min(start + max_len, length)
+        windows.append((start, stop))
+        if stop == length:
+            break
+    return windows
+
+
+@overload
+def truncation_windows(
+    first: int, second: None, max_len: int, strategy: str, stride: int
+) -> list[tuple[Window, None]]: ...
+@overload
+def truncation_windows(
+    first: int, second: int, max_len: int, strategy: str, stride: int
+) -> list[tuple[Window, Window]]: ...
+@overload
+def truncation_windows(
+    first: int, second: int | None, max_len: int, strategy: str, stride: int
+) -> list[tuple[Window, Window | None]]: ...
+def truncation_windows(
+    first: int, second: int | None, max_len: int, strategy: str, stride: int
+) -> Sequence[tuple[Window, Window | None]]:
+    """The ``(first, second)`` windows of each model input, in ``tokenizers``' order.
+
+    ``first`` and ``second`` are the sequences' lengths (``second`` is ``None`` for a
+    single text) and ``max_len`` the content budget (``max_length`` minus the special
+    tokens). The budgets are :func:`pair_budgets`'. Overflow combines the windows as
+    ``Encoding.merge_with``: first the main pair, then every later window of the first
+    sequence with each window of the second, then the first window of the first with
+    every later window of the second.
+
+    >>> truncation_windows(6, None, 4, "longest_first", 0)
+    [((0, 4), None), ((4, 6), None)]
+    >>> truncation_windows(3, 3, 4, "longest_first", 0)  # doctest: +NORMALIZE_WHITESPACE
+    [((0, 2), (0, 2)), ((2, 3), (0, 2)), ((2, 3), (2, 3)), ((0, 2), (2, 3))]
+    """
+    if second is None:
+        return [(window, None) for window in _single_windows(first, max_len, strategy, stride)]
+    budget_first, budget_second = pair_budgets(first, second, max_len, strategy)
+    windows_first = overflow_windows(first, budget_first, stride)
+    windows_second = overflow_windows(second, budget_second, stride)
+    combined: list[tuple[Window, Window | None]] = [(windows_first[0], windows_second[0])]
+    for window in windows_first[1:]:
+        combined += [(window, other) for other in windows_second]
+    combined += [(windows_first[0], other) for other in windows_second[1:]]
+    return combined
+
+
+def pair_budgets(first: int, second: int, max_len: int, strategy: str) -> tuple[int, int]:
+    """How many tokens of each sequence of a pair ``tokenizers``' ``truncate_encodings`` keeps.
+
+    ``longest_first`` cuts the longer sequence down to the shorter, then splits the budget
+    with the odd token going to the second sequence (or the longer one when the first is
+    longer); ``only_first`` / ``only_second`` cut one sequence and fail when it is too
+    short for that.
+
+    >>> pair_budgets(10, 3, 8, "longest_first"), pair_budgets(10, 3, 8, "only_first")
+    ((5, 3), (5, 3))
+    >>> pair_budgets(5, 5, 7, "longest_first")
+    (3, 4)
+    """
+    if max_len == 0:
+        return 0, 0
+    if first + second <= max_len:
+        return first, second
+    to_remove = first + second - max_len
+    if strategy == "longest_first":
+        short, long = sorted((first, second))
+        long = short if short > max_len else max(short, max_len - short)
+        if short + long > max_len:
+            short = max_len // 2
+            long = short + max_len % 2
+        return (long, short) if first > second else (short, long)
+    target = first if strategy == "only_first" else second
+    if target <= to_remove:
+        raise ValueError(
+            f"Truncation error: Sequence to truncate too short to respect the provided max_length "
+            f"({strategy} must remove {to_remove} tokens from a sequence of {target})"
+        )
+    if strategy == "only_first":
+        return first - to_remove, second
+    return first, second - to_remove
+
+
+def _single_windows(length: int, max_len: int, strategy: str, stride: int) -> list[Window]:
+    if max_len == 0:
+        return overflow_windows(length, 0, stride)
+    if length <= max_len:
+        return [(0, length)]
+    if strategy == "only_second":
+        raise ValueError("Truncation error: Second sequence not provided")
+    return overflow_windows(length, max_len, stride)
