@@ -41,7 +41,7 @@ from dask import delayed  # noqa: E402
 from distributed import Client, LocalCluster, wait  # noqa: E402
 from subword import BPE, BertTokenizer, WordPiece  # noqa: E402
 from subword import distributed as sd  # noqa: E402
-from subword.models._counting import count_words as local_count  # noqa: E402
+from subword.counting import count_words as local_count  # noqa: E402
 
 PACKAGES = ["subword", "dask", "distributed", "pandas", "pyarrow"]
 ENCODE_OPTIONS = dict(truncation=True, max_length=128)

@@ -54,7 +54,7 @@ MODELS = {
 
 def count(threads: int, file: str, pre_tokenizer: str) -> dict:
     """Counts words as ``Model.train`` does before merging; reports the distinct words."""
-    from subword.models._counting import count_words
+    from subword.counting import count_words
 
     start = time.perf_counter()
     counts = count_words(file, pre_tokenizer=pre_tokenizer, lowercase=pre_tokenizer == "bert",

@@ -56,7 +56,7 @@ def train_ours(threads: int, file: str, vocab: int) -> dict:
 
 def count_ours(threads: int, file: str, save: str) -> dict:
     """Counts words as ``WordPiece.train`` does and saves them as JSON (untimed setup)."""
-    from subword.models._counting import count_words
+    from subword.counting import count_words
 
     counts = count_words(file, pre_tokenizer="bert", lowercase=True, threads=threads)
     Path(save).write_text(json.dumps(counts.to_dict()), encoding="utf-8")

@@ -419,8 +419,8 @@ pub fn train(
         BpeSize::NumMerges(n) => (0, n),
         BpeSize::VocabSize(size) => {
             if size < vocab.len() {
-                return Err(Error::InvalidInput(format!(
-                    "vocab_size {size} is smaller than the {} symbols of the alphabet plus {} special tokens{}; \
+                let reason = format!(
+                    "{size} is smaller than the {} symbols of the alphabet plus {} special tokens{}; \
                      use at least {}",
                     alphabet.len(),
                     config.special_tokens.len(),
@@ -430,7 +430,8 @@ pub fn train(
                         ""
                     },
                     vocab.len()
-                )));
+                );
+                return Err(Error::argument("vocab_size", reason));
             }
             (vocab.len(), size)
         }

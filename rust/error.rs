@@ -1,6 +1,8 @@
 //! The one error type of the core. Every failure a user can cause (a bad file, a bad
 //! argument, an interrupt) is a value of [`Error`]; the Python layer maps each variant to
-//! the matching Python exception, so no panic is ever needed to report one.
+//! the matching Python exception, so no panic is ever needed to report one. Variants keep
+//! their facts as fields (the file, byte offset and line; the argument's name), which the
+//! Python exceptions carry as attributes.
 
 use std::path::PathBuf;
 
@@ -34,6 +36,14 @@ pub enum Error {
     /// An argument is out of its domain (sizes, frequencies, ids, empty corpora...).
     #[error("{0}")]
     InvalidInput(String),
+    /// The value of the argument `argument` is out of its domain, for `reason`. The name is
+    /// kept apart so that each front end can spell it its own way (`vocab_size` in Python,
+    /// `--vocab-size` on the command line).
+    #[error("{argument} {reason}")]
+    InvalidArgument {
+        argument: &'static str,
+        reason: String,
+    },
     /// An id is not in the vocabulary.
     #[error("id {id} is out of range for a vocabulary of {vocab_size} tokens")]
     IdOutOfRange { id: u64, vocab_size: usize },
@@ -48,6 +58,14 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+
+    /// An [`Error::InvalidArgument`]: the value of `argument` is out of its domain.
+    pub fn argument(argument: &'static str, reason: impl Into<String>) -> Self {
+        Error::InvalidArgument {
+            argument,
+            reason: reason.into(),
         }
     }
 

@@ -518,15 +518,16 @@ impl<'a> Trainer<'a> {
         }
         let alphabet = trainer.symbols.len();
         if trainer.vocab.len() > config.vocab_size {
-            return Err(Error::InvalidInput(format!(
-                "vocab_size {} is smaller than the {} tokens the vocab starts with ({} special \
-                 tokens + {} alphabet symbols); use a vocab_size of at least {}",
+            let reason = format!(
+                "{} is smaller than the {} tokens the vocab starts with ({} special \
+                 tokens + {} alphabet symbols); use at least {}",
                 config.vocab_size,
                 trainer.vocab.len(),
                 special_count,
                 alphabet,
                 trainer.vocab.len()
-            )));
+            );
+            return Err(Error::argument("vocab_size", reason));
         }
 
         // Words as symbol ids.

@@ -416,20 +416,6 @@ def test_dask_options_route_to_count_words_distributed(corpus: Path, tmp_path: P
     assert len(subword.BPE.load(tmp_path / "m").merges) == 3
 
 
-def test_pretrain_data_is_registered_when_importable():
-    stub = """
-    import argparse, importlib.machinery, types
-    module = types.ModuleType("subword.pretraining_cli")
-    module.__spec__ = importlib.machinery.ModuleSpec("subword.pretraining_cli", None)
-    module.add_arguments = lambda parser: parser.add_argument("--answer", type=int)
-    module.run = lambda args: args.answer
-    sys.modules["subword.pretraining_cli"] = module
-    """
-    assert run_python(stub, "pretrain-data", "--answer", 7).returncode == 7
-    help_text = run_python(stub, "--help").stdout.decode()
-    assert "pretrain-data" in help_text
-
-
 # --- compatibility with transformers -------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from subword import BasicTokenizer
-from subword.models._counting import count_words
+from subword.counting import count_words
 
 # Characters where the two splitting rules differ: BERT deletes U+000B, U+000C, U+0085 and
 # U+001C-U+001F but Python splits on them; NBSP is whitespace to both; U+2028 only to Python.

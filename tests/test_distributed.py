@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from subword import BPE, BasicTokenizer, BertTokenizer, WordPiece, _core
 from subword import distributed as sd
-from subword.models._counting import count_words as local_count
+from subword.counting import count_words as local_count
 
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=list(HealthCheck))
 

@@ -674,8 +674,8 @@ def test_command_stdout_and_small_pools(bert_vocab_file, tmp_path):
 def test_run_called_directly(bert_vocab_file, corpus_file, tmp_path):
     import argparse
 
-    from subword.pretraining_cli import add_arguments
-    from subword.pretraining_cli import run as run_command
+    from subword.cli.pretrain_data import add_arguments
+    from subword.cli.pretrain_data import run as run_command
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

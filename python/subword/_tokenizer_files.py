@@ -2,7 +2,7 @@
 
 A folder holds ``vocab.txt`` (one token a line, id = line index) and, when present,
 transformers' ``tokenizer_config.json`` and ``special_tokens_map.json`` and our
-``subword.json`` (read through :func:`subword.models._config.read_json_object`). Later
+``subword.json`` (read through :func:`subword.config.read_json_object`). Later
 files win: ``subword.json``, then ``special_tokens_map.json``, then
 ``tokenizer_config.json``. :class:`~subword.bert.BertTokenizer`'s ``from_pretrained``,
 ``save_pretrained`` and ``save_vocabulary`` are thin wrappers over this module.
@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Union
 
 from subword._atomic import write_text_atomic
-from subword.models._config import CONFIG_NAME as SUBWORD_CONFIG_NAME
-from subword.models._config import read_json_object
+from subword.config import CONFIG_NAME as SUBWORD_CONFIG_NAME
+from subword.config import read_json_object
 
 PathLike = Union[str, "os.PathLike[str]"]
 

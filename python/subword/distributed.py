@@ -8,7 +8,7 @@ Encoding is a ``map_partitions`` over a Dask DataFrame column.
 
 Files are split into byte ranges cut at line ends, so a worker reads only its range and a
 line is counted exactly once; each line is pre-tokenized exactly as
-:func:`subword.models._counting.count_words` does locally, so the counts, and therefore
+:func:`subword.counting.count_words` does locally, so the counts, and therefore
 the trained models, are identical. The workers must see the files at the same paths (a
 local cluster, or a shared file system).
 
@@ -49,8 +49,8 @@ except ImportError as err:  # pragma: no cover - depends on the environment
     ) from err
 
 from subword import _core
-from subword.models import _counting
-from subword.models._counting import PathLike
+from subword import counting as _counting
+from subword.counting import PathLike
 
 if TYPE_CHECKING:
     import pandas as pd

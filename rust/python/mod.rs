@@ -24,6 +24,11 @@ use crate::Error;
 use crate::progress::{Phase, Progress};
 
 /// Maps a core error to the Python exception a user of `tokenizers`/`transformers` expects.
+///
+/// The two errors a caller may want to phrase in its own terms carry their facts as data:
+/// `Error::InvalidArgument` becomes `subword.errors.InvalidArgumentError(argument,
+/// reason)` and `Error::InvalidUtf8` becomes `subword.errors.InvalidUtf8Error(message,
+/// path, offset, line)`, both `ValueError`s.
 pub(crate) fn to_py_err(error: Error) -> PyErr {
     let message = error.to_string();
     match error {
@@ -35,10 +40,37 @@ pub(crate) fn to_py_err(error: Error) -> PyErr {
         },
         Error::IdOutOfRange { .. } => PyIndexError::new_err(message),
         Error::Interrupted => PyKeyboardInterrupt::new_err(message),
-        Error::InvalidUtf8 { .. } | Error::Format { .. } | Error::InvalidInput(_) => {
-            PyValueError::new_err(message)
+        Error::InvalidArgument { argument, reason } => {
+            python_error("InvalidArgumentError", (argument, reason), message)
         }
+        Error::InvalidUtf8 { path, offset, line } => {
+            let path = path.display().to_string();
+            python_error(
+                "InvalidUtf8Error",
+                (message.clone(), path, offset, line),
+                message,
+            )
+        }
+        Error::Format { .. } | Error::InvalidInput(_) => PyValueError::new_err(message),
     }
+}
+
+/// An instance of the exception class `name` of `subword.errors`, made from `args`; a
+/// plain `ValueError(message)` should that module be missing.
+fn python_error<A>(name: &str, args: A, message: String) -> PyErr
+where
+    A: for<'py> pyo3::call::PyCallArgs<'py>,
+{
+    Python::attach(|py| {
+        let error = py
+            .import("subword.errors")
+            .and_then(|module| module.getattr(name))
+            .and_then(|class| class.call1(args));
+        match error {
+            Ok(error) => PyErr::from_value(error),
+            Err(_) => PyValueError::new_err(message),
+        }
+    })
 }
 
 /// An id from Python, taken as a signed integer so that a negative one raises `IndexError`

@@ -1,12 +1,11 @@
 //! Python bindings for WordPiece training (`train_wordpiece`).
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyInt;
 
 use super::count::PyWordCounts;
-use super::to_py_err;
-use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
+use super::{PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
+use crate::Error;
 use crate::wordpiece_train::{self, DEFAULT_SPECIAL_TOKENS, Scoring, WordPieceTrainerConfig};
 
 /// An integer argument that must fit in u64. Out-of-range ints are kept as their repr so
@@ -24,10 +23,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for U64Arg {
 }
 
 impl U64Arg {
-    fn get(self, name: &str) -> PyResult<u64> {
+    fn get(self, name: &'static str) -> PyResult<u64> {
         self.0.map_err(|value| {
-            PyValueError::new_err(format!(
-                "{name} must be an integer in [0, 2**64), got {value}"
+            to_py_err(Error::argument(
+                name,
+                format!("must be an integer in [0, 2**64), got {value}"),
             ))
         })
     }

@@ -1,21 +1,25 @@
-"""The ``subword`` command: ``train``, ``encode``, ``chunk`` (and ``pretrain-data``).
+"""The ``subword`` command: ``train``, ``encode``, ``chunk`` and ``pretrain-data``.
+
+Each command is a module of this package with ``add_parser`` (its options) and ``run``;
+``cli/`` is the only part of ``subword`` that knows about the command line.
 
 Errors print one line on stderr and exit with status 2 (``--debug`` shows the traceback);
-Ctrl-C exits with 130 and leaves no partial output; a closed stdout pipe
-(``subword encode ... | head -1``) ends the command quietly.
+an error about one of the library's keyword arguments names the command's option instead
+(it carries the argument as data, see :func:`_message`). Ctrl-C exits with 130 and leaves
+no partial output; a closed stdout pipe (``subword encode ... | head -1``) ends the
+command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import subword
-from subword.cli import encode, train
+from subword.cli import _args, _inputs, encode, pretrain_data, train
+from subword.errors import InvalidArgumentError, InvalidUtf8Error
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -25,12 +29,10 @@ EXAMPLES = """examples:
   subword train 'data/*.txt.gz' --model bpe --num-merges 32000 -o bpe-model
   subword encode -m model corpus.txt --format ids | head
   echo "A long document." | subword chunk -m model --max-length 128 --stride 32
+  subword pretrain-data -m model corpus.txt --task nsp --seed 0 -o train.jsonl
 
 Run `subword COMMAND --help` for the options of each command.
 """
-
-PRETRAINING_MODULE = "subword.pretraining_cli"
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -44,42 +46,25 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     train.add_parser(commands)
     encode.add_parsers(commands)
-    _add_pretraining(commands)
+    pretrain_data.add_parser(commands)
     return parser
 
 
-def _add_pretraining(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Registers ``pretrain-data`` when its module is part of this installation."""
-    if importlib.util.find_spec(PRETRAINING_MODULE) is None:
-        return
-    try:
-        module = importlib.import_module(PRETRAINING_MODULE)
-    except ImportError as err:
-        # Present but missing a dependency: keep the command visible and say why on use.
-        sub = commands.add_parser("pretrain-data", help=f"(unavailable: {err})")
-        sub.set_defaults(run=_unavailable(err))
-        return
-    sub = commands.add_parser(
-        "pretrain-data",
-        help="build pretraining data (masked-LM examples) from text",
-        description=(module.__doc__ or "").strip() or None,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    module.add_arguments(sub)
-    sub.set_defaults(run=module.run)
-
-
-def _unavailable(err: ImportError) -> Callable[[argparse.Namespace], int]:
-    def run(args: argparse.Namespace) -> int:
-        raise ValueError(f"pretrain-data is unavailable: {err}")
-
-    return run
-
-
 def _message(err: BaseException) -> str:
-    """One line for the user: ``FILE: problem`` whenever a file is involved."""
+    """One line for the user: ``FILE: problem`` whenever a file is involved.
+
+    Errors from the core that a library user fixes with a keyword argument carry it as
+    data, and are phrased here with the command's option.
+
+    >>> _message(InvalidArgumentError("vocab_size", "3 is too small"))
+    '--vocab-size 3 is too small'
+    """
     if isinstance(err, OSError) and err.filename is not None and err.strerror:
         return f"{err.filename}: {err.strerror}"
+    if isinstance(err, InvalidArgumentError):
+        return f"{_args.option(err.argument)} {err.reason}"
+    if isinstance(err, InvalidUtf8Error):
+        return str(_inputs.invalid_utf8(err.path, err.offset, err.line))
     text = str(err) or type(err).__name__
     return " ".join(text.split())  # one line, whatever the source
 

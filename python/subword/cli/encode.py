@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 import subword
-from subword import _inputs
-from subword.cli.train import positive
-from subword.models._config import CONFIG_NAME, read_json_object
+from subword.cli import _inputs
+from subword.cli._args import add_errors_option, positive
+from subword.config import CONFIG_NAME, read_json_object
 
 BATCH_LINES = 1000
 #: Input lines: texts, or ``(text, pair)`` tuples with ``--pair`` (known only at run time).
@@ -128,12 +128,7 @@ def _common(
         "file", nargs="?", default="-", metavar="FILE", help="input file (.gz ok); '-' is stdin"
     )
     parser.add_argument("--pair", action="store_true", help="lines are two texts split by a tab")
-    parser.add_argument(
-        "--errors",
-        choices=("strict", "replace"),
-        default="strict",
-        help="bytes that are not UTF-8: stop with an error (strict) or use U+FFFD",
-    )
+    add_errors_option(parser)
     return parser
 
 

@@ -2,8 +2,12 @@
 
 Plain files split on whitespace (BPE's default) are read and counted entirely in Rust;
 everything else (BERT pre-tokenization, ``.gz``, stdin) streams through
-:func:`subword._inputs.read_lines` into the Rust counter in batches. Memory grows with
+:func:`subword.cli._inputs.read_lines` into the Rust counter in batches. Memory grows with
 the number of distinct words, never with the corpus size.
+
+The options become the model's trainer config (:class:`subword.models.BpeTrainerConfig`
+or :class:`~subword.models.WordPieceTrainerConfig`), the same one the library's training
+methods build, which decides both how words are counted and how the model is trained.
 
 The model is written only once training has finished: into a fresh temporary sibling
 directory renamed into place when the target does not exist yet (so Ctrl-C leaves no
@@ -15,18 +19,21 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import subword
-from subword import _core, _inputs
+from subword import _core, counting
+from subword._atomic import atomic_directory
 from subword._progress import ProgressBar
-from subword.models import _counting
+from subword.cli import _inputs
+from subword.cli._args import add_errors_option, positive
+from subword.models import BpeTrainerConfig, WordPieceTrainerConfig
+
+TrainerConfig = BpeTrainerConfig | WordPieceTrainerConfig
 
 WORDPIECE_VOCAB_SIZE = 30522
 BPE_VOCAB_SIZE = 30000
@@ -42,21 +49,6 @@ The output directory holds vocab.txt (WordPiece) or vocab.json + merges.txt (BPE
 subword.json naming the model and its options: `subword encode -m DIR` and
 subword.BertTokenizer.from_pretrained(DIR) need nothing else.
 """
-
-
-def positive(text: str) -> int:
-    """An argparse type: an integer >= 1.
-
-    >>> positive("3")
-    3
-    >>> positive("0")
-    Traceback (most recent call last):
-    argparse.ArgumentTypeError: must be at least 1, got 0
-    """
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,7 +96,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     train.add_argument(
         "--pre-tokenizer",
-        choices=_counting.PRE_TOKENIZERS,
+        choices=counting.PRE_TOKENIZERS,
         help="how text splits into words (default: bert for WordPiece, whitespace for BPE)",
     )
     train.add_argument(
@@ -115,12 +107,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     train.add_argument(
         "--byte-fallback", action="store_true", help="BPE: byte tokens for unseen characters"
     )
-    train.add_argument(
-        "--errors",
-        choices=("strict", "replace"),
-        default="strict",
-        help="bytes that are not UTF-8: stop with an error (strict) or use U+FFFD",
-    )
+    add_errors_option(train)
     train.add_argument("--threads", type=positive, help="threads to use (default: all cores)")
     train.add_argument(
         "--dask", metavar="ADDRESS", help="count words on a Dask cluster (scheduler address)"
@@ -164,14 +151,18 @@ def run(args: argparse.Namespace) -> int:
     """
     start = time.perf_counter()
     _check_options(args)
+    config = trainer_config(args)
     sources = _inputs.expand(args.files)
     _check_output(args.output)
     bar = ProgressBar(disable=args.quiet or not sys.stderr.isatty())
     try:
-        corpus = _count(args, sources, bar)
+        corpus = _count(args, config, sources, bar)
         if len(corpus.counts) == 0:
             raise ValueError(f"{_names(sources)}: the corpus is empty: no words to train on")
-        model = _train(args, corpus.counts, bar)
+        model_class = subword.BPE if isinstance(config, BpeTrainerConfig) else subword.WordPiece
+        model = model_class.train_from_counts(
+            corpus.counts, **config.keywords(), threads=args.threads, progress=bar
+        )
     finally:
         bar.close()
     save(model, args.output)
@@ -193,6 +184,36 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError("-: standard input cannot be counted with --dask/--workers")
 
 
+def trainer_config(args: argparse.Namespace) -> TrainerConfig:
+    """The trainer config the options ask for (after :func:`_check_options`).
+
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parser(parser.add_subparsers())
+    >>> args = parser.parse_args(["train", "c.txt", "--model", "bpe", "--num-merges", "10"])
+    >>> args.pre_tokenizer = "whitespace"
+    >>> trainer_config(args)
+    BpeTrainerConfig(vocab_size=None, num_merges=10, min_frequency=2, \
+special_tokens=('<unk>',), pre_tokenizer='whitespace', lowercase=True, byte_fallback=False)
+    """
+    common = {
+        "min_frequency": args.min_frequency,
+        "special_tokens": _specials(args),
+        "pre_tokenizer": args.pre_tokenizer,
+        "lowercase": args.lowercase,
+    }
+    if args.model == "bpe":
+        if args.num_merges:
+            size = {"num_merges": args.num_merges}
+        else:
+            size = {"vocab_size": args.vocab_size or BPE_VOCAB_SIZE}
+        return BpeTrainerConfig(**size, **common, byte_fallback=args.byte_fallback)
+    return WordPieceTrainerConfig(
+        vocab_size=args.vocab_size or WORDPIECE_VOCAB_SIZE,
+        **common,
+        strip_accents=args.strip_accents,
+    )
+
+
 def _check_output(output: Path) -> None:
     """Fails now, not after an hour of training, when the output cannot be written."""
     if output.exists() and not output.is_dir():
@@ -208,14 +229,14 @@ def _names(sources: list[_inputs.Source]) -> str:
     return sources[0].name if len(sources) == 1 else f"{len(sources)} inputs"
 
 
-def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar: ProgressBar) -> Corpus:
+def _count(
+    args: argparse.Namespace,
+    config: TrainerConfig,
+    sources: list[_inputs.Source],
+    bar: ProgressBar,
+) -> Corpus:
     """Word counts of every source, on the fastest path that can read them."""
-    options = {
-        "pre_tokenizer": args.pre_tokenizer,
-        "lowercase": args.lowercase,
-        "strip_accents": args.strip_accents,
-        "errors": args.errors,
-    }
+    options = config.counting_options()
     size = sum(s.size for s in sources)
     if args.dask or args.workers:
         counts = _count_distributed(args, sources, options)
@@ -223,17 +244,14 @@ def _count(args: argparse.Namespace, sources: list[_inputs.Source], bar: Progres
     if _inputs.all_plain_files(sources):
         # Plain files take the fast paths: Rust reads and splits them itself, and the BERT
         # pre-tokenizer normalizes each distinct chunk once instead of every line.
-        try:
-            paths = [s.path for s in sources if s.path is not None]
-            counts = _counting.count_words(paths, threads=args.threads, progress=bar, **options)
-        except ValueError as err:
-            message = str(err).replace('pass errors="replace"', "pass --errors replace")
-            raise ValueError(message) from None
+        paths = [s.path for s in sources if s.path is not None]
+        counts = counting.count_words(
+            paths, **options, errors=args.errors, threads=args.threads, progress=bar
+        )
         return Corpus(counts, len(sources), size)
     stats = _inputs.ReadStats()
     lines = _inputs.read_lines(sources, errors=args.errors, progress=bar, stats=stats)
-    del options["errors"]  # decoding happened in read_lines
-    counts = _counting.count_words(texts=lines, threads=args.threads, **options)
+    counts = counting.count_words(texts=lines, **options, threads=args.threads)
     return Corpus(counts, len(sources), stats.bytes)
 
 
@@ -250,7 +268,11 @@ def _count_distributed(
             ) from None
         raise ValueError(f"--dask/--workers need the {err.name!r} package: {err}") from None
     return distributed.count_words_distributed(
-        [str(s.path) for s in sources], address=args.dask, workers=args.workers, **options
+        [str(s.path) for s in sources],
+        address=args.dask,
+        workers=args.workers,
+        **options,
+        errors=args.errors,
     )
 
 
@@ -260,46 +282,10 @@ def _specials(args: argparse.Namespace) -> list[str]:
     return [token.strip() for token in text.split(",") if token.strip()]
 
 
-def _train(
-    args: argparse.Namespace, counts: _core.WordCounts, bar: ProgressBar
-) -> subword.BPE | subword.WordPiece:
-    """The trained model; the core's size errors are reworded for the command line."""
-    try:
-        if args.model == "bpe":
-            size = (
-                {"num_merges": args.num_merges}
-                if args.num_merges
-                else {"vocab_size": args.vocab_size or BPE_VOCAB_SIZE}
-            )
-            return subword.BPE.train_from_counts(
-                counts,
-                **size,
-                min_frequency=args.min_frequency,
-                special_tokens=_specials(args),
-                pre_tokenizer=args.pre_tokenizer,
-                lowercase=args.lowercase,
-                byte_fallback=args.byte_fallback,
-                threads=args.threads,
-                progress=bar,
-            )
-        return subword.WordPiece.train_from_counts(
-            counts,
-            vocab_size=args.vocab_size or WORDPIECE_VOCAB_SIZE,
-            min_frequency=args.min_frequency,
-            special_tokens=_specials(args),
-            pre_tokenizer=args.pre_tokenizer,
-            lowercase=args.lowercase,
-            strip_accents=args.strip_accents,
-            threads=args.threads,
-            progress=bar,
-        )
-    except ValueError as err:
-        raise ValueError(str(err).replace("vocab_size", "--vocab-size")) from None
-
-
 def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
     """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done.
 
+    >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     save(subword.WordPiece(["[UNK]", "hello"]), Path(tmp, "model"))
     ...     sorted(path.name for path in Path(tmp, "model").iterdir())
@@ -308,25 +294,8 @@ def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
     if output.is_dir():
         model.save(output)  # each file through a temp file and a rename
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
-    try:
+    with atomic_directory(output) as temp:
         model.save(temp)
-        # mkdtemp/mkstemp create 0700/0600 entries; a model directory is meant to be shared.
-        mask = _umask()
-        os.chmod(temp, 0o777 & ~mask)
-        for path in temp.iterdir():
-            os.chmod(path, 0o666 & ~mask)
-        os.rename(temp, output)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _summary(

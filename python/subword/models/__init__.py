@@ -1,6 +1,9 @@
-"""Models as Python objects over the Rust core: :class:`BPE` and :class:`WordPiece`."""
+"""Models as Python objects over the Rust core: :class:`BPE` and :class:`WordPiece`.
 
-from subword.models.bpe import BPE
-from subword.models.wordpiece import WordPiece
+Each comes with the frozen trainer config its training methods build.
+"""
 
-__all__ = ["BPE", "WordPiece"]
+from subword.models.bpe import BPE, BpeTrainerConfig
+from subword.models.wordpiece import WordPiece, WordPieceTrainerConfig
+
+__all__ = ["BPE", "BpeTrainerConfig", "WordPiece", "WordPieceTrainerConfig"]

@@ -7,17 +7,51 @@ inputs, keeps the options, and reads and writes model directories.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from subword import _core
+from subword import _core, counting
 from subword._progress import ProgressCallback, resolve
-from subword.models import _counting
-from subword.models._base import VocabularyModel
-from subword.models._config import read_config, write_config
-from subword.models._counting import PathLike
+from subword.config import read_config, write_config
+from subword.counting import PathLike
+from subword.models._base import TrainerConfig, VocabularyModel, closing_progress
 
 Progress = bool | ProgressCallback | None
+
+
+@dataclass(frozen=True)
+class BpeTrainerConfig(TrainerConfig):
+    """What a BPE training run is asked for: Rust's ``BpeTrainerConfig`` and the words.
+
+    The fields of Rust's config are the size (``num_merges`` or ``vocab_size``, exactly
+    one), ``min_frequency``, the special tokens and ``byte_fallback``; ``pre_tokenizer``
+    and ``lowercase`` say how text becomes words (and are kept by the trained model).
+
+    ``BPE.train``, ``train_from_iterator`` and ``train_from_counts`` build one from their
+    keywords (same names, same defaults), and so does ``subword train --model bpe``.
+
+    Example:
+        >>> BpeTrainerConfig(num_merges=32000).min_frequency
+        2
+        >>> BpeTrainerConfig(num_merges=100, vocab_size=500)
+        Traceback (most recent call last):
+        ValueError: give exactly one of vocab_size and num_merges
+
+    """
+
+    vocab_size: int | None = None
+    num_merges: int | None = None
+    min_frequency: int = 2
+    special_tokens: Sequence[str] = ("<unk>",)
+    pre_tokenizer: str = "whitespace"
+    lowercase: bool = True
+    byte_fallback: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.vocab_size is None) == (self.num_merges is None):
+            raise ValueError("give exactly one of vocab_size and num_merges")
+        super().__post_init__()
 
 
 class BPE(VocabularyModel[_core.BpeModel]):
@@ -48,7 +82,7 @@ class BPE(VocabularyModel[_core.BpeModel]):
         pre_tokenizer: str = "whitespace",
         lowercase: bool = True,
     ) -> None:
-        _counting.check_pre_tokenizer(pre_tokenizer)
+        counting.check_pre_tokenizer(pre_tokenizer)
         if isinstance(vocab, Mapping):
             vocab = sorted(vocab, key=vocab.__getitem__)
         model = _core.BpeModel(
@@ -66,7 +100,7 @@ class BPE(VocabularyModel[_core.BpeModel]):
         self.pre_tokenizer = pre_tokenizer
         self.lowercase = lowercase
         self._normalize = (
-            _counting.bert_pre_tokenizer(lowercase, None) if pre_tokenizer == "bert" else None
+            counting.bert_pre_tokenizer(lowercase, None) if pre_tokenizer == "bert" else None
         )
 
     @classmethod
@@ -78,6 +112,8 @@ class BPE(VocabularyModel[_core.BpeModel]):
         return bpe
 
     # --- training -------------------------------------------------------------------
+    # Each method builds a BpeTrainerConfig from its keywords; train and
+    # train_from_iterator count the words, then hand them to train_from_counts.
 
     @classmethod
     def train(
@@ -109,26 +145,13 @@ class BPE(VocabularyModel[_core.BpeModel]):
         >>> bpe.merges
         [('l', 'o'), ('w', 'e'), ('lo', 'we'), ('s', 't</w>')]
         """
+        config = BpeTrainerConfig.from_arguments(locals())
         callback = resolve(progress)
-        counts = _counting.count_words(
-            files,
-            pre_tokenizer=pre_tokenizer,
-            lowercase=lowercase,
-            errors=errors,
-            threads=threads,
-            progress=callback,
+        counts = counting.count_words(
+            files, **config.counting_options(), errors=errors, threads=threads, progress=callback
         )
-        return cls._train(
-            counts,
-            vocab_size,
-            num_merges,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            byte_fallback,
-            threads,
-            callback,
+        return cls.train_from_counts(
+            counts, **config.keywords(), threads=threads, progress=callback
         )
 
     @classmethod
@@ -152,21 +175,10 @@ class BPE(VocabularyModel[_core.BpeModel]):
         >>> bpe
         BPE(vocab_size=13, merges=4, pre_tokenizer='whitespace')
         """
-        callback = resolve(progress)
-        counts = _counting.count_words(
-            texts=texts, pre_tokenizer=pre_tokenizer, lowercase=lowercase, threads=threads
-        )
-        return cls._train(
-            counts,
-            vocab_size,
-            num_merges,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            byte_fallback,
-            threads,
-            callback,
+        config = BpeTrainerConfig.from_arguments(locals())
+        counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
+        return cls.train_from_counts(
+            counts, **config.keywords(), threads=threads, progress=progress
         )
 
     @classmethod
@@ -192,55 +204,24 @@ class BPE(VocabularyModel[_core.BpeModel]):
         >>> BPE.train_from_counts(counts, num_merges=3).merges
         [('s', 't</w>'), ('e', 'st</w>'), ('l', 'o')]
         """
-        word_counts = _counting.as_word_counts(counts)
-        return cls._train(
-            word_counts,
-            vocab_size,
-            num_merges,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            byte_fallback,
-            threads,
-            resolve(progress),
-        )
-
-    @classmethod
-    def _train(
-        cls,
-        counts: _core.WordCounts,
-        vocab_size: int | None,
-        num_merges: int | None,
-        min_frequency: int,
-        special_tokens: Sequence[str],
-        pre_tokenizer: str,
-        lowercase: bool,
-        byte_fallback: bool,
-        threads: int | None,
-        callback: ProgressCallback | None,
-    ) -> BPE:
-        if (vocab_size is None) == (num_merges is None):
-            raise ValueError("give exactly one of vocab_size and num_merges")
-        _counting.check_pre_tokenizer(pre_tokenizer)
-        _counting.check_not_empty(counts)
-        try:
+        config = BpeTrainerConfig.from_arguments(locals())
+        word_counts = counting.as_word_counts(counts)
+        counting.check_not_empty(word_counts)
+        special_tokens = list(config.special_tokens)
+        with closing_progress(resolve(progress)) as callback:
             vocab, merges = _core.train_bpe(
-                counts,
-                num_merges=num_merges,
-                vocab_size=vocab_size,
-                min_frequency=min_frequency,
-                special_tokens=list(special_tokens),
-                byte_fallback=byte_fallback,
+                word_counts,
+                num_merges=config.num_merges,
+                vocab_size=config.vocab_size,
+                min_frequency=config.min_frequency,
+                special_tokens=special_tokens,
+                byte_fallback=config.byte_fallback,
                 threads=threads,
                 progress=callback,
             )
-        finally:
-            if callback is not None and hasattr(callback, "close"):
-                callback.close()
         unk = special_tokens[0] if special_tokens else None
-        model = _core.BpeModel(vocab, merges, unk_token=unk, byte_fallback=byte_fallback)
-        return cls._wrap(model, pre_tokenizer, lowercase)
+        model = _core.BpeModel(vocab, merges, unk_token=unk, byte_fallback=config.byte_fallback)
+        return cls._wrap(model, config.pre_tokenizer, config.lowercase)
 
     # --- encoding -------------------------------------------------------------------
 
@@ -345,7 +326,7 @@ class BPE(VocabularyModel[_core.BpeModel]):
                 "byte_fallback": self._inner.byte_fallback,
                 "end_of_word_suffix": self._inner.end_of_word_suffix,
                 "pre_tokenizer": self.pre_tokenizer,
-                "lowercase": self.lowercase,
+                "do_lower_case": self.lowercase,
             },
         )
         return directory
@@ -371,7 +352,7 @@ class BPE(VocabularyModel[_core.BpeModel]):
             end_of_word_suffix=config.get("end_of_word_suffix", "</w>"),
         )
         return cls._wrap(
-            model, config.get("pre_tokenizer", "whitespace"), config.get("lowercase", True)
+            model, config.get("pre_tokenizer", "whitespace"), config.get("do_lower_case", True)
         )
 
     @classmethod

@@ -10,17 +10,43 @@ class writes is what ``BertTokenizer`` (ours and transformers') loads.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from subword import _core
+from subword import _core, counting
 from subword._progress import ProgressCallback, resolve
-from subword.models import _counting
-from subword.models._base import VocabularyModel
-from subword.models._config import read_config, write_config
-from subword.models._counting import PathLike
+from subword.config import read_config, write_config
+from subword.counting import PathLike
+from subword.models._base import TrainerConfig, VocabularyModel, closing_progress
 
 Progress = bool | ProgressCallback | None
 BERT_SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+
+
+@dataclass(frozen=True)
+class WordPieceTrainerConfig(TrainerConfig):
+    """What a WordPiece run is asked for: Rust's ``WordPieceTrainerConfig`` and the words.
+
+    The fields of Rust's config are ``vocab_size``, ``min_frequency`` and the special
+    tokens; ``pre_tokenizer``, ``lowercase`` and ``strip_accents`` say how text becomes
+    words (and are kept by the trained model).
+
+    ``WordPiece.train``, ``train_from_iterator`` and ``train_from_counts`` build one from
+    their keywords (same names, same defaults), and so does ``subword train``.
+
+    Example:
+        >>> config = WordPieceTrainerConfig(vocab_size=8000, lowercase=False)
+        >>> config.vocab_size, config.special_tokens[:2], config.pre_tokenizer
+        (8000, ('[PAD]', '[UNK]'), 'bert')
+
+    """
+
+    vocab_size: int = 30522
+    min_frequency: int = 2
+    special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS
+    pre_tokenizer: str = "bert"
+    lowercase: bool = True
+    strip_accents: bool | None = None
 
 
 class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
@@ -63,7 +89,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         lowercase: bool,
         strip_accents: bool | None,
     ) -> None:
-        _counting.check_pre_tokenizer(pre_tokenizer)
+        counting.check_pre_tokenizer(pre_tokenizer)
         self._inner = encoder
         self.pre_tokenizer = pre_tokenizer
         self.lowercase = lowercase
@@ -89,6 +115,8 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         return model
 
     # --- training -------------------------------------------------------------------
+    # Each method builds a WordPieceTrainerConfig from its keywords; train and
+    # train_from_iterator count the words, then hand them to train_from_counts.
 
     @classmethod
     def train(
@@ -115,26 +143,13 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         >>> wp.tokenize("Hugs")
         ['hug', '##s']
         """
+        config = WordPieceTrainerConfig.from_arguments(locals())
         callback = resolve(progress)
-        counts = _counting.count_words(
-            files,
-            pre_tokenizer=pre_tokenizer,
-            lowercase=lowercase,
-            strip_accents=strip_accents,
-            errors=errors,
-            threads=threads,
-            progress=callback,
+        counts = counting.count_words(
+            files, **config.counting_options(), errors=errors, threads=threads, progress=callback
         )
-        return cls._train(
-            counts,
-            vocab_size,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            strip_accents,
-            threads,
-            callback,
+        return cls.train_from_counts(
+            counts, **config.keywords(), threads=threads, progress=callback
         )
 
     @classmethod
@@ -157,23 +172,10 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         >>> wp
         WordPiece(vocab_size=23, pre_tokenizer='bert')
         """
-        counts = _counting.count_words(
-            texts=texts,
-            pre_tokenizer=pre_tokenizer,
-            lowercase=lowercase,
-            strip_accents=strip_accents,
-            threads=threads,
-        )
-        return cls._train(
-            counts,
-            vocab_size,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            strip_accents,
-            threads,
-            resolve(progress),
+        config = WordPieceTrainerConfig.from_arguments(locals())
+        counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
+        return cls.train_from_counts(
+            counts, **config.keywords(), threads=threads, progress=progress
         )
 
     @classmethod
@@ -196,49 +198,22 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         >>> WordPiece.train_from_counts(counts, vocab_size=25).tokenize("hugs pun")
         ['hugs', 'pun']
         """
-        return cls._train(
-            _counting.as_word_counts(counts),
-            vocab_size,
-            min_frequency,
-            special_tokens,
-            pre_tokenizer,
-            lowercase,
-            strip_accents,
-            threads,
-            resolve(progress),
-        )
-
-    @classmethod
-    def _train(
-        cls,
-        counts: _core.WordCounts,
-        vocab_size: int,
-        min_frequency: int,
-        special_tokens: Sequence[str],
-        pre_tokenizer: str,
-        lowercase: bool,
-        strip_accents: bool | None,
-        threads: int | None,
-        callback: ProgressCallback | None,
-    ) -> WordPiece:
-        _counting.check_pre_tokenizer(pre_tokenizer)
-        _counting.check_not_empty(counts)
-        special_tokens = list(special_tokens)
-        try:
+        config = WordPieceTrainerConfig.from_arguments(locals())
+        word_counts = counting.as_word_counts(counts)
+        counting.check_not_empty(word_counts)
+        special_tokens = list(config.special_tokens)
+        with closing_progress(resolve(progress)) as callback:
             vocab = _core.train_wordpiece(
-                counts,
-                vocab_size,
-                min_frequency=min_frequency,
+                word_counts,
+                config.vocab_size,
+                min_frequency=config.min_frequency,
                 special_tokens=special_tokens,
                 threads=threads,
                 progress=callback,
             )
-        finally:
-            if callback is not None and hasattr(callback, "close"):
-                callback.close()
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
         encoder = _core.WordPieceEncoder(vocab, unk_token=unk)
-        return cls._wrap(encoder, pre_tokenizer, lowercase, strip_accents)
+        return cls._wrap(encoder, config.pre_tokenizer, config.lowercase, config.strip_accents)
 
     # --- encoding -------------------------------------------------------------------
 

@@ -185,10 +185,23 @@ def _decode(source: Source, data: bytes, errors: str, stats: ReadStats) -> str:
     except UnicodeDecodeError as err:
         line = stats.lines + data.count(b"\n", 0, err.start) + 1
         where = " of the decompressed text" if source.compressed else ""
-        raise ValueError(
-            f"{source.name}: invalid UTF-8 at byte offset {stats.bytes + err.start}{where} "
-            f"(line {line}); pass --errors replace to substitute U+FFFD"
-        ) from None
+        raise invalid_utf8(source.name, stats.bytes + err.start, line, where) from None
     stats.bytes += len(data)
     stats.lines += data.count(b"\n")
     return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def invalid_utf8(name: str, offset: int, line: int, where: str = "") -> ValueError:
+    """The command's error for invalid UTF-8 at byte ``offset`` (``line``) of ``name``.
+
+    The same sentence whether Python read the input (here) or Rust did (a
+    ``_core.InvalidUtf8Error``, which carries the file, offset and line as data), with the
+    remedy spelled as the command's option.
+
+    >>> print(invalid_utf8("bad.txt", 14, 2))
+    bad.txt: invalid UTF-8 at byte offset 14 (line 2); pass --errors replace to substitute U+FFFD
+    """
+    return ValueError(
+        f"{name}: invalid UTF-8 at byte offset {offset}{where} (line {line}); "
+        "pass --errors replace to substitute U+FFFD"
+    )

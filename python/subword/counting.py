@@ -1,5 +1,8 @@
 """Word counting for the trainers: from files, from an iterator of texts, or given counts.
 
+Shared by the models' ``train`` methods, the ``subword train`` command and
+:mod:`subword.distributed` (whose workers count exactly as :func:`count_words` does here).
+
 The ``"whitespace"`` pre-tokenizer (Python's ``str.split()``, subword-nmt compatible) runs
 entirely in Rust: files are read, split and counted there in parallel. The ``"bert"``
 pre-tokenizer runs BERT's BasicTokenizer in Python: on batches of texts for iterators, and
@@ -18,6 +21,17 @@ from typing import TypeAlias
 from subword import _core
 from subword._progress import ProgressCallback
 
+__all__ = [
+    "PRE_TOKENIZERS",
+    "PathLike",
+    "as_paths",
+    "as_word_counts",
+    "bert_pre_tokenizer",
+    "check_not_empty",
+    "check_pre_tokenizer",
+    "count_words",
+]
+
 PathLike: TypeAlias = str | os.PathLike[str]
 PRE_TOKENIZERS = ("whitespace", "bert")
 
@@ -27,13 +41,23 @@ BATCH_SIZE = 8192
 
 
 def check_pre_tokenizer(pre_tokenizer: str) -> None:
-    """Raises ``ValueError`` for an unknown pre-tokenizer name."""
+    """Raises ``ValueError`` for an unknown pre-tokenizer name.
+
+    >>> check_pre_tokenizer("bert")
+    >>> check_pre_tokenizer("spaces")
+    Traceback (most recent call last):
+    ValueError: pre_tokenizer must be one of ('whitespace', 'bert'), got 'spaces'
+    """
     if pre_tokenizer not in PRE_TOKENIZERS:
         raise ValueError(f"pre_tokenizer must be one of {PRE_TOKENIZERS}, got {pre_tokenizer!r}")
 
 
 def as_paths(files: PathLike | Iterable[PathLike]) -> list[Path]:
-    """One path or many, as a list of paths (a lone string is one file, not characters)."""
+    """One path or many, as a list of paths (a lone string is one file, not characters).
+
+    >>> as_paths("corpus.txt"), as_paths(["a.txt", "b.txt"])
+    ([PosixPath('corpus.txt')], [PosixPath('a.txt'), PosixPath('b.txt')])
+    """
     if isinstance(files, (str, os.PathLike)):
         return [Path(files)]
     paths = [Path(f) for f in files]
@@ -45,7 +69,11 @@ def as_paths(files: PathLike | Iterable[PathLike]) -> list[Path]:
 def bert_pre_tokenizer(
     lowercase: bool, strip_accents: bool | None
 ) -> Callable[[Sequence[str]], list[str]]:
-    """A function mapping a batch of texts to their BERT basic tokens joined by spaces."""
+    """A function mapping a batch of texts to their BERT basic tokens joined by spaces.
+
+    >>> bert_pre_tokenizer(lowercase=True, strip_accents=None)(["Héllo, World!"])
+    ['hello , world !']
+    """
     from subword.normalization import pre_tokenize_for_training
 
     return partial(pre_tokenize_for_training, do_lower_case=lowercase, strip_accents=strip_accents)
@@ -132,7 +160,11 @@ def count_words(
 
 
 def as_word_counts(counts: Mapping[str, int] | _core.WordCounts) -> _core.WordCounts:
-    """Given counts as the core's table (a mapping is copied into one)."""
+    """Given counts as the core's table (a mapping is copied into one).
+
+    >>> as_word_counts({"low": 5, "lower": 2}).total()
+    7
+    """
     if isinstance(counts, _core.WordCounts):
         return counts
     if not isinstance(counts, Mapping):
@@ -141,6 +173,11 @@ def as_word_counts(counts: Mapping[str, int] | _core.WordCounts) -> _core.WordCo
 
 
 def check_not_empty(counts: _core.WordCounts) -> None:
-    """Raises ``ValueError`` when there is nothing to train on."""
+    """Raises ``ValueError`` when there is nothing to train on.
+
+    >>> check_not_empty(as_word_counts({}))
+    Traceback (most recent call last):
+    ValueError: the corpus is empty: there are no words to train on
+    """
     if len(counts) == 0:
         raise ValueError("the corpus is empty: there are no words to train on")

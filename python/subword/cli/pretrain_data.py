@@ -16,24 +16,41 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Literal
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
 
+from subword._atomic import open_atomic
 from subword.bert import BertTokenizer
 from subword.pretraining import TASKS, NoPairsError, _check_fractions, make_pairs, mask_tokens
 
 DEFAULT_SHARD_SIZE = 10_000
 POOL_DOCUMENTS = 1000
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Registers ``pretrain-data`` and its options.
+
+    >>> parser = argparse.ArgumentParser(prog="subword")
+    >>> add_parser(parser.add_subparsers())
+    >>> args = parser.parse_args(["pretrain-data", "-m", "model", "a.txt", "-o", "out.jsonl"])
+    >>> args.task, args.run is run
+    ('nsp', True)
+    """
+    parser = commands.add_parser(
+        "pretrain-data",
+        help="build pretraining data (masked-LM examples) from text",
+        description=(__doc__ or "").strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(run=run)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -312,7 +329,7 @@ def _write_jsonl(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -
         for example in examples:
             sys.stdout.write(json.dumps(example, separators=(",", ":")) + "\n")
         return
-    with _AtomicFile(Path(args.output)) as out:
+    with open_atomic(args.output) as out:
         for example in examples:
             out.write(json.dumps(example, separators=(",", ":")) + "\n")
 
@@ -356,35 +373,6 @@ def _save_shard(
         for key, array in arrays.items():
             array[row, : len(example[key])] = example[key]
     arrays[label] = np.array([example[label] for example in shard], dtype=np.int8)
-    with _AtomicFile(path, binary=True) as out:
+    with open_atomic(path, binary=True) as out:
         # numpy's stub types **kwds like allow_pickle (a bool): arrays are what it takes.
         np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
-
-
-class _AtomicFile:
-    """A temp file next to ``target``, renamed onto it on success, removed on failure."""
-
-    def __init__(self, target: Path, binary: bool = False) -> None:
-        self.target, self.binary = target, binary
-
-    def __enter__(self) -> IO[Any]:
-        directory = self.target.resolve().parent
-        if not directory.is_dir():
-            raise FileNotFoundError(f"{self.target}: no such directory {directory}")
-        fd, self.temp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
-        mode = "wb" if self.binary else "w"
-        self.file = os.fdopen(fd, mode, encoding=None if self.binary else "utf-8")
-        return self.file
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> Literal[False]:
-        self.file.close()
-        if kind is None:
-            os.replace(self.temp, self.target)
-        else:
-            os.unlink(self.temp)
-        return False
