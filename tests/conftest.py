@@ -60,3 +60,17 @@ def legacy(bert_vocab_file: Path) -> Any:
     from reference.bert import transformers_legacy
 
     return transformers_legacy(bert_vocab_file)
+
+
+# --- the command line (test_cli.py, test_pretraining.py) -----------------------------------
+
+EN_SLICE_BYTES = 200_000
+
+
+@pytest.fixture(scope="session")
+def en_slice(corpora: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 200 KB of en-1m.txt, cut at a line end: a small real corpus file."""
+    data = (corpora / "en-1m.txt").read_bytes()[:EN_SLICE_BYTES]
+    path = tmp_path_factory.mktemp("corpus") / "en-slice.txt"
+    path.write_bytes(data[: data.rfind(b"\n") + 1])
+    return path

@@ -532,11 +532,8 @@ def error_line(result) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus_file(corpora: Path, tmp_path_factory) -> Path:
-    data = (corpora / "en-1m.txt").read_bytes()[:150_000]
-    path = tmp_path_factory.mktemp("pretrain") / "slice.txt"
-    path.write_bytes(data[: data.rfind(b"\n") + 1])
-    return path
+def corpus_file(en_slice: Path) -> Path:
+    return en_slice
 
 
 def test_command_jsonl(corpus_file, bert_vocab_file, tmp_path):

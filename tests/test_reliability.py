@@ -1,5 +1,8 @@
 """Reliability: threads, fork, Ctrl-C, determinism, and a hypothesis fuzz of the BERT path.
 
+(Ctrl-C of the command is in ``test_cli.py``; batch results for each ``threads=`` value in
+``test_bpe.py``.)
+
 Interrupts and forks run in subprocesses, so that a failure (a deadlock, a signal that
 is never noticed) shows as a timeout here instead of hanging or killing the test run.
 ``SUBWORD_FUZZ_EXAMPLES`` raises the number of hypothesis examples of the fuzz section
@@ -81,13 +84,6 @@ def test_eight_python_threads_give_the_one_thread_results(wordpiece, bpe, bert) 
     with ThreadPoolExecutor(8) as pool:
         got = list(pool.map(work, batches))
     assert got == expected
-
-
-def test_batch_results_do_not_depend_on_the_number_of_threads(bpe) -> None:
-    one = bpe.encode_batch(TEXTS, threads=1)
-    assert bpe.encode_batch(TEXTS, threads=2) == one
-    assert bpe.encode_batch(TEXTS, threads=7) == one
-    assert one == [bpe.encode(t) for t in TEXTS]
 
 
 # --- fork -------------------------------------------------------------------------------
@@ -197,20 +193,32 @@ counts = {"".join(random.choices(letters, k=random.randint(3, 12))): random.rand
 """
 
 
-def test_ctrl_c_stops_bpe_training_within_a_second() -> None:
-    elapsed = interrupt(
-        WORDS_SETUP,
-        "BPE.train_from_counts(counts, num_merges=10**9, min_frequency=1)",
+TRAININGS = {
+    "bpe": (
+        "BPE.train_from_counts(counts, num_merges=10**9, min_frequency=1, {options})",
         "assert BPE.train_from_counts({'low': 5, 'lower': 2}, num_merges=3).merges",
-    )
-    assert elapsed < 1.0
-
-
-def test_ctrl_c_stops_wordpiece_training_within_a_second() -> None:
-    elapsed = interrupt(
-        WORDS_SETUP,
-        "WordPiece.train_from_counts(counts, vocab_size=10**7, min_frequency=1)",
+    ),
+    "wordpiece": (
+        "WordPiece.train_from_counts(counts, vocab_size=10**9, min_frequency=1, {options})",
         "assert WordPiece.train_from_counts({'hug': 5, 'pug': 2}, vocab_size=20).vocab",
+    ),
+}
+# The progress callback was called while merging, with a count that never goes back.
+PROGRESS_CHECK = """
+assert calls, "the progress callback was never called"
+assert {phase for phase, _, _ in calls} == {"merging"}
+assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
+"""
+
+
+@pytest.mark.parametrize("threads", [None, 2])
+@pytest.mark.parametrize("model", ["bpe", "wordpiece"])
+def test_ctrl_c_stops_training_within_a_second(model: str, threads: int | None) -> None:
+    work, after = TRAININGS[model]
+    elapsed = interrupt(
+        WORDS_SETUP + "calls = []",
+        work.format(options=f"threads={threads}, progress=lambda *report: calls.append(report)"),
+        after + PROGRESS_CHECK,
     )
     assert elapsed < 1.0
 
@@ -249,44 +257,6 @@ expected = encoder.encode_batch(batch[:2])
         delay=0.5,
     )
     assert elapsed < 1.0
-
-
-def test_ctrl_c_during_cli_training_leaves_no_vocab(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus.txt"
-    import random
-
-    rng = random.Random(2)
-    with open(corpus, "w") as out:
-        for _ in range(20_000):
-            out.write(" ".join("".join(rng.choices("abcdefgh", k=8)) for _ in range(10)) + "\n")
-    out_dir = tmp_path / "out"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "subword.cli",
-            "train",
-            str(corpus),
-            "--vocab-size",
-            "10000000",
-            "--min-frequency",
-            "1",
-            "-o",
-            str(out_dir),
-            "-q",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    time.sleep(2.0)
-    sent = time.monotonic()
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
-    assert time.monotonic() - sent < 2.0  # a second to stop, plus interpreter shutdown
-    assert process.returncode == 130, stderr
-    assert b"Traceback" not in stderr
-    leftovers = list(out_dir.rglob("*")) if out_dir.exists() else []
-    assert not any(p.name == "vocab.txt" or ".tmp" in p.name for p in leftovers), leftovers
 
 
 # --- determinism ---------------------------------------------------------------------------

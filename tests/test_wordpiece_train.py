@@ -8,9 +8,6 @@ checked against the full one here, and the Rust trainer against both.
 from __future__ import annotations
 
 import math
-import signal
-import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -232,32 +229,3 @@ def test_bad_input_gives_clear_errors() -> None:
         core_train(counts, 100, special_tokens=["[UNK]", ""])
     with pytest.raises(ValueError, match="threads"):
         core_train(counts, 100, threads=0)
-
-
-@pytest.fixture(scope="module")
-def en_10m_counts(corpora: Path) -> WordCounts:
-    words = Counter((corpora / "en-10m.txt").read_text(encoding="utf-8").split())
-    return WordCounts.from_dict(dict(words))
-
-
-@pytest.mark.parametrize("threads", [None, 2])
-def test_sigint_interrupts_training(en_10m_counts: WordCounts, threads: int | None) -> None:
-    # Merging until no pair is left takes many seconds even in a release build.
-    calls = []
-    timer = threading.Timer(0.3, signal.raise_signal, (signal.SIGINT,))
-    start = time.monotonic()
-    timer.start()
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            core_train(en_10m_counts, 10**9, threads=threads, progress=lambda *a: calls.append(a))
-    finally:
-        timer.cancel()
-    assert time.monotonic() - start < 1.3
-    assert calls, "the progress callback was never called"
-    assert all(phase == "merging" and total == 10**9 for phase, _, total in calls)
-    assert [done for _, done, _ in calls] == sorted(done for _, done, _ in calls)
-    # Nothing is left in a bad state.
-    small = WordCounts.from_dict({"hug": 3, "pug": 1})
-    assert core_train(small, 10, special_tokens=[]) == train_wordpiece(
-        {"hug": 3, "pug": 1}, 10, special_tokens=[]
-    )
