@@ -103,9 +103,10 @@ impl std::str::FromStr for Scoring {
             .into_iter()
             .find(|scoring| scoring.name() == name)
             .ok_or_else(|| {
-                Error::InvalidInput(format!(
-                    "unknown scoring {name:?}; expected \"likelihood\", \"pmi\" or \"frequency\""
-                ))
+                Error::argument(
+                    "scoring",
+                    format!("must be \"likelihood\", \"pmi\" or \"frequency\", got {name:?}"),
+                )
             })
     }
 }
@@ -1234,6 +1235,9 @@ mod tests {
             assert_eq!(scoring.name().parse::<Scoring>().unwrap(), scoring);
         }
         let err = "gain".parse::<Scoring>().unwrap_err().to_string();
-        assert!(err.contains("unknown scoring \"gain\""), "{err}");
+        assert!(
+            err.starts_with("scoring must be") && err.ends_with("got \"gain\""),
+            "{err}"
+        );
     }
 }

@@ -86,7 +86,7 @@ def test_version():
     assert ok(run("--version")).strip() == f"subword {subword.__version__}"
 
 
-@pytest.mark.parametrize("command", [[], ["train"], ["encode"], ["chunk"]])
+@pytest.mark.parametrize("command", [[], ["train"], ["encode"], ["chunk"], ["evaluate"]])
 def test_help_has_examples(command):
     out = ok(run(*command, "--help"))
     assert "examples:" in out and "usage: subword" in out
@@ -313,10 +313,47 @@ def bad_inputs(tmp_path: Path) -> Path:
         (("encode", "-m", "nowhere", "bad.txt"), "nowhere: no such model directory"),
         (("encode", "-m", "folder", "bad.txt"), "folder: not a model directory"),
         (("encode", "-m", "broken", "bad.txt"), 'vocab.txt:3: duplicate token "a"'),
+        (("evaluate", "nowhere", "bad.txt"), "nowhere: no such model directory"),
+        (("evaluate", "broken", "empty.txt"), 'vocab.txt:3: duplicate token "a"'),
+        (("train", "bad.txt", "--model", "bpe", "--scoring", "pmi"), "--scoring is for"),
     ],
 )
 def test_errors_are_one_line(bad_inputs: Path, args, expected):
     assert expected in error_line(run(*args, cwd=bad_inputs))
+
+
+def test_scoring_is_recorded_and_changes_the_vocab(corpus: Path, wordpiece_dir: Path, tmp_path):
+    assert json.loads((wordpiece_dir / "subword.json").read_text())["scoring"] == "likelihood"
+    ok(run("train", corpus, "--vocab-size", "4000", "--scoring", "pmi", "-q", "-o", tmp_path))
+    assert json.loads((tmp_path / "subword.json").read_text())["scoring"] == "pmi"
+    library = subword.WordPiece.train(corpus, vocab_size=4000, scoring="pmi")
+    assert (tmp_path / "vocab.txt").read_text().splitlines() == list(library.vocab)
+    assert library.vocab != subword.WordPiece.load(wordpiece_dir).vocab
+
+
+def test_evaluate_reports_the_library_figures(corpus: Path, wordpiece_dir: Path, tmp_path):
+    held_out = tmp_path / "held-out.txt"
+    held_out.write_text("Hugs pun!\nhug ?\n\n", encoding="utf-8")
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhug\n##s\npun\n!\n", encoding="utf-8")
+    (report,) = json.loads(ok(run("evaluate", vocab, held_out, "--json", "--max-length", 5)))
+    # hugs -> hug ##s, pun, ! | hug, ? -> [UNK]; line 1 is 6 tokens with [CLS] [SEP]
+    assert (report["words"], report["tokens"], report["unk_tokens"]) == (5, 6, 1)
+    assert (report["lines"], report["lines_over_max_length"]) == (2, 1)
+    assert report["whole_word_share"] == pytest.approx(0.6)
+    assert report["most_split"] == [{"word": "hugs", "count": 1, "tokens": ["hug", "##s"]}]
+    # Side by side, as the library computes them.
+    table = ok(run("evaluate", wordpiece_dir, corpus, "--compare", vocab))
+    assert table.splitlines()[0].split() == ["figure", str(wordpiece_dir), str(vocab)]
+    expected = subword.WordPiece.load(wordpiece_dir).evaluate(corpus).tokens_per_word
+    row = next(line for line in table.splitlines() if line.startswith("tokens per word"))
+    assert row.split()[3] == f"{expected:.3f}"
+
+
+def test_evaluate_on_an_empty_file_is_one_line(bad_inputs: Path, tmp_path: Path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("[UNK]\nhug\n", encoding="utf-8")
+    assert "no words to evaluate on" in error_line(run("evaluate", vocab, bad_inputs / "empty.txt"))
 
 
 def test_vocab_size_too_small(corpus: Path, tmp_path: Path):

@@ -24,6 +24,7 @@ from reference.wordpiece_train import (
 )
 from subword._core import WordCounts
 from subword._core import train_wordpiece as core_train
+from subword.errors import InvalidArgumentError
 
 # The extension may be a debug build: no deadlines, modest example counts.
 SETTINGS = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -166,7 +167,7 @@ def test_likelihood_gain_by_hand() -> None:
 
 
 def test_unknown_scoring_is_a_clear_error() -> None:
-    with pytest.raises(ValueError, match='unknown scoring "gain"'):
+    with pytest.raises(InvalidArgumentError, match='scoring must be .*got "gain"'):
         core_train(WordCounts.from_dict({"ab": 1}), 10, scoring="gain")
 
 

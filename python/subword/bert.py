@@ -34,9 +34,11 @@ from pathlib import Path
 from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
+from subword import evaluation
 from subword._core import WordPieceEncoder
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
+from subword.evaluation import QualityReport
 from subword.normalization import BasicTokenizer
 from subword.padding import BatchEncoding, padded_fields, padding_length, padding_strategy
 from subword.processors import Row, Segment, assemble, special_tokens_to_add, with_special_tokens
@@ -604,6 +606,25 @@ class BertTokenizer(SpecialTokensMixin):
             )
             for window_first, window_second in windows
         ]
+
+    def _segmenter(self) -> evaluation.Segmenter:  # what evaluate() needs
+        def encode(words: list[str]) -> list[list[int]]:
+            return self(words, add_special_tokens=False)["input_ids"]  # type: ignore[no-any-return]
+
+        return evaluation.Segmenter(
+            self.basic_tokenizer.tokenize_batch, encode, self.convert_ids_to_tokens,
+            self.unk_token_id, self.num_special_tokens_to_add(), self.vocab_size,
+        )  # fmt: skip
+
+    def evaluate(self, sources: PathLike | Iterable[PathLike], **options: Any) -> QualityReport:
+        r"""The vocabulary's quality on held-out text (:func:`subword.evaluation.evaluate`).
+
+        >>> import pathlib, tempfile; path = pathlib.Path(tempfile.mkdtemp(), "text.txt")
+        >>> _ = path.write_text("Hello worlds!\n")
+        >>> tokenizer.evaluate(path).tokens_per_word
+        1.3333333333333333
+        """
+        return evaluation.evaluate(self, sources, **options)
 
     # ------------------------------------------------------------------ long text
 

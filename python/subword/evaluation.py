@@ -14,6 +14,8 @@ WordPiece models and ``BertTokenizer``, the model's pre-tokenizer for BPE):
   pieces beyond the first), to show what the vocabulary lacks.
 
 Each distinct word is encoded once, so a report over millions of words takes seconds.
+The models' ``evaluate`` methods call :func:`evaluate`; each model describes its word
+splitting and encoding with a :class:`Segmenter`.
 Files are read line by line; a byte that is not UTF-8 is a ``ValueError`` naming the
 file and the byte offset (``errors="replace"`` reads on).
 """
@@ -26,15 +28,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from subword.normalization import BasicTokenizer
-
-if TYPE_CHECKING:
-    from subword.bert import BertTokenizer
-    from subword.models import BPE, WordPiece
-
-    Evaluated = BPE | WordPiece | BertTokenizer
 
 PathLike = str | os.PathLike[str]
 
@@ -148,8 +144,17 @@ class QualityReport:
 
 
 @dataclass(frozen=True)
-class _Segmenter:
-    """How one model turns lines into words and words into token ids."""
+class Segmenter:
+    """How a model turns lines into words and words into token ids, for evaluation.
+
+    Each evaluated class (``WordPiece``, ``BPE``, ``BertTokenizer``) describes itself
+    with one of these (its ``_segmenter()`` method), so this module needs none of them.
+
+    >>> segmenter = Segmenter(lambda lines: [l.split() for l in lines],
+    ...                       lambda words: [[len(w)] for w in words], str, None, 0, 10)
+    >>> evaluate_texts(segmenter, ["a bb"]).tokens
+    2
+    """
 
     split_lines: Callable[[list[str]], list[list[str]]]
     encode_words: Callable[[list[str]], list[list[int]]]
@@ -158,55 +163,34 @@ class _Segmenter:
     specials_per_line: int
     vocab_size: int
 
+    def _segmenter(self) -> Segmenter:
+        return self
 
-def _segmenter(model: Evaluated) -> _Segmenter:
-    """The word splitting and encoding that ``model`` applies to a text."""
-    from subword.bert import BertTokenizer
-    from subword.models import BPE, WordPiece
 
-    if isinstance(model, BertTokenizer):
-        basic = BasicTokenizer(
-            do_lower_case=model.do_lower_case,
-            never_split=model.never_split,
-            tokenize_chinese_chars=model.tokenize_chinese_chars,
-            strip_accents=model.strip_accents,
-        )
+class Evaluable(Protocol):
+    """What :func:`evaluate` needs of a model: a :class:`Segmenter` describing it."""
 
-        def encode_bert(words: list[str]) -> list[list[int]]:
-            ids: list[list[int]] = model(words, add_special_tokens=False)["input_ids"]
-            return ids
+    def _segmenter(self) -> Segmenter: ...
 
-        return _Segmenter(
-            basic.tokenize_batch,
-            encode_bert,
-            model.convert_ids_to_tokens,
-            model.unk_token_id,
-            model.num_special_tokens_to_add(),
-            model.vocab_size,
-        )
-    if isinstance(model, WordPiece | BPE):
-        if model.pre_tokenizer == "bert":
-            strip_accents = model.strip_accents if isinstance(model, WordPiece) else None
-            split = BasicTokenizer(
-                do_lower_case=model.lowercase, strip_accents=strip_accents
-            ).tokenize_batch
-        else:
 
-            def split(lines: list[str]) -> list[list[str]]:
-                return [line.split() for line in lines]
+def basic_words(
+    lowercase: bool, strip_accents: bool | None
+) -> Callable[[list[str]], list[list[str]]]:
+    """Lines to BERT BasicTokenizer words (the BERT pre-tokenizer).
 
-        unk = model.unk_token
-        return _Segmenter(
-            split,
-            lambda words: model.encode_batch(words),
-            model.id_to_token,
-            None if unk is None else model.token_to_id(unk),
-            2 if isinstance(model, WordPiece) else 0,  # [CLS] and [SEP]
-            model.vocab_size,
-        )
-    raise TypeError(
-        f"cannot evaluate a {type(model).__name__}: expected a WordPiece, BPE or BertTokenizer"
-    )
+    >>> basic_words(True, None)(["Héllo, world!"])
+    [['hello', ',', 'world', '!']]
+    """
+    return BasicTokenizer(do_lower_case=lowercase, strip_accents=strip_accents).tokenize_batch
+
+
+def whitespace_words(lines: list[str]) -> list[list[str]]:
+    """Lines to words as ``str.split()`` makes them (the whitespace pre-tokenizer).
+
+    >>> whitespace_words(["Hello, world!"])
+    [['Hello,', 'world!']]
+    """
+    return [line.split() for line in lines]
 
 
 def _read_lines(files: Iterable[PathLike], errors: str) -> Iterator[str]:
@@ -242,7 +226,7 @@ def _batches(lines: Iterable[str]) -> Iterator[list[str]]:
 
 
 def evaluate_texts(
-    model: Evaluated,
+    model: Evaluable,
     texts: Iterable[str],
     *,
     max_length: int = 512,
@@ -263,21 +247,26 @@ def evaluate_texts(
         raise ValueError(f"max_length must be a positive integer, got {max_length}")
     if most_split < 0:
         raise ValueError(f"most_split must be zero or more, got {most_split}")
-    seg = _segmenter(model)
+    if not hasattr(model, "_segmenter"):
+        raise TypeError(
+            f"cannot evaluate a {type(model).__name__}: expected a WordPiece, BPE or "
+            "BertTokenizer"
+        )
+    seg = model._segmenter()
     word_counts: Counter[str] = Counter()
     pieces: dict[str, list[int]] = {}
     lines = over = 0
     for batch in _batches(texts):
         split = seg.split_lines(batch)
-        new = list({w: None for words in split for w in words if w not in pieces})
+        new = list({w: None for line_words in split for w in line_words if w not in pieces})
         if new:
             pieces.update(zip(new, seg.encode_words(new), strict=True))
-        for words in split:
-            if not words:
+        for line_words in split:
+            if not line_words:
                 continue
             lines += 1
-            word_counts.update(words)
-            length = sum(len(pieces[w]) for w in words) + seg.specials_per_line
+            word_counts.update(line_words)
+            length = sum(len(pieces[w]) for w in line_words) + seg.specials_per_line
             over += length > max_length
     words = tokens = unk = whole = 0
     for word, count in word_counts.items():
@@ -309,7 +298,7 @@ def evaluate_texts(
 
 
 def evaluate(
-    model: Evaluated,
+    model: Evaluable,
     files: PathLike | Iterable[PathLike],
     *,
     max_length: int = 512,
@@ -317,7 +306,7 @@ def evaluate(
     name: str | None = None,
     errors: str = "strict",
 ) -> QualityReport:
-    """The quality figures of ``model``'s vocabulary on the lines of ``files``.
+    r"""The quality figures of ``model``'s vocabulary on the lines of ``files``.
 
     Errors: a missing file (``FileNotFoundError``), a directory, bytes that are not
     UTF-8 (``ValueError`` with the offset; ``errors="replace"`` reads on), or files
@@ -326,7 +315,7 @@ def evaluate(
     >>> import tempfile, pathlib
     >>> from subword import WordPiece
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "held-out.txt"
-    >>> _ = path.write_text("Hugs pun!\\n")
+    >>> _ = path.write_text("Hugs pun!\n")
     >>> evaluate(WordPiece(["[UNK]", "hug", "##s", "pun", "!"]), path).tokens_per_word
     1.3333333333333333
     """

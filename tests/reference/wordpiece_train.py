@@ -29,8 +29,8 @@
 Two implementations: :func:`train_wordpiece_naive` recounts everything for every merge
 (the definition, slow); :func:`train_wordpiece` keeps the counts up to date by
 re-counting only the words a merge changes, and re-scores only the pairs whose counts
-changed (a heap with stale entries skipped). The tests check the second against the first, and the Rust trainer against
-both.
+changed (a heap with stale entries skipped). The tests check the second against the
+first, and the Rust trainer against both.
 """
 
 from __future__ import annotations

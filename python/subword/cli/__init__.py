@@ -1,4 +1,4 @@
-"""The ``subword`` command: ``train``, ``encode``, ``chunk`` and ``pretrain-data``.
+"""The ``subword`` command: ``train``, ``encode``, ``chunk``, ``evaluate``, ``pretrain-data``.
 
 Each command is a module of this package with ``add_parser`` (its options) and ``run``;
 ``cli/`` is the only part of ``subword`` that knows about the command line.
@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 
 import subword
-from subword.cli import _args, _inputs, encode, pretrain_data, train
+from subword.cli import _args, _inputs, encode, evaluate, pretrain_data, train
 from subword.errors import InvalidArgumentError, InvalidUtf8Error
 
 EXIT_ERROR = 2
@@ -29,6 +29,7 @@ EXAMPLES = """examples:
   subword train 'data/*.txt.gz' --model bpe --num-merges 32000 -o bpe-model
   subword encode -m model corpus.txt --format ids | head
   echo "A long document." | subword chunk -m model --max-length 128 --stride 32
+  subword evaluate model held-out.txt --compare other-model  # tokens per word, words whole
   subword pretrain-data -m model corpus.txt --task nsp --seed 0 -o train.jsonl
 
 Run `subword COMMAND --help` for the options of each command.
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     train.add_parser(commands)
     encode.add_parsers(commands)
+    evaluate.add_parser(commands)
     pretrain_data.add_parser(commands)
     return parser
 

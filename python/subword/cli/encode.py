@@ -22,14 +22,13 @@ from typing import Any, TypeAlias
 import subword
 from subword.cli import _inputs
 from subword.cli._args import add_errors_option, positive
-from subword.config import CONFIG_NAME, read_json_object
+from subword.cli._models import load_model
 
 BATCH_LINES = 1000
 #: Input lines: texts, or ``(text, pair)`` tuples with ``--pair`` (known only at run time).
 Batch: TypeAlias = list[Any]
 #: A batch to its output lines.
 Encoder: TypeAlias = Callable[[Batch], list[str]]
-Model: TypeAlias = subword.BertTokenizer | subword.WordPiece | subword.BPE
 TRUNCATIONS = ("longest_first", "only_first", "only_second")
 
 ENCODE_EXAMPLES = """examples:
@@ -133,44 +132,6 @@ def _common(
 
 
 # --- loading ----------------------------------------------------------------------------
-
-
-def load_model(directory: Path) -> Model:
-    """A :class:`subword.BertTokenizer`, :class:`subword.WordPiece` or :class:`subword.BPE`.
-
-    A BERT-style WordPiece directory loads as a ``BertTokenizer``, other models as
-    themselves.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = subword.BPE(["<unk>", "h", "i</w>"], []).save(tmp)
-    ...     load_model(Path(tmp))
-    BPE(vocab_size=3, merges=0, pre_tokenizer='whitespace')
-    """
-    if not directory.exists():
-        raise FileNotFoundError(f"{directory}: no such model directory")
-    if not directory.is_dir():
-        raise NotADirectoryError(f"{directory}: not a model directory")
-    config = read_json_object(directory / CONFIG_NAME) or {}
-    kind = config.get("model") or _guess(directory)
-    if kind == "bpe":
-        return subword.BPE.load(directory)
-    if kind != "wordpiece":
-        raise ValueError(f"{directory / CONFIG_NAME}: unknown model {kind!r}")
-    if config.get("pre_tokenizer", "bert") == "bert":
-        return subword.BertTokenizer.from_pretrained(directory)
-    return subword.WordPiece.load(directory)
-
-
-def _guess(directory: Path) -> str:
-    """The model kind of a directory without ``subword.json`` (e.g. a BERT download)."""
-    if (directory / "vocab.txt").is_file():
-        return "wordpiece"
-    if (directory / "vocab.json").is_file() and (directory / "merges.txt").is_file():
-        return "bpe"
-    raise FileNotFoundError(
-        f"{directory}: not a model directory (no vocab.txt, nor vocab.json + merges.txt)"
-    )
 
 
 # --- input ------------------------------------------------------------------------------

@@ -32,12 +32,14 @@ from subword._progress import ProgressBar
 from subword.cli import _inputs
 from subword.cli._args import add_errors_option, positive
 from subword.models import BpeTrainerConfig, WordPieceTrainerConfig
+from subword.models.wordpiece import SCORINGS
+from subword.special_tokens import BERT_SPECIAL_TOKENS
 
 TrainerConfig = BpeTrainerConfig | WordPieceTrainerConfig
 
 WORDPIECE_VOCAB_SIZE = 30522
 BPE_VOCAB_SIZE = 30000
-BERT_SPECIALS = "[PAD],[UNK],[CLS],[SEP],[MASK]"
+BERT_SPECIALS = ",".join(BERT_SPECIAL_TOKENS)
 
 EXAMPLES = """examples:
   subword train corpus.txt -o model                 # WordPiece, BERT normalization, 30,522 tokens
@@ -81,6 +83,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     size.add_argument("--num-merges", type=positive, help="BPE merges, as subword-nmt's -s")
     train.add_argument(
         "--min-frequency", type=positive, default=2, help="least count of a merged pair (2)"
+    )
+    train.add_argument(
+        "--scoring",
+        choices=SCORINGS,
+        help="WordPiece: how the next merge is chosen (default likelihood: the gain in "
+        "corpus likelihood; pmi: count(ab)/(count(a)count(b)); frequency: count(ab))",
     )
     train.add_argument(
         "--lowercase",
@@ -178,6 +186,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError("--num-merges is for --model bpe; use --vocab-size for WordPiece")
     if args.model == "wordpiece" and args.byte_fallback:
         raise ValueError("--byte-fallback is for --model bpe; WordPiece gives [UNK]")
+    if args.model == "bpe" and args.scoring is not None:
+        raise ValueError("--scoring is for --model wordpiece; BPE merges the most frequent pair")
     if args.model == "bpe" and args.strip_accents is not None:
         raise ValueError("--strip-accents is for --model wordpiece")
     if "-" in args.files and (args.dask or args.workers):
@@ -211,6 +221,7 @@ special_tokens=('<unk>',), pre_tokenizer='whitespace', lowercase=True, byte_fall
         vocab_size=args.vocab_size or WORDPIECE_VOCAB_SIZE,
         **common,
         strip_accents=args.strip_accents,
+        scoring=args.scoring or SCORINGS[0],
     )
 
 
@@ -308,7 +319,7 @@ def _summary(
     else:  # WordPiece: every token that is neither special nor a single character
         merges = len(model) - model.alphabet_size - specials
     rows = [
-        ("model", args.model),
+        ("model", args.model if isinstance(model, subword.BPE) else f"wordpiece ({model.scoring})"),
         ("files", f"{corpus.files:,}"),
         ("bytes", f"{corpus.bytes:,}"),
         ("words", f"{corpus.counts.total():,}"),

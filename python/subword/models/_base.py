@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
+from subword import evaluation
 from subword._progress import ProgressCallback
-from subword.counting import check_pre_tokenizer
+from subword.counting import PathLike, check_pre_tokenizer
 
 
 class VocabularyCore(Protocol):
@@ -26,6 +27,7 @@ class VocabularyCore(Protocol):
     @property
     def unk_token(self) -> str | None: ...
     def __len__(self) -> int: ...
+    def encode_batch(self, texts: Any) -> list[list[int]]: ...
 
 
 CoreT = TypeVar("CoreT", bound=VocabularyCore)
@@ -90,6 +92,54 @@ class VocabularyModel(Generic[CoreT]):
 
     def __len__(self) -> int:
         return len(self._inner)
+
+    # --- quality ----------------------------------------------------------------------
+
+    #: Special tokens a model adds around each text ([CLS] and [SEP] for WordPiece).
+    _specials_per_text = 0
+    pre_tokenizer: str
+    lowercase: bool
+
+    def encode_batch(self, texts: Any) -> list[list[int]]:
+        raise NotImplementedError
+
+    def _segmenter(self) -> evaluation.Segmenter:
+        if self.pre_tokenizer == "bert":
+            split = evaluation.basic_words(self.lowercase, getattr(self, "strip_accents", None))
+        else:
+            split = evaluation.whitespace_words
+        unk = self.unk_token
+        return evaluation.Segmenter(
+            split,
+            self.encode_batch,
+            self.id_to_token,
+            None if unk is None else self.token_to_id(unk),
+            self._specials_per_text,
+            len(self),
+        )
+
+    def evaluate(
+        self,
+        files: PathLike | Iterable[PathLike],
+        *,
+        max_length: int = 512,
+        most_split: int = 10,
+        errors: str = "strict",
+    ) -> evaluation.QualityReport:
+        r"""The vocabulary's quality on held-out text: see :mod:`subword.evaluation`.
+
+        >>> import pathlib, tempfile
+        >>> from subword import WordPiece
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp, "held-out.txt")
+        ...     _ = path.write_text("Hugs pun!\n")
+        ...     report = WordPiece(["[UNK]", "hug", "##s", "pun", "!"]).evaluate(path)
+        >>> report.tokens_per_word, report.whole_word_share
+        (1.3333333333333333, 0.6666666666666666)
+        """
+        return evaluation.evaluate(
+            self, files, max_length=max_length, most_split=most_split, errors=errors
+        )
 
 
 ConfigT = TypeVar("ConfigT", bound="TrainerConfig")

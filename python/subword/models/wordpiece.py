@@ -1,7 +1,8 @@
 """``subword.WordPiece``: WordPiece trained by likelihood gain, encoded greedily.
 
-Training (``subword._core.train_wordpiece``) merges the pair with the highest
-``count(ab) / (count(a) * count(b))``, compared exactly; encoding
+Training (``subword._core.train_wordpiece``) merges, by default, the pair whose merge
+most raises the corpus likelihood of a unigram model (``scoring="likelihood"``;
+``"pmi"`` and ``"frequency"`` are the other rules); encoding
 (``subword._core.WordPieceEncoder``) is BERT's greedy longest-match-first in linear time.
 Text is pre-tokenized with BERT's BasicTokenizer by default, so the ``vocab.txt`` this
 class writes is what ``BertTokenizer`` (ours and transformers') loads.
@@ -12,24 +13,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, get_args
 
 from subword import _core, counting
 from subword._progress import ProgressCallback, resolve
 from subword.config import read_config, write_config
 from subword.counting import PathLike
+from subword.errors import InvalidArgumentError
 from subword.models._base import TrainerConfig, VocabularyModel, closing_progress
+from subword.special_tokens import BERT_SPECIAL_TOKENS
 
 Progress = bool | ProgressCallback | None
-BERT_SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+#: The rules that choose the next merge (see ``docs/algorithms.md``).
+Scoring = Literal["likelihood", "pmi", "frequency"]
+#: Their names, the default first.
+SCORINGS: tuple[Scoring, ...] = get_args(Scoring)
 
 
 @dataclass(frozen=True)
 class WordPieceTrainerConfig(TrainerConfig):
     """What a WordPiece run is asked for: Rust's ``WordPieceTrainerConfig`` and the words.
 
-    The fields of Rust's config are ``vocab_size``, ``min_frequency`` and the special
-    tokens; ``pre_tokenizer``, ``lowercase`` and ``strip_accents`` say how text becomes
-    words (and are kept by the trained model).
+    The fields of Rust's config are ``vocab_size``, ``min_frequency``, the special
+    tokens and ``scoring`` (how the next merge is chosen: ``"likelihood"``, the gain in
+    corpus likelihood of a unigram model; ``"pmi"``, ``count(ab) / (count(a) count(b))``;
+    ``"frequency"``, ``count(ab)``; see ``docs/algorithms.md``); ``pre_tokenizer``,
+    ``lowercase`` and ``strip_accents`` say how text becomes words (and are kept by the
+    trained model).
 
     ``WordPiece.train``, ``train_from_iterator`` and ``train_from_counts`` build one from
     their keywords (same names, same defaults), and so does ``subword train``.
@@ -47,6 +57,14 @@ class WordPieceTrainerConfig(TrainerConfig):
     pre_tokenizer: str = "bert"
     lowercase: bool = True
     strip_accents: bool | None = None
+    scoring: Scoring = "likelihood"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # Checked here, before any counting, rather than by the core after it.
+        if self.scoring not in SCORINGS:
+            choices = ", ".join(repr(s) for s in SCORINGS)
+            raise InvalidArgumentError("scoring", f"must be one of {choices}, got {self.scoring!r}")
 
 
 class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
@@ -60,6 +78,8 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         'hug huggers'
 
     """
+
+    _specials_per_text = 2  # [CLS] and [SEP], for evaluate()
 
     def __init__(
         self,
@@ -88,12 +108,15 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         pre_tokenizer: str,
         lowercase: bool,
         strip_accents: bool | None,
+        scoring: Scoring | None = None,
     ) -> None:
         counting.check_pre_tokenizer(pre_tokenizer)
         self._inner = encoder
         self.pre_tokenizer = pre_tokenizer
         self.lowercase = lowercase
         self.strip_accents = strip_accents
+        #: The rule the vocabulary was trained with (None when it was given, not trained).
+        self.scoring = scoring
         if pre_tokenizer == "bert":
             from subword.normalization import BasicTokenizer
 
@@ -109,9 +132,10 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         pre_tokenizer: str = "bert",
         lowercase: bool = True,
         strip_accents: bool | None = None,
+        scoring: Scoring | None = None,
     ) -> WordPiece:
         model = cls.__new__(cls)
-        model._init(encoder, pre_tokenizer, lowercase, strip_accents)
+        model._init(encoder, pre_tokenizer, lowercase, strip_accents, scoring)
         return model
 
     # --- training -------------------------------------------------------------------
@@ -129,6 +153,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         pre_tokenizer: str = "bert",
         lowercase: bool = True,
         strip_accents: bool | None = None,
+        scoring: Scoring = "likelihood",
         errors: str = "strict",
         threads: int | None = None,
         progress: Progress = False,
@@ -163,6 +188,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         pre_tokenizer: str = "bert",
         lowercase: bool = True,
         strip_accents: bool | None = None,
+        scoring: Scoring = "likelihood",
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
@@ -170,7 +196,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
 
         >>> wp = WordPiece.train_from_iterator(["hugging huggers hug"] * 5, vocab_size=40)
         >>> wp
-        WordPiece(vocab_size=23, pre_tokenizer='bert')
+        WordPiece(vocab_size=22, pre_tokenizer='bert')
         """
         config = WordPieceTrainerConfig.from_arguments(locals())
         counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
@@ -189,6 +215,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         pre_tokenizer: str = "bert",
         lowercase: bool = True,
         strip_accents: bool | None = None,
+        scoring: Scoring = "likelihood",
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
@@ -208,12 +235,15 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
                 config.vocab_size,
                 min_frequency=config.min_frequency,
                 special_tokens=special_tokens,
+                scoring=config.scoring,
                 threads=threads,
                 progress=callback,
             )
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
         encoder = _core.WordPieceEncoder(vocab, unk_token=unk)
-        return cls._wrap(encoder, config.pre_tokenizer, config.lowercase, config.strip_accents)
+        return cls._wrap(
+            encoder, config.pre_tokenizer, config.lowercase, config.strip_accents, config.scoring
+        )
 
     # --- encoding -------------------------------------------------------------------
 
@@ -272,10 +302,13 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
 
     def __reduce__(
         self,
-    ) -> tuple[Callable[..., WordPiece], tuple[_core.WordPieceEncoder, str, bool, bool | None]]:
+    ) -> tuple[
+        Callable[..., WordPiece],
+        tuple[_core.WordPieceEncoder, str, bool, bool | None, str | None],
+    ]:
         return (
             WordPiece._wrap,
-            (self._inner, self.pre_tokenizer, self.lowercase, self.strip_accents),
+            (self._inner, self.pre_tokenizer, self.lowercase, self.strip_accents, self.scoring),
         )
 
     # --- files ------------------------------------------------------------------------
@@ -302,6 +335,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
                 "pre_tokenizer": self.pre_tokenizer,
                 "do_lower_case": self.lowercase,
                 "strip_accents": self.strip_accents,
+                "scoring": self.scoring,
             },
         )
         return directory
@@ -329,4 +363,5 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
             config.get("pre_tokenizer", "bert"),
             config.get("do_lower_case", True),
             config.get("strip_accents"),
+            config.get("scoring"),
         )
