@@ -154,6 +154,8 @@ def test_demo_shows_a_trained_model(model: str, folder: Path) -> None:
     env = _shell_env()
     trained = _bash(f"subword train corpus.txt --model {model} --vocab-size 2000 -q -o m", env)
     assert trained.returncode == 0, trained.stdout
-    shown = _bash(f"python {REPO / 'examples' / 'demo.py'} m 'unbelievable tokenizers'", env)
+    demo = REPO / "examples" / "demo.py"
+    shown = _bash(f"python {demo} m 'unbelievable tokenizers' --held-out corpus.txt", env)
     assert shown.returncode == 0, shown.stdout
     assert "unbelievable tokenizers\n  tokens: [" in shown.stdout and "ids:    [" in shown.stdout
+    assert "tokens per word" in shown.stdout and "words kept whole" in shown.stdout
