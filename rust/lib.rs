@@ -16,13 +16,17 @@
 //! | [`progress`] | progress reporting and cooperative cancellation |
 
 pub mod batch;
+#[path = "bpe/encode.rs"]
 pub mod bpe_encode;
+#[path = "bpe/train.rs"]
 pub mod bpe_train;
 pub mod count;
 pub mod error;
 pub mod formats;
 pub mod progress;
+#[path = "wordpiece/encode.rs"]
 pub mod wordpiece_encode;
+#[path = "wordpiece/train.rs"]
 pub mod wordpiece_train;
 
 #[cfg(feature = "python")]

@@ -2,9 +2,12 @@
 //! the GIL around the core's work, and turns [`Error`] values into Python exceptions.
 //! No algorithm lives here.
 
+#[path = "bpe/encode.rs"]
 mod bpe;
 mod count;
+#[path = "wordpiece/encode.rs"]
 mod wordpiece;
+#[path = "wordpiece/train.rs"]
 mod wordpiece_train;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
