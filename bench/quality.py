@@ -114,9 +114,9 @@ def figures(words: Counter[str], pieces: list[list[int]], unk: int) -> dict:
 
 
 def wordpiece_figures(vocab_file: Path, words: Counter[str]) -> dict:
-    from subword._core import WordPieceEncoder
+    from subword._core import WordPieceModel
 
-    encoder = WordPieceEncoder.from_file(str(vocab_file))
+    encoder = WordPieceModel.from_file(str(vocab_file))
     return figures(words, encoder.encode_words(list(words)), encoder.unk_id)
 
 

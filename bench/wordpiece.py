@@ -6,7 +6,7 @@ gain) against HF ``WordPieceTrainer`` (BPE's frequency rule); a second subword r
 ``train_from_counts`` alone on saved word counts, so counting = full - merging.
 Encoding: words/s of the WordPiece model alone with the real bert-base-uncased vocab, on
 the words of ``en-ENCODE.txt`` pre-tokenized once by subword's BasicTokenizer (untimed):
-subword ``WordPieceEncoder.encode_batch`` against HF ``models.WordPiece`` fed the same
+subword ``WordPieceModel.encode_pretokenized`` against HF ``models.WordPiece`` fed the same
 pre-tokenized lines (both return the ids of each line), after checking both give
 identical ids on the first 10,000 words.
 Every run is a fresh process (see ``_harness``).
@@ -118,13 +118,13 @@ def _hf_model(vocab: str):
 
 
 def encode_ours(threads: int, words: str, vocab: str, batch: int) -> dict:
-    from subword._core import WordPieceEncoder
+    from subword._core import WordPieceModel
 
-    encoder = WordPieceEncoder.from_file(vocab)
+    encoder = WordPieceModel.from_file(vocab)
     batches = _word_batches(words, batch)
     start = time.perf_counter()
     for lines in batches:
-        encoder.encode_batch(lines)
+        encoder.encode_pretokenized(lines)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -138,10 +138,10 @@ def encode_hf(threads: int, words: str, vocab: str, batch: int) -> dict:
 
 
 def check_ids(threads: int, words: str, vocab: str, count: int = 10000) -> dict:
-    from subword._core import WordPieceEncoder
+    from subword._core import WordPieceModel
 
     first = [w for line in _word_batches(words, count)[0] for w in line][:count]
-    ours = WordPieceEncoder.from_file(vocab).encode_words(first)
+    ours = WordPieceModel.from_file(vocab).encode_words(first)
     theirs = _hf_model(vocab).encode_batch([[w] for w in first], is_pretokenized=True,
                                            add_special_tokens=False)
     bad = mismatches(ours, [encoding.ids for encoding in theirs])
@@ -235,7 +235,8 @@ time; its memory is that of merging alone.
 
 Input: the BasicTokenizer words of every line of `en-{args.encode}.txt`, made once before the
 runs (untimed), in batches of whole lines holding about {args.batch_words} words. subword:
-`WordPieceEncoder.from_file(vocab).encode_batch(lines_of_words)` on each batch (ids per line); HF:
+`WordPieceModel.from_file(vocab).encode_pretokenized(lines_of_words)` on each batch (ids per
+line); HF:
 `Tokenizer(models.WordPiece.from_file(vocab, unk_token="[UNK]"))` with no normalizer,
 pre-tokenizer or post-processor, `encode_batch(lines_of_words, is_pretokenized=True,
 add_special_tokens=False)` and `[e.ids for e in encodings]` (ids per line). Words/s counts

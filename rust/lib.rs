@@ -2,32 +2,31 @@
 //!
 //! The crate is plain Rust: every algorithm lives in its own module and is tested with
 //! `cargo test`. The Python extension `subword._core` is a thin layer over these modules,
-//! compiled only with the `python` feature (see [`python`]).
+//! compiled only with the `python` feature (see `python/`), with the same layout.
 //!
 //! | module | concept |
 //! | --- | --- |
-//! | [`batch`] | running a batch in parallel, or on the caller's thread when it is small |
 //! | [`count`] | pre-tokenizing and counting words from files, iterators or given counts |
-//! | [`bpe_train`] | the subword-nmt merge loop, incremental and exact |
-//! | [`bpe_encode`] | applying merges to words (subword-nmt `apply_bpe` semantics) |
-//! | [`wordpiece_train`] | WordPiece training by likelihood gain |
-//! | [`wordpiece_encode`] | greedy longest-match-first WordPiece encoding in linear time |
+//! | [`bpe`] | byte-pair encoding: the shared word model and vocab type |
+//! | [`bpe::train`] | the subword-nmt merge loop, incremental and exact |
+//! | [`bpe::encode`] | applying merges to words (subword-nmt `apply_bpe` semantics) |
+//! | [`wordpiece`] | WordPiece: the shared special tokens, prefix and defaults |
+//! | [`wordpiece::train`] | WordPiece training by merging pairs of symbols |
+//! | [`wordpiece::encode`] | greedy longest-match-first WordPiece encoding in linear time |
 //! | [`formats`] | reading and writing vocab and merges files, atomically |
+//! | [`batch`] | running a batch in parallel, or on the caller's thread when it is small |
 //! | [`progress`] | progress reporting and cooperative cancellation |
+//! | `reference` | the naive algorithms, written to be read; tests and fuzzers check the fast ones against them (with `cfg(test)` or the `reference` feature) |
 
 pub mod batch;
-#[path = "bpe/encode.rs"]
-pub mod bpe_encode;
-#[path = "bpe/train.rs"]
-pub mod bpe_train;
+pub mod bpe;
 pub mod count;
 pub mod error;
 pub mod formats;
 pub mod progress;
-#[path = "wordpiece/encode.rs"]
-pub mod wordpiece_encode;
-#[path = "wordpiece/train.rs"]
-pub mod wordpiece_train;
+#[cfg(any(test, feature = "reference"))]
+pub mod reference;
+pub mod wordpiece;
 
 #[cfg(feature = "python")]
 mod python;

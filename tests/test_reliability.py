@@ -245,15 +245,15 @@ def test_ctrl_c_stops_a_large_wordpiece_batch_encode_and_the_encoder_stays_usabl
 vocab = ["[UNK]"] + list("abc") + ["##" + c for c in "abc"] + ["ab", "##ab", "abc"]
 # Few, long words: converting the arguments is quick (a Ctrl-C cannot be noticed while
 # PyO3 converts them, with the GIL held), encoding them is long.
-encoder = _core.WordPieceEncoder(vocab, max_input_chars_per_word=10**6)
+encoder = _core.WordPieceModel(vocab, max_input_chars_per_word=10**6)
 words = ["".join(random.choices("abc", k=100_000)) for _ in range(20)]
 batch = [words] * 2000
-expected = encoder.encode_batch(batch[:2])
+expected = encoder.encode_pretokenized(batch[:2])
 """
     elapsed = interrupt(
         setup,
-        "encoder.encode_batch(batch)",
-        "assert encoder.encode_batch(batch[:2]) == expected",
+        "encoder.encode_pretokenized(batch)",
+        "assert encoder.encode_pretokenized(batch[:2]) == expected",
         delay=0.5,
     )
     assert elapsed < 1.0
@@ -382,4 +382,4 @@ def test_fuzz_batch_equals_one_by_one(bert, wordpiece, texts):
 
 
 def test_core_encoder_is_importable() -> None:
-    assert _core.WordPieceEncoder(["[UNK]"]).encode_word("x") == [0]
+    assert _core.WordPieceModel(["[UNK]"]).encode_word("x") == [0]

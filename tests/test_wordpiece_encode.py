@@ -1,4 +1,4 @@
-"""WordPiece encoding (`subword._core.WordPieceEncoder`) against the naive rule and BERT's.
+"""WordPiece encoding (`subword._core.WordPieceModel`) against the naive rule and BERT's.
 
 The references are the naive greedy longest-match-first in `reference/wordpiece_encode.py`
 and transformers' own `WordpieceTokenizer` (the pure-Python one of `BertTokenizerLegacy`),
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference.wordpiece_encode import wordpiece_spans, wordpiece_tokenize
-from subword._core import WordPieceEncoder
+from subword._core import WordPieceModel
 from transformers.models.bert.tokenization_bert_legacy import WordpieceTokenizer
 
 # The extension may be a debug build: no deadlines, modest example counts.
@@ -34,8 +34,8 @@ def bert_vocab_set(bert_vocab: list[str]) -> frozenset[str]:
 
 
 @pytest.fixture(scope="module")
-def encoder(bert_vocab_file: Path) -> WordPieceEncoder:
-    return WordPieceEncoder.from_file(bert_vocab_file)
+def encoder(bert_vocab_file: Path) -> WordPieceModel:
+    return WordPieceModel.from_file(bert_vocab_file)
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +49,12 @@ def corpus_words(path: Path) -> list[str]:
     return sorted(words | {w.lower() for w in words})
 
 
-def tokens_of(encoder: WordPieceEncoder, ids: list[int]) -> list[str]:
+def tokens_of(encoder: WordPieceModel, ids: list[int]) -> list[str]:
     return encoder.convert_ids_to_tokens(ids)
 
 
 def check_against_references(
-    encoder: WordPieceEncoder,
+    encoder: WordPieceModel,
     vocab: frozenset[str],
     transformers_wordpiece: WordpieceTokenizer,
     words: list[str],
@@ -72,7 +72,7 @@ def check_against_references(
     # The same words grouped into texts, with offsets, against the naive spans.
     texts = [words[i : i + 64] for i in range(0, len(words), 64)]
     for text, (ids, word_indices, spans) in zip(
-        texts, encoder.encode_batch_with_offsets(texts), strict=False
+        texts, encoder.encode_pretokenized_with_offsets(texts), strict=False
     ):
         expected = [
             (token, index, (start, end))
@@ -119,10 +119,12 @@ def test_batch_calls_agree(corpora: Path, encoder) -> None:
     ]
     texts = [words[i : i + 17] for i in range(0, len(words), 17)]
     flat = [[i for ids in per_word[j : j + 17] for i in ids] for j in range(0, len(words), 17)]
-    assert encoder.encode_batch(texts) == flat
-    assert [ids for ids, _, _ in encoder.encode_batch_with_offsets(texts)] == flat
+    assert encoder.encode_pretokenized(texts) == flat
+    assert encoder.encode_batch([" ".join(text) for text in texts]) == flat
+    assert [ids for ids, _, _ in encoder.encode_pretokenized_with_offsets(texts)] == flat
     assert encoder.encode_words([]) == []
-    assert encoder.encode_batch([[], [""], ["", "the"]]) == [[], [], [encoder.token_to_id("the")]]
+    the = encoder.token_to_id("the")
+    assert encoder.encode_pretokenized([[], [""], ["", "the"]]) == [[], [], [the]]
 
 
 def test_vocab_lookups(encoder, bert_vocab) -> None:
@@ -168,12 +170,12 @@ def vocab_and_words(draw):
 @given(vocab_and_words())
 def test_small_vocabs_match_naive(case) -> None:
     prefix, vocab, words, max_chars = case
-    encoder = WordPieceEncoder(vocab, "[UNK]", prefix, max_chars)
+    encoder = WordPieceModel(vocab, "[UNK]", prefix, max_chars)
     vocab_set = frozenset(vocab)
     expected = [wordpiece_tokenize(w, vocab_set, "[UNK]", prefix, max_chars) for w in words]
     assert [tokens_of(encoder, ids) for ids in encoder.encode_words(words)] == expected
     assert [encoder.tokenize_word(w) for w in words] == expected
-    ((ids, word_indices, spans),) = encoder.encode_batch_with_offsets([words])
+    ((ids, word_indices, spans),) = encoder.encode_pretokenized_with_offsets([words])
     assert list(zip(tokens_of(encoder, ids), word_indices, spans, strict=False)) == [
         (token, index, (start, end))
         for index, word in enumerate(words)
@@ -212,7 +214,7 @@ def test_max_input_chars_counts_chars(encoder, bert_vocab_set, unit, length) -> 
     # bytes) or uncoverable. The limit is a parameter (Google's BERT uses 200).
     vocab = ["[UNK]", "a", "##a", "é", "##é", "日", "##日", "ab", "##ab", "##b"]
     for limit in (100, 200):
-        small = WordPieceEncoder(vocab, max_input_chars_per_word=limit)
+        small = WordPieceModel(vocab, max_input_chars_per_word=limit)
         got = small.tokenize_word(word)
         assert got == wordpiece_tokenize(word, set(vocab), max_input_chars_per_word=limit)
         assert (got == ["[UNK]"]) == (length > limit or unit == "\U0001f600")
@@ -221,7 +223,7 @@ def test_max_input_chars_counts_chars(encoder, bert_vocab_set, unit, length) -> 
 def test_unk_covers_the_whole_word(encoder) -> None:
     # "\U0001f600" is not in the vocab: the whole word is one unk, not "hello" + unk.
     assert encoder.tokenize_word("hello\U0001f600") == ["[UNK]"]
-    assert encoder.encode_batch_with_offsets([["hi", "hello\U0001f600", "hi"]]) == [
+    assert encoder.encode_pretokenized_with_offsets([["hi", "hello\U0001f600", "hi"]]) == [
         ([7632, 100, 7632], [0, 1, 2], [(0, 2), (0, 6), (0, 2)])
     ]
 
@@ -232,7 +234,7 @@ def test_unk_covers_the_whole_word(encoder) -> None:
 @SETTINGS
 @given(words=st.lists(bert_words, max_size=30))
 def test_spans_cover_each_word(words, encoder) -> None:
-    ((ids, word_indices, spans),) = encoder.encode_batch_with_offsets([words])
+    ((ids, word_indices, spans),) = encoder.encode_pretokenized_with_offsets([words])
     assert len(ids) == len(word_indices) == len(spans)
     for index, word in enumerate(words):
         pieces = [(i, s) for i, w, s in zip(ids, word_indices, spans, strict=False) if w == index]
@@ -254,44 +256,44 @@ def test_spans_cover_each_word(words, encoder) -> None:
 
 def test_bad_vocab_lists() -> None:
     with pytest.raises(ValueError, match="empty"):
-        WordPieceEncoder([])
+        WordPieceModel([])
     with pytest.raises(ValueError, match=r'"\[UNK\]" is not in the vocab'):
-        WordPieceEncoder(["a", "b"])
+        WordPieceModel(["a", "b"])
     with pytest.raises(ValueError, match=r'"<unk>" is not in the vocab'):
-        WordPieceEncoder(["[UNK]", "b"], unk_token="<unk>")
+        WordPieceModel(["[UNK]", "b"], unk_token="<unk>")
     with pytest.raises(ValueError, match=r'"b" twice: at index 1 and 3'):
-        WordPieceEncoder(["[UNK]", "b", "c", "b"])
+        WordPieceModel(["[UNK]", "b", "c", "b"])
     with pytest.raises(ValueError, match="empty token at index 2"):
-        WordPieceEncoder(["[UNK]", "b", ""])
+        WordPieceModel(["[UNK]", "b", ""])
     with pytest.raises(TypeError):
-        WordPieceEncoder("[UNK]")  # a str is not a list of tokens
+        WordPieceModel("[UNK]")  # a str is not a list of tokens
     with pytest.raises(TypeError):
-        WordPieceEncoder(["[UNK]", 3])
+        WordPieceModel(["[UNK]", 3])
 
 
 def test_bad_vocab_files(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="missing.txt"):
-        WordPieceEncoder.from_file(tmp_path / "missing.txt")
+        WordPieceModel.from_file(tmp_path / "missing.txt")
     with pytest.raises(IsADirectoryError):
-        WordPieceEncoder.from_file(tmp_path)
+        WordPieceModel.from_file(tmp_path)
     path = tmp_path / "vocab.txt"
     path.write_text("[UNK]\na\n\nb\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"vocab.txt:3: blank line"):
-        WordPieceEncoder.from_file(path)
+        WordPieceModel.from_file(path)
     path.write_text("[UNK]\na\nb\na\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r":4: duplicate token \"a\""):
-        WordPieceEncoder.from_file(str(path))
+        WordPieceModel.from_file(str(path))
     path.write_bytes(b"[UNK]\na\xff\n")
     with pytest.raises(ValueError, match=r"byte offset 7 \(line 2\)"):
-        WordPieceEncoder.from_file(path)
+        WordPieceModel.from_file(path)
     path.write_text("", encoding="utf-8")
     with pytest.raises(ValueError, match="empty"):
-        WordPieceEncoder.from_file(path)
+        WordPieceModel.from_file(path)
     path.write_text("a\nb\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not in the vocab"):
-        WordPieceEncoder.from_file(path)
+        WordPieceModel.from_file(path)
     path.write_text("<unk>\r\nb\r\n", encoding="utf-8")
-    assert WordPieceEncoder.from_file(path, unk_token="<unk>").vocab == ["<unk>", "b"]
+    assert WordPieceModel.from_file(path, unk_token="<unk>").vocab == ["<unk>", "b"]
 
 
 def test_bad_ids(encoder) -> None:
@@ -312,10 +314,10 @@ def test_pickle_round_trip(encoder, bert_vocab_file: Path, corpora: Path) -> Non
     assert str(bert_vocab_file).encode() not in data
     words = corpus_words(corpora / "en-1m.txt")[:5000] + ["x" * 101, ""]
     for clone in (pickle.loads(data), copy.deepcopy(encoder), copy.copy(encoder)):
-        assert isinstance(clone, WordPieceEncoder)
+        assert isinstance(clone, WordPieceModel)
         assert clone.vocab == encoder.vocab
         assert clone.encode_words(words) == encoder.encode_words(words)
-    custom = WordPieceEncoder(["<unk>", "a", "@@b"], "<unk>", "@@", 3)
+    custom = WordPieceModel(["<unk>", "a", "@@b"], "<unk>", "@@", 3)
     clone = pickle.loads(pickle.dumps(custom))
     assert (clone.unk_token, clone.continuing_subword_prefix, clone.max_input_chars_per_word) == (
         "<unk>",
@@ -334,13 +336,13 @@ def test_threads_share_one_encoder(encoder, corpora: Path) -> None:
     words = corpus_words(corpora / "en-1m.txt")[:30_000]
     expected = encoder.encode_words(words)
     texts = [words[i : i + 50] for i in range(0, len(words), 50)]
-    expected_batch = encoder.encode_batch(texts)
+    expected_batch = encoder.encode_pretokenized(texts)
     results: dict[int, tuple] = {}
     barrier = threading.Barrier(8)
 
     def work(n: int) -> None:
         barrier.wait()
-        results[n] = (encoder.encode_words(words), encoder.encode_batch(texts))
+        results[n] = (encoder.encode_words(words), encoder.encode_pretokenized(texts))
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
     for thread in threads:

@@ -35,7 +35,7 @@ from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
 from subword import evaluation
-from subword._core import WordPieceEncoder
+from subword._core import WordPieceModel
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
 from subword.evaluation import QualityReport
@@ -116,14 +116,14 @@ class BertTokenizer(SpecialTokensMixin):
     ):
         if isinstance(vocab_file, (str, os.PathLike)):
             self.vocab_file: str | None = files.checked_vocab_file(vocab_file)
-            self._encoder = WordPieceEncoder.from_file(
+            self._encoder = WordPieceModel.from_file(
                 self.vocab_file,
                 unk_token=unk_token,
                 max_input_chars_per_word=max_input_chars_per_word,
             )
         else:
             self.vocab_file = None
-            self._encoder = WordPieceEncoder(
+            self._encoder = WordPieceModel(
                 files.tokens_in_id_order(vocab_file),
                 unk_token=unk_token,
                 max_input_chars_per_word=max_input_chars_per_word,
@@ -184,7 +184,7 @@ class BertTokenizer(SpecialTokensMixin):
 
     def __reduce__(
         self,
-    ) -> tuple[Callable[..., BertTokenizer], tuple[WordPieceEncoder, str | None, dict[str, Any]]]:
+    ) -> tuple[Callable[..., BertTokenizer], tuple[WordPieceModel, str | None, dict[str, Any]]]:
         """Pickle as the encoder (vocab and options) plus the options, never a file path.
 
         The derived tables (token -> id, the special-token pattern) are rebuilt on load,
@@ -690,7 +690,7 @@ class BertTokenizer(SpecialTokensMixin):
 
 
 def _unpickle_tokenizer(
-    encoder: WordPieceEncoder, vocab_file: str | None, options: dict[str, Any]
+    encoder: WordPieceModel, vocab_file: str | None, options: dict[str, Any]
 ) -> BertTokenizer:
     """Rebuilds a pickled :class:`BertTokenizer` without reading any file."""
     tokenizer = BertTokenizer.__new__(BertTokenizer)

@@ -8,9 +8,9 @@ in one call. ``never_split`` words are decided before that call, as
 token (its id, or the unk id when it is not in the vocab). With offsets, each piece
 carries its ``(start, end)`` in the original text.
 
->>> from subword._core import WordPieceEncoder
+>>> from subword._core import WordPieceModel
 >>> from subword.normalization import BasicTokenizer
->>> encoder = WordPieceEncoder(["[UNK]", "[SEP]", "hello", "world", "##s"], unk_token="[UNK]")
+>>> encoder = WordPieceModel(["[UNK]", "[SEP]", "hello", "world", "##s"], unk_token="[UNK]")
 >>> texts = TextEncoder(encoder, BasicTokenizer(never_split=["Hello!"]), ["[SEP]"])
 >>> texts.encode(["Hello! worlds[SEP]"], with_offsets=True)
 [Segment(ids=[0, 3, 4, 1], offsets=[(0, 6), (7, 12), (12, 13), (13, 18)])]
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from subword._core import WordPieceEncoder
+from subword._core import WordPieceModel
 from subword.added_tokens import AddedTokenSplitter
 from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
@@ -31,9 +31,9 @@ __all__ = ["TextEncoder"]
 class TextEncoder:
     """WordPiece ids (and offsets) of texts, before special tokens are added.
 
-    >>> from subword._core import WordPieceEncoder
+    >>> from subword._core import WordPieceModel
     >>> from subword.normalization import BasicTokenizer
-    >>> encoder = WordPieceEncoder(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
+    >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
     >>> TextEncoder(encoder, BasicTokenizer(), []).encode(["Hello worlds"])
     [Segment(ids=[1, 2, 3], offsets=None)]
 
@@ -47,7 +47,7 @@ class TextEncoder:
 
     def __init__(
         self,
-        encoder: WordPieceEncoder,
+        encoder: WordPieceModel,
         basic_tokenizer: BasicTokenizer,
         special_tokens: Iterable[str],
     ) -> None:
@@ -60,15 +60,15 @@ class TextEncoder:
     def tokens(self, texts: list[str]) -> list[list[str]]:
         """The WordPiece tokens of each text (a ``never_split`` word as it is written).
 
-        >>> from subword._core import WordPieceEncoder
+        >>> from subword._core import WordPieceModel
         >>> from subword.normalization import BasicTokenizer
-        >>> encoder = WordPieceEncoder(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
+        >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
         >>> TextEncoder(encoder, BasicTokenizer(never_split=["Hi!"]), []).tokens(["Hi! worlds"])
         [['Hi!', 'world', '##s']]
         """
         vocab = self.encoder.vocab
         if not self.never_split:
-            ids = self.encoder.encode_batch(self.splitter.words_batch(texts))
+            ids = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
             return [[vocab[i] for i in sequence] for sequence in ids]
         tokens = []
         for text in texts:
@@ -84,20 +84,20 @@ class TextEncoder:
     def encode(self, texts: list[str], with_offsets: bool = False) -> list[Segment]:
         """The ids (and, when asked, the original offsets) of each text, one Rust call.
 
-        >>> from subword._core import WordPieceEncoder
+        >>> from subword._core import WordPieceModel
         >>> from subword.normalization import BasicTokenizer
-        >>> encoder = WordPieceEncoder(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
+        >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
         >>> TextEncoder(encoder, BasicTokenizer(), []).encode(["Hi worlds"], with_offsets=True)
         [Segment(ids=[0, 2, 3], offsets=[(0, 2), (3, 8), (8, 9)])]
         """
         if not with_offsets and not self.never_split:
-            batch = self.encoder.encode_batch(self.splitter.words_batch(texts))
+            batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
             return [Segment(ids, None) for ids in batch]
         aligned = [self.splitter.aligned_words(text) for text in texts]
         to_encode = [
             [word for word in words if word.text not in self.never_split] for words in aligned
         ]
-        results = self.encoder.encode_batch_with_offsets(
+        results = self.encoder.encode_pretokenized_with_offsets(
             [[word.text for word in words] for words in to_encode]
         )
         segments = []

@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::bpe_train::{BpeVocab, byte_token};
+use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
 use crate::count::split_words;
 use crate::{Error, Result, batch, formats};
 
@@ -44,9 +44,9 @@ pub struct BpeOptions {
 impl Default for BpeOptions {
     fn default() -> Self {
         BpeOptions {
-            unk_token: Some("<unk>".to_string()),
+            unk_token: Some(DEFAULT_UNK_TOKEN.to_string()),
             byte_fallback: false,
-            end_of_word_suffix: crate::bpe_train::END_OF_WORD.to_string(),
+            end_of_word_suffix: END_OF_WORD.to_string(),
         }
     }
 }
@@ -549,9 +549,10 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     use super::*;
-    use crate::bpe_train::{BpeSize, BpeTrainerConfig, train};
+    use crate::bpe::train::{BpeSize, BpeTrainerConfig, train};
     use crate::count::count_texts;
     use crate::progress::Silent;
+    use crate::reference;
     use proptest::prelude::*;
 
     #[test]
@@ -677,13 +678,15 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
         #[test]
-        fn long_and_short_merging_agree(
+        fn long_and_short_merging_agree_with_the_reference(
             choices in prop::collection::vec((0usize..64, 0usize..64), 0..40),
             word in "[ab]{1,120}",
         ) {
-            let model = BpeModel::from_merges(random_merges(choices), &["<unk>".to_string()], BpeOptions::default()).unwrap();
+            let merges = random_merges(choices);
+            let model = BpeModel::from_merges(merges.clone(), &["<unk>".to_string()], BpeOptions::default()).unwrap();
             let pieces = model.initial_pieces(&word);
             prop_assert_eq!(model.merge_long(pieces.clone()), model.merge_short(pieces));
+            prop_assert_eq!(model.tokenize(&word), reference::bpe_encode_word(&merges, &word, END_OF_WORD));
         }
     }
 

@@ -20,12 +20,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
 use crate::count::WordCounts;
 use crate::progress::{Phase, Progress};
 use crate::{Error, Result};
-
-/// The end-of-word suffix of subword-nmt codes version 0.2.
-pub const END_OF_WORD: &str = "</w>";
 
 /// How large the trained model should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,23 +55,11 @@ impl Default for BpeTrainerConfig {
         BpeTrainerConfig {
             size: BpeSize::NumMerges(10_000),
             min_frequency: 2,
-            special_tokens: vec!["<unk>".to_string()],
+            special_tokens: vec![DEFAULT_UNK_TOKEN.to_string()],
             end_of_word_suffix: END_OF_WORD.to_string(),
             byte_fallback: false,
         }
     }
-}
-
-/// A trained BPE model: the vocabulary in id order and the merges in rank order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BpeVocab {
-    pub vocab: Vec<String>,
-    pub merges: Vec<(String, String)>,
-}
-
-/// The name of byte token `byte`, as sentencepiece and Hugging Face spell it.
-pub fn byte_token(byte: u8) -> String {
-    format!("<0x{byte:02X}>")
 }
 
 type SymbolId = u32;
@@ -473,57 +459,8 @@ pub fn train(
 mod tests {
     use super::*;
     use crate::progress::Silent;
+    use crate::reference;
     use proptest::prelude::*;
-
-    /// The rule, written plainly: recount every pair before each merge.
-    fn naive_merges(
-        counts: &WordCounts,
-        num_merges: usize,
-        min_frequency: u64,
-    ) -> Vec<(String, String)> {
-        let mut words: Vec<(Vec<String>, u64)> = counts
-            .iter()
-            .map(|(word, &count)| {
-                let mut symbols: Vec<String> = word.chars().map(String::from).collect();
-                symbols.last_mut().unwrap().push_str(END_OF_WORD);
-                (symbols, count)
-            })
-            .collect();
-        let mut merges = Vec::new();
-        while merges.len() < num_merges {
-            let mut stats: FxHashMap<(String, String), u128> = FxHashMap::default();
-            for (symbols, count) in &words {
-                for pair in symbols.windows(2) {
-                    *stats.entry((pair[0].clone(), pair[1].clone())).or_insert(0) += *count as u128;
-                }
-            }
-            let Some((best, count)) = stats
-                .into_iter()
-                .max_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)))
-            else {
-                break;
-            };
-            if count < min_frequency as u128 {
-                break;
-            }
-            for (symbols, _) in &mut words {
-                let mut merged = Vec::new();
-                let mut i = 0;
-                while i < symbols.len() {
-                    if i + 1 < symbols.len() && symbols[i] == best.0 && symbols[i + 1] == best.1 {
-                        merged.push(format!("{}{}", best.0, best.1));
-                        i += 2;
-                    } else {
-                        merged.push(symbols[i].clone());
-                        i += 1;
-                    }
-                }
-                *symbols = merged;
-            }
-            merges.push(best);
-        }
-        merges
-    }
 
     fn counts_of(words: &[(&str, u64)]) -> WordCounts {
         words.iter().map(|&(w, c)| (w.to_string(), c)).collect()
@@ -563,7 +500,7 @@ mod tests {
         let counts = counts_of(&[("aaaa", 1)]);
         assert_eq!(
             merges_of(&counts, BpeSize::NumMerges(3), 1),
-            naive_merges(&counts, 3, 1)
+            reference::bpe_train(&counts, END_OF_WORD, 3, 1)
         );
     }
 
@@ -646,7 +583,7 @@ mod tests {
         fn incremental_equals_full_recount(counts in word_counts_strategy(), min_frequency in 1u64..4) {
             prop_assert_eq!(
                 merges_of(&counts, BpeSize::NumMerges(40), min_frequency),
-                naive_merges(&counts, 40, min_frequency)
+                reference::bpe_train(&counts, END_OF_WORD, 40, min_frequency)
             );
         }
     }

@@ -7,6 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use super::args::{U64Arg, optional_usize, u64_item};
 use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
 use crate::count::{self, Utf8Errors, WordBreaks, WordCounts};
 
@@ -37,11 +38,7 @@ impl PyWordCounts {
             let word: String = word.extract().map_err(|_| {
                 PyValueError::new_err(format!("words must be str, got {}", word.get_type()))
             })?;
-            let count: u64 = count.extract().map_err(|_| {
-                PyValueError::new_err(format!(
-                    "the count of {word:?} must be an integer in [0, 2**64), got {count}"
-                ))
-            })?;
+            let count = u64_item(&count, &format!("the count of {word:?}"))?;
             if count > 0 {
                 let total = counts.entry(word).or_insert(0);
                 *total = total.checked_add(count).ok_or_else(|| {
@@ -110,10 +107,11 @@ fn count_files(
     py: Python<'_>,
     paths: Vec<PathBuf>,
     errors: &str,
-    threads: Option<usize>,
+    threads: Option<U64Arg>,
     progress: Option<Py<PyAny>>,
     breaks: &str,
 ) -> PyResult<PyWordCounts> {
+    let threads = optional_usize(threads, "threads")?;
     let errors = parse_errors(errors)?;
     let breaks = parse_breaks(breaks)?;
     let progress = PyProgress::new(progress);
@@ -140,11 +138,11 @@ struct PyWordCounter {
 impl PyWordCounter {
     #[new]
     #[pyo3(signature = (threads = None))]
-    fn new(threads: Option<usize>) -> Self {
-        PyWordCounter {
+    fn new(threads: Option<U64Arg>) -> PyResult<Self> {
+        Ok(PyWordCounter {
             counts: Mutex::new(WordCounts::default()),
-            threads,
-        }
+            threads: optional_usize(threads, "threads")?,
+        })
     }
 
     /// Counts the whitespace-separated words of each text, in parallel.
@@ -157,7 +155,7 @@ impl PyWordCounter {
 
     /// Counts the whitespace-separated words of each text `weights[i]` times: the words of
     /// a text that stands for many identical ones.
-    fn add_weighted_texts(&self, texts: Vec<String>, weights: Vec<u64>) -> PyResult<()> {
+    fn add_weighted_texts(&self, texts: Vec<String>, weights: Vec<U64Arg>) -> PyResult<()> {
         if texts.len() != weights.len() {
             return Err(PyValueError::new_err(format!(
                 "{} texts but {} weights",
@@ -165,6 +163,10 @@ impl PyWordCounter {
                 weights.len()
             )));
         }
+        let weights = weights
+            .into_iter()
+            .map(|weight| weight.get("weights"))
+            .collect::<PyResult<Vec<u64>>>()?;
         let mut counts = self.counts.lock().expect("counter lock poisoned");
         for (text, weight) in texts.iter().zip(weights) {
             for word in count::split_words(text) {

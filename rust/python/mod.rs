@@ -1,14 +1,14 @@
 //! The Python extension `subword._core`: a thin layer that converts arguments, releases
 //! the GIL around the core's work, and turns [`Error`] values into Python exceptions.
-//! No algorithm lives here.
+//! No algorithm lives here. The files mirror the core: `count`, `bpe/{train,encode}`,
+//! `wordpiece/{train,encode}`, `formats`; `args` holds the argument types they share, and
+//! this file the error mapping, thread pools and Ctrl-C handling.
 
-#[path = "bpe/encode.rs"]
+mod args;
 mod bpe;
 mod count;
-#[path = "wordpiece/encode.rs"]
+mod formats;
 mod wordpiece;
-#[path = "wordpiece/train.rs"]
-mod wordpiece_train;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -325,6 +325,5 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     count::register(m)?;
     bpe::register(m)?;
     wordpiece::register(m)?;
-    wordpiece_train::register(m)?;
-    Ok(())
+    formats::register(m)
 }

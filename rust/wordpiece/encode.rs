@@ -32,6 +32,7 @@ use std::sync::atomic::AtomicBool;
 
 use rustc_hash::FxHashMap;
 
+use crate::count::split_words;
 use crate::{Error, Result, batch};
 
 /// "No node": a missing failure link, or the `check` of a free or root slot.
@@ -55,7 +56,7 @@ struct Unit {
 struct Failure {
     /// `f(v)`, a node of trie B, or [`NONE`] when the greedy match gets stuck (unk).
     link: u32,
-    /// `F(v)` as a range of [`WordPieceEncoder::pops`].
+    /// `F(v)` as a range of [`WordPieceModel::pops`].
     start: u32,
     len: u32,
 }
@@ -75,7 +76,7 @@ pub struct TextEncoding {
 /// A WordPiece vocabulary compiled for fast greedy longest-match-first encoding.
 ///
 /// Immutable once built, so one encoder can be shared by any number of threads.
-pub struct WordPieceEncoder {
+pub struct WordPieceModel {
     vocab: Vec<String>,
     unk_id: u32,
     prefix: String,
@@ -86,9 +87,9 @@ pub struct WordPieceEncoder {
     pops: Vec<u32>,
 }
 
-impl std::fmt::Debug for WordPieceEncoder {
+impl std::fmt::Debug for WordPieceModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WordPieceEncoder")
+        f.debug_struct("WordPieceModel")
             .field("vocab_size", &self.vocab.len())
             .field("unk_token", &self.unk_token())
             .field("prefix", &self.prefix)
@@ -98,14 +99,7 @@ impl std::fmt::Debug for WordPieceEncoder {
     }
 }
 
-impl WordPieceEncoder {
-    /// The default unk token, as BERT's.
-    pub const DEFAULT_UNK_TOKEN: &'static str = "[UNK]";
-    /// The default continuing-subword prefix, as BERT's.
-    pub const DEFAULT_PREFIX: &'static str = "##";
-    /// The default longest word (in chars) that is not unk, as transformers'.
-    pub const DEFAULT_MAX_INPUT_CHARS_PER_WORD: usize = 100;
-
+impl WordPieceModel {
     /// Compiles `vocab` (the id of a token is its index). Fails with
     /// [`Error::InvalidInput`] on an empty vocab, an empty or duplicate token, or an
     /// `unk_token` that is not in the vocab.
@@ -147,7 +141,7 @@ impl WordPieceEncoder {
 
         let trie = Trie::build(&vocab, continuing_subword_prefix);
         let (units, failures, pops) = trie.compile()?;
-        Ok(WordPieceEncoder {
+        Ok(WordPieceModel {
             vocab,
             unk_id,
             prefix: continuing_subword_prefix.to_owned(),
@@ -364,20 +358,48 @@ impl WordPieceEncoder {
         })
     }
 
-    /// For each pre-tokenized text (a list of words), the ids of all its words'
-    /// pieces concatenated; in parallel over texts, in input order.
-    pub fn encode_texts<T, S>(&self, texts: &[T]) -> Vec<Vec<u32>>
+    /// The ids of many texts, each split on whitespace as Python's `str.split()` (see
+    /// [`split_words`]) and its words' pieces concatenated; in parallel over texts, in
+    /// input order. The same input as [`crate::bpe::encode::BpeModel::encode_batch`].
+    pub fn encode_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Vec<u32>> {
+        self.encode_batch_until(texts, &AtomicBool::new(false))
+            .expect("never stopped")
+    }
+
+    /// [`Self::encode_batch`] that gives up with [`Error::Interrupted`] once `stop` is set
+    /// (checked before each text).
+    pub fn encode_batch_until<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Vec<u32>>> {
+        batch::map_until(texts, batch::PARALLEL_TEXTS, stop, |text| {
+            let mut ids = Vec::new();
+            for word in split_words(text.as_ref()) {
+                self.encode_word(word, &mut ids);
+            }
+            Ok(ids)
+        })
+    }
+
+    /// For each pre-tokenized text (a list of words, each encoded as given), the ids of
+    /// all its words' pieces concatenated; in parallel over texts, in input order.
+    pub fn encode_pretokenized<T, S>(&self, texts: &[T]) -> Vec<Vec<u32>>
     where
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
-        self.encode_texts_until(texts, &AtomicBool::new(false))
+        self.encode_pretokenized_until(texts, &AtomicBool::new(false))
             .expect("never stopped")
     }
 
-    /// [`Self::encode_texts`] that gives up with [`Error::Interrupted`] once `stop` is set
-    /// (checked before each text).
-    pub fn encode_texts_until<T, S>(&self, texts: &[T], stop: &AtomicBool) -> Result<Vec<Vec<u32>>>
+    /// [`Self::encode_pretokenized`] that gives up with [`Error::Interrupted`] once `stop`
+    /// is set (checked before each text).
+    pub fn encode_pretokenized_until<T, S>(
+        &self,
+        texts: &[T],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Vec<u32>>>
     where
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
@@ -392,19 +414,19 @@ impl WordPieceEncoder {
         })
     }
 
-    /// [`Self::encode_texts`] with the word index and char span of every piece.
-    pub fn encode_texts_with_offsets<T, S>(&self, texts: &[T]) -> Vec<TextEncoding>
+    /// [`Self::encode_pretokenized`] with the word index and char span of every piece.
+    pub fn encode_pretokenized_with_offsets<T, S>(&self, texts: &[T]) -> Vec<TextEncoding>
     where
         T: AsRef<[S]> + Sync,
         S: AsRef<str>,
     {
-        self.encode_texts_with_offsets_until(texts, &AtomicBool::new(false))
+        self.encode_pretokenized_with_offsets_until(texts, &AtomicBool::new(false))
             .expect("never stopped")
     }
 
-    /// [`Self::encode_texts_with_offsets`] that gives up with [`Error::Interrupted`] once
-    /// `stop` is set (checked before each text).
-    pub fn encode_texts_with_offsets_until<T, S>(
+    /// [`Self::encode_pretokenized_with_offsets`] that gives up with [`Error::Interrupted`]
+    /// once `stop` is set (checked before each text).
+    pub fn encode_pretokenized_with_offsets_until<T, S>(
         &self,
         texts: &[T],
         stop: &AtomicBool,
@@ -712,15 +734,15 @@ mod tests {
     use std::sync::atomic::Ordering;
 
     use super::*;
+    use crate::reference;
     use proptest::prelude::*;
-    use std::collections::HashMap;
 
     #[test]
     fn a_set_stop_flag_interrupts_every_batch_function() {
         let vocab = ["[UNK]", "un", "##aff", "##able"]
             .map(String::from)
             .to_vec();
-        let encoder = WordPieceEncoder::new(vocab, "[UNK]", "##", 100).unwrap();
+        let encoder = WordPieceModel::new(vocab, "[UNK]", "##", 100).unwrap();
         let words = vec!["unaffable"; 2000];
         let texts = vec![words.clone(); 4];
         let stop = AtomicBool::new(true);
@@ -729,11 +751,11 @@ mod tests {
             Err(Error::Interrupted)
         ));
         assert!(matches!(
-            encoder.encode_texts_until(&texts, &stop),
+            encoder.encode_pretokenized_until(&texts, &stop),
             Err(Error::Interrupted)
         ));
         assert!(matches!(
-            encoder.encode_texts_with_offsets_until(&texts, &stop),
+            encoder.encode_pretokenized_with_offsets_until(&texts, &stop),
             Err(Error::Interrupted)
         ));
         stop.store(false, Ordering::Relaxed);
@@ -741,68 +763,28 @@ mod tests {
             encoder.encode_words_until(&words, &stop).unwrap()[0],
             [1, 2, 3]
         );
-        assert_eq!(encoder.encode_texts_until(&texts, &stop).unwrap().len(), 4);
-    }
-
-    /// The oracle: transformers' `WordpieceTokenizer.tokenize` on one word, char by char.
-    fn naive(
-        vocab: &[String],
-        unk: &str,
-        prefix: &str,
-        max_chars: usize,
-        word: &str,
-    ) -> (Vec<u32>, Vec<(usize, usize)>) {
-        let ids: HashMap<&str, u32> = vocab
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i as u32))
-            .collect();
-        let chars: Vec<char> = word.chars().collect();
-        let unk = (vec![ids[unk]], vec![(0, chars.len())]);
-        if chars.len() > max_chars {
-            return unk;
-        }
-        let (mut out, mut spans) = (Vec::new(), Vec::new());
-        let mut start = 0;
-        while start < chars.len() {
-            let mut end = chars.len();
-            let mut found = None;
-            while start < end {
-                let mut piece: String = chars[start..end].iter().collect();
-                if start > 0 {
-                    piece.insert_str(0, prefix);
-                }
-                if let Some(&id) = ids.get(piece.as_str()) {
-                    found = Some(id);
-                    break;
-                }
-                end -= 1;
-            }
-            match found {
-                Some(id) => {
-                    out.push(id);
-                    spans.push((start, end));
-                    start = end;
-                }
-                None => return unk,
-            }
-        }
-        (out, spans)
+        assert_eq!(
+            encoder
+                .encode_pretokenized_until(&texts, &stop)
+                .unwrap()
+                .len(),
+            4
+        );
     }
 
     fn strings(tokens: &[&str]) -> Vec<String> {
         tokens.iter().map(|s| s.to_string()).collect()
     }
 
-    fn bert_like() -> WordPieceEncoder {
+    fn bert_like() -> WordPieceModel {
         let vocab = strings(&[
             "[PAD]", "[UNK]", "un", "##aff", "##able", "a", "##a", "##b", "ab", "#", "##", "###",
             "##c", "é", "##é", "日本", "##語",
         ]);
-        WordPieceEncoder::new(vocab, "[UNK]", "##", 100).unwrap()
+        WordPieceModel::new(vocab, "[UNK]", "##", 100).unwrap()
     }
 
-    fn tokens(encoder: &WordPieceEncoder, word: &str) -> Vec<String> {
+    fn tokens(encoder: &WordPieceModel, word: &str) -> Vec<String> {
         encoder
             .tokenize_word(word)
             .into_iter()
@@ -834,7 +816,7 @@ mod tests {
     #[test]
     fn long_words_become_unk_by_chars_not_bytes() {
         let vocab = strings(&["[UNK]", "é", "##é", "a", "##a"]);
-        let e = WordPieceEncoder::new(vocab, "[UNK]", "##", 3).unwrap();
+        let e = WordPieceModel::new(vocab, "[UNK]", "##", 3).unwrap();
         assert_eq!(e.encode("ééé").len(), 3);
         assert_eq!(e.encode("éééé"), [0]);
         assert_eq!(e.encode("aaa").len(), 3);
@@ -859,16 +841,19 @@ mod tests {
     #[test]
     fn empty_prefix() {
         let vocab = strings(&["[UNK]", "ab", "a", "b", "bc"]);
-        let e = WordPieceEncoder::new(vocab.clone(), "[UNK]", "", 100).unwrap();
+        let e = WordPieceModel::new(vocab.clone(), "[UNK]", "", 100).unwrap();
         for word in ["abc", "abbc", "cab", "bcab", "a"] {
-            assert_eq!(e.encode(word), naive(&vocab, "[UNK]", "", 100, word).0);
+            assert_eq!(
+                e.encode(word),
+                reference::wordpiece_encode_word(&vocab, "[UNK]", "", 100, word).0
+            );
         }
     }
 
     #[test]
     fn bad_vocabs_are_errors() {
         let err = |vocab: &[&str], unk: &str| {
-            WordPieceEncoder::new(strings(vocab), unk, "##", 100)
+            WordPieceModel::new(strings(vocab), unk, "##", 100)
                 .unwrap_err()
                 .to_string()
         };
@@ -917,8 +902,10 @@ mod tests {
             .chunks(7)
             .map(|c| c.iter().map(|s| s.as_str()).collect())
             .collect();
-        let encoded = e.encode_texts(&texts);
-        let with_offsets = e.encode_texts_with_offsets(&texts);
+        let encoded = e.encode_pretokenized(&texts);
+        let joined: Vec<String> = texts.iter().map(|words| words.join(" \t")).collect();
+        assert_eq!(e.encode_batch(&joined), encoded);
+        let with_offsets = e.encode_pretokenized_with_offsets(&texts);
         for ((text, ids), full) in texts.iter().zip(&encoded).zip(&with_offsets) {
             let expected: Vec<u32> = text.iter().flat_map(|w| e.encode(w)).collect();
             assert_eq!(*ids, expected);
@@ -934,13 +921,13 @@ mod tests {
         let vocab = strings(&[
             "[UNK]", "a", "##a", "aaaa", "##aaaa", "aaaab", "##aaab", "##b", "##aab", "##ab",
         ]);
-        let e = WordPieceEncoder::new(vocab.clone(), "[UNK]", "##", 1000).unwrap();
+        let e = WordPieceModel::new(vocab.clone(), "[UNK]", "##", 1000).unwrap();
         for n in 0..40 {
             for tail in ["", "b", "bb", "ab", "c"] {
                 let word = format!("{}{tail}", "a".repeat(n));
                 assert_eq!(
                     e.encode(&word),
-                    naive(&vocab, "[UNK]", "##", 1000, &word).0,
+                    reference::wordpiece_encode_word(&vocab, "[UNK]", "##", 1000, &word).0,
                     "{word}"
                 );
             }
@@ -958,7 +945,7 @@ mod tests {
             &format!("x{}y", "a".repeat(300)),
             &format!("##{}z", "a".repeat(300)),
         ]);
-        let e = WordPieceEncoder::new(vocab.clone(), "[UNK]", "##", 5000).unwrap();
+        let e = WordPieceModel::new(vocab.clone(), "[UNK]", "##", 5000).unwrap();
         assert!(e.pops.len() < 10, "{}", e.pops.len());
         for word in [
             format!("x{}", "a".repeat(251)),
@@ -966,7 +953,10 @@ mod tests {
             format!("x{}b", "a".repeat(9)),
             vocab[3].clone(),
         ] {
-            assert_eq!(e.encode(&word), naive(&vocab, "[UNK]", "##", 5000, &word).0);
+            assert_eq!(
+                e.encode(&word),
+                reference::wordpiece_encode_word(&vocab, "[UNK]", "##", 5000, &word).0
+            );
         }
     }
 
@@ -1007,14 +997,14 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
         #[test]
-        fn agrees_with_naive(
+        fn agrees_with_the_reference(
             (vocab, prefix) in vocab_strategy(),
             words in prop::collection::vec(word_strategy(), 1..20),
             max_chars in prop::sample::select(vec![0usize, 3, 8, 100]),
         ) {
-            let e = WordPieceEncoder::new(vocab.clone(), "[UNK]", &prefix, max_chars).unwrap();
+            let e = WordPieceModel::new(vocab.clone(), "[UNK]", &prefix, max_chars).unwrap();
             for word in &words {
-                let (ids, spans) = naive(&vocab, "[UNK]", &prefix, max_chars, word);
+                let (ids, spans) = reference::wordpiece_encode_word(&vocab, "[UNK]", &prefix, max_chars, word);
                 let (mut got_ids, mut got_spans) = (Vec::new(), Vec::new());
                 e.encode_word_with_spans(word, &mut got_ids, &mut got_spans);
                 prop_assert_eq!(&got_ids, &ids, "word {:?}", word);
@@ -1027,15 +1017,15 @@ mod tests {
         }
 
         #[test]
-        fn agrees_with_naive_on_vocab_words(
+        fn agrees_with_the_reference_on_vocab_words(
             (vocab, prefix) in vocab_strategy(),
             picks in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..3), 1..20),
         ) {
             // Words glued from vocab entries cover mostly, so the long paths are exercised.
-            let e = WordPieceEncoder::new(vocab.clone(), "[UNK]", &prefix, 100).unwrap();
+            let e = WordPieceModel::new(vocab.clone(), "[UNK]", &prefix, 100).unwrap();
             for (a, b, repeat) in picks {
                 let word = format!("{}{}", vocab[a.index(vocab.len())], vocab[b.index(vocab.len())].repeat(repeat));
-                prop_assert_eq!(e.encode(&word), naive(&vocab, "[UNK]", &prefix, 100, &word).0, "word {:?}", word);
+                prop_assert_eq!(e.encode(&word), reference::wordpiece_encode_word(&vocab, "[UNK]", &prefix, 100, &word).0, "word {:?}", word);
             }
         }
     }

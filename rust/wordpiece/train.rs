@@ -57,12 +57,10 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::DEFAULT_SPECIAL_TOKENS;
 use crate::count::WordCounts;
 use crate::progress::{Phase, Progress};
 use crate::{Error, Result};
-
-/// The special tokens of BERT, in the order they are put first in a trained vocab.
-pub const DEFAULT_SPECIAL_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
 /// How a candidate pair is scored; see the module documentation for the exact formulas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]

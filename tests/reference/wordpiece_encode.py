@@ -1,4 +1,4 @@
-"""Naive WordPiece encoding: the rule ``subword.WordPieceEncoder`` must reproduce.
+"""Naive WordPiece encoding: the rule ``subword._core.WordPieceModel`` must reproduce.
 
 Greedy longest-match-first, as BERT's ``WordpieceTokenizer`` (Google's
 ``tokenization.py``, transformers' ``tokenization_bert_legacy.py``):

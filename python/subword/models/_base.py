@@ -36,7 +36,7 @@ CoreT = TypeVar("CoreT", bound=VocabularyCore)
 class VocabularyModel(Generic[CoreT]):
     """Vocabulary lookups over a core model object kept in ``self._inner``.
 
-    The core object is a ``subword._core.BpeModel`` or ``subword._core.WordPieceEncoder``.
+    The core object is a ``subword._core.BpeModel`` or ``subword._core.WordPieceModel``.
     """
 
     _inner: CoreT

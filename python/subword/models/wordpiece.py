@@ -3,7 +3,7 @@
 Training (``subword._core.train_wordpiece``) merges, by default, the pair whose merge
 most raises the corpus likelihood of a unigram model (``scoring="likelihood"``;
 ``"pmi"`` and ``"frequency"`` are the other rules); encoding
-(``subword._core.WordPieceEncoder``) is BERT's greedy longest-match-first in linear time.
+(``subword._core.WordPieceModel``) is BERT's greedy longest-match-first in linear time.
 Text is pre-tokenized with BERT's BasicTokenizer by default, so the ``vocab.txt`` this
 class writes is what ``BertTokenizer`` (ours and transformers') loads.
 """
@@ -67,7 +67,7 @@ class WordPieceTrainerConfig(TrainerConfig):
             raise InvalidArgumentError("scoring", f"must be one of {choices}, got {self.scoring!r}")
 
 
-class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
+class WordPiece(VocabularyModel[_core.WordPieceModel]):
     """A WordPiece vocabulary with the pre-tokenization it was trained with.
 
     Example:
@@ -94,7 +94,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
     ) -> None:
         if isinstance(vocab, Mapping):
             vocab = sorted(vocab, key=vocab.__getitem__)
-        encoder = _core.WordPieceEncoder(
+        encoder = _core.WordPieceModel(
             list(vocab),
             unk_token=unk_token,
             continuing_subword_prefix=continuing_subword_prefix,
@@ -104,7 +104,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
 
     def _init(
         self,
-        encoder: _core.WordPieceEncoder,
+        encoder: _core.WordPieceModel,
         pre_tokenizer: str,
         lowercase: bool,
         strip_accents: bool | None,
@@ -128,7 +128,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
     @classmethod
     def _wrap(
         cls,
-        encoder: _core.WordPieceEncoder,
+        encoder: _core.WordPieceModel,
         pre_tokenizer: str = "bert",
         lowercase: bool = True,
         strip_accents: bool | None = None,
@@ -240,7 +240,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
                 progress=callback,
             )
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
-        encoder = _core.WordPieceEncoder(vocab, unk_token=unk)
+        encoder = _core.WordPieceModel(vocab, unk_token=unk)
         return cls._wrap(
             encoder, config.pre_tokenizer, config.lowercase, config.strip_accents, config.scoring
         )
@@ -267,7 +267,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).encode("Hugs pun!")
         [1, 2, 3, 0]
         """
-        return self._inner.encode_batch(self._words([text]))[0]
+        return self._inner.encode_pretokenized(self._words([text]))[0]
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         """The ids of many texts; the WordPiece step runs in parallel without the GIL.
@@ -275,7 +275,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         >>> WordPiece(["[UNK]", "hug", "##s", "pun"]).encode_batch(["hugs", "pun hug"])
         [[1, 2], [3, 1]]
         """
-        return self._inner.encode_batch(self._words(texts))
+        return self._inner.encode_pretokenized(self._words(texts))
 
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids``: pieces joined, ``##`` continuations glued to their word.
@@ -304,7 +304,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         self,
     ) -> tuple[
         Callable[..., WordPiece],
-        tuple[_core.WordPieceEncoder, str, bool, bool | None, str | None],
+        tuple[_core.WordPieceModel, str, bool, bool | None, str | None],
     ]:
         return (
             WordPiece._wrap,
@@ -352,7 +352,7 @@ class WordPiece(VocabularyModel[_core.WordPieceEncoder]):
         """
         directory = Path(directory)
         config = read_config(directory, "wordpiece")
-        encoder = _core.WordPieceEncoder.from_file(
+        encoder = _core.WordPieceModel.from_file(
             str(directory / "vocab.txt"),
             unk_token=config.get("unk_token", "[UNK]"),
             continuing_subword_prefix=config.get("continuing_subword_prefix", "##"),

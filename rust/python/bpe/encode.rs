@@ -1,74 +1,21 @@
-//! Python bindings for BPE training and encoding (`train_bpe`, `BpeModel`).
+//! Python bindings for BPE encoding (`BpeModel`): loading, encoding, decoding, saving.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyTuple;
 
-use super::count::PyWordCounts;
-use super::{
-    IntoPyResult, PyProgress, Stoppable, WATCHED_TEXTS, checked_id, in_pool, run_batch,
-    run_watching_signals,
-};
+use super::Merges;
 use crate::batch::PARALLEL_TEXTS;
-use crate::bpe_encode::{BpeModel, BpeOptions};
-use crate::bpe_train::{self, BpeSize, BpeTrainerConfig};
-
-type Merges = Vec<(String, String)>;
+use crate::bpe::DEFAULT_UNK_TOKEN;
+use crate::bpe::encode::{BpeModel, BpeOptions};
+use crate::python::args::{U64Arg, optional_usize};
+use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
 
 /// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
 type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
-
-/// Trains BPE on word counts; returns `(vocab, merges)`.
-#[pyfunction]
-#[pyo3(signature = (
-    counts, *, num_merges = None, vocab_size = None, min_frequency = 2,
-    special_tokens = vec!["<unk>".to_string()], end_of_word_suffix = "</w>".to_string(),
-    byte_fallback = false, threads = None, progress = None
-))]
-#[allow(clippy::too_many_arguments)]
-fn train_bpe(
-    py: Python<'_>,
-    counts: &PyWordCounts,
-    num_merges: Option<usize>,
-    vocab_size: Option<usize>,
-    min_frequency: u64,
-    special_tokens: Vec<String>,
-    end_of_word_suffix: String,
-    byte_fallback: bool,
-    threads: Option<usize>,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<(Vec<String>, Merges)> {
-    let size = match (num_merges, vocab_size) {
-        (Some(n), None) => BpeSize::NumMerges(n),
-        (None, Some(v)) => BpeSize::VocabSize(v),
-        _ => {
-            return Err(PyValueError::new_err(
-                "give exactly one of num_merges and vocab_size",
-            ));
-        }
-    };
-    let config = BpeTrainerConfig {
-        size,
-        min_frequency,
-        special_tokens,
-        end_of_word_suffix,
-        byte_fallback,
-    };
-    let counts = counts.inner.clone();
-    let progress = PyProgress::new(progress);
-    let trained = run_watching_signals(py, |stop| {
-        let progress = Stoppable {
-            inner: &progress,
-            stop,
-        };
-        in_pool(threads, || bpe_train::train(&counts, &config, &progress))
-    })?;
-    Ok((trained.vocab, trained.merges))
-}
 
 /// A BPE model: vocabulary, ranked merges, and how to encode.
 #[pyclass(name = "BpeModel", module = "subword._core", frozen)]
@@ -91,7 +38,7 @@ fn options(
 #[pymethods]
 impl PyBpeModel {
     #[new]
-    #[pyo3(signature = (vocab, merges, *, unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    #[pyo3(signature = (vocab, merges, *, unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn new(
         vocab: Vec<String>,
         merges: Vec<(String, String)>,
@@ -108,7 +55,7 @@ impl PyBpeModel {
 
     /// Loads `vocab.json` + `merges.txt`.
     #[staticmethod]
-    #[pyo3(signature = (vocab_path, merges_path, *, unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    #[pyo3(signature = (vocab_path, merges_path, *, unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_files(
         vocab_path: PathBuf,
         merges_path: PathBuf,
@@ -125,7 +72,7 @@ impl PyBpeModel {
 
     /// Loads a subword-nmt codes file; the vocabulary is built from the merges.
     #[staticmethod]
-    #[pyo3(signature = (path, *, special_tokens = vec!["<unk>".to_string()], unk_token = Some("<unk>".to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
+    #[pyo3(signature = (path, *, special_tokens = vec![DEFAULT_UNK_TOKEN.to_string()], unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_codes(
         path: PathBuf,
         special_tokens: Vec<String>,
@@ -150,21 +97,22 @@ impl PyBpeModel {
         self.inner.encode(text).py()
     }
 
-    /// The ids of many texts, in parallel without the GIL. The texts are borrowed from
-    /// Python (`PyBackedStr`), not copied: a large batch starts encoding at once, and a
-    /// Ctrl-C is not held up by a long conversion under the GIL.
+    /// The ids of many texts (each split on whitespace as `str.split()`), in parallel
+    /// without the GIL. The texts are borrowed from Python (`PyBackedStr`), not copied: a
+    /// large batch starts encoding at once, and a Ctrl-C is not held up by a long
+    /// conversion under the GIL.
     #[pyo3(signature = (texts, threads = None))]
     fn encode_batch(
         &self,
         py: Python<'_>,
         texts: Vec<PyBackedStr>,
-        threads: Option<usize>,
+        threads: Option<U64Arg>,
     ) -> PyResult<Vec<Vec<u32>>> {
         run_batch(
             py,
             texts.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
+            optional_usize(threads, "threads")?,
             |stop| self.inner.encode_batch_until(&texts, stop),
         )
     }
@@ -253,7 +201,6 @@ fn _bpe_model_from_state(state: BpeState) -> PyResult<PyBpeModel> {
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyBpeModel>()?;
-    m.add_function(wrap_pyfunction!(train_bpe, m)?)?;
     m.add_function(wrap_pyfunction!(_bpe_model_from_state, m)?)?;
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Python bindings for WordPiece encoding (`WordPieceEncoder`).
+//! Python bindings for WordPiece encoding (`WordPieceModel`).
 
 use std::path::PathBuf;
 
@@ -6,52 +6,56 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
-use super::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
 use crate::batch::{PARALLEL_TEXTS, PARALLEL_WORDS};
-use crate::wordpiece_encode::WordPieceEncoder;
+use crate::python::args::{U64Arg, optional_usize};
+use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
+use crate::wordpiece::encode::WordPieceModel;
+use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT_UNK_TOKEN};
 
 /// Greedy longest-match-first WordPiece encoding (BERT's `WordpieceTokenizer`) over a
 /// vocab compiled into a trie with failure links: linear time in the word.
 ///
 /// Words are encoded as given: normalization and pre-tokenization happen before.
-#[pyclass(name = "WordPieceEncoder", module = "subword._core", frozen)]
-pub(crate) struct PyWordPieceEncoder {
-    inner: WordPieceEncoder,
+#[pyclass(name = "WordPieceModel", module = "subword._core", frozen)]
+pub(crate) struct PyWordPieceModel {
+    inner: WordPieceModel,
 }
 
 /// `encode_words` is watched for Ctrl-C from this many words (see `run_batch`): a word is
 /// far less work than a text.
 const WATCHED_WORDS: usize = 16_384;
 
-/// What `encode_batch_with_offsets` returns per text: ids, word indices, char spans.
+/// What `encode_pretokenized_with_offsets` returns per text: ids, word indices, char spans.
 type TextOffsets = (Vec<u32>, Vec<u32>, Vec<(usize, usize)>);
 
 /// An id from Python, which may be negative or huge: an `IndexError` unless in range.
-fn id_to_token(encoder: &WordPieceEncoder, id: i64) -> PyResult<&str> {
+fn id_to_token(encoder: &WordPieceModel, id: i64) -> PyResult<&str> {
     encoder.id_to_token(checked_id(id, encoder.len())?).py()
 }
 
 #[pymethods]
-impl PyWordPieceEncoder {
+impl PyWordPieceModel {
     /// Compiles `vocab` (token ids are list indices). Raises `ValueError` on an empty
     /// vocab, an empty or duplicate token, or an `unk_token` not in the vocab.
     #[new]
     #[pyo3(signature = (
         vocab,
-        unk_token = WordPieceEncoder::DEFAULT_UNK_TOKEN.to_owned(),
-        continuing_subword_prefix = WordPieceEncoder::DEFAULT_PREFIX.to_owned(),
-        max_input_chars_per_word = WordPieceEncoder::DEFAULT_MAX_INPUT_CHARS_PER_WORD,
+        unk_token = DEFAULT_UNK_TOKEN.to_owned(),
+        continuing_subword_prefix = DEFAULT_PREFIX.to_owned(),
+        max_input_chars_per_word = U64Arg(Ok(DEFAULT_MAX_INPUT_CHARS_PER_WORD as u64)),
     ))]
     fn new(
         py: Python<'_>,
         vocab: Vec<String>,
         unk_token: String,
         continuing_subword_prefix: String,
-        max_input_chars_per_word: usize,
+        max_input_chars_per_word: U64Arg,
     ) -> PyResult<Self> {
+        let max_input_chars_per_word =
+            max_input_chars_per_word.get_usize("max_input_chars_per_word")?;
         let inner = py
             .detach(|| {
-                WordPieceEncoder::new(
+                WordPieceModel::new(
                     vocab,
                     &unk_token,
                     &continuing_subword_prefix,
@@ -59,27 +63,29 @@ impl PyWordPieceEncoder {
                 )
             })
             .py()?;
-        Ok(PyWordPieceEncoder { inner })
+        Ok(PyWordPieceModel { inner })
     }
 
     /// Reads a BERT `vocab.txt` (one token a line, id = 0-based line index).
     #[staticmethod]
     #[pyo3(signature = (
         path,
-        unk_token = WordPieceEncoder::DEFAULT_UNK_TOKEN.to_owned(),
-        continuing_subword_prefix = WordPieceEncoder::DEFAULT_PREFIX.to_owned(),
-        max_input_chars_per_word = WordPieceEncoder::DEFAULT_MAX_INPUT_CHARS_PER_WORD,
+        unk_token = DEFAULT_UNK_TOKEN.to_owned(),
+        continuing_subword_prefix = DEFAULT_PREFIX.to_owned(),
+        max_input_chars_per_word = U64Arg(Ok(DEFAULT_MAX_INPUT_CHARS_PER_WORD as u64)),
     ))]
     fn from_file(
         py: Python<'_>,
         path: PathBuf,
         unk_token: String,
         continuing_subword_prefix: String,
-        max_input_chars_per_word: usize,
+        max_input_chars_per_word: U64Arg,
     ) -> PyResult<Self> {
+        let max_input_chars_per_word =
+            max_input_chars_per_word.get_usize("max_input_chars_per_word")?;
         let inner = py
             .detach(|| {
-                WordPieceEncoder::from_file(
+                WordPieceModel::from_file(
                     &path,
                     &unk_token,
                     &continuing_subword_prefix,
@@ -87,7 +93,7 @@ impl PyWordPieceEncoder {
                 )
             })
             .py()?;
-        Ok(PyWordPieceEncoder { inner })
+        Ok(PyWordPieceModel { inner })
     }
 
     /// The ids of the pieces of one word (`[unk_id]` if it cannot be covered or is too
@@ -102,46 +108,78 @@ impl PyWordPieceEncoder {
     }
 
     /// The ids of the pieces of each word, encoded in parallel without the GIL.
-    fn encode_words(&self, py: Python<'_>, words: Vec<PyBackedStr>) -> PyResult<Vec<Vec<u32>>> {
+    #[pyo3(signature = (words, threads = None))]
+    fn encode_words(
+        &self,
+        py: Python<'_>,
+        words: Vec<PyBackedStr>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<Vec<Vec<u32>>> {
         run_batch(
             py,
             words.len(),
             (PARALLEL_WORDS, WATCHED_WORDS),
-            None,
+            optional_usize(threads, "threads")?,
             |stop| self.inner.encode_words_until(&words, stop),
         )
     }
 
-    /// For each pre-tokenized text (a list of words), the ids of all its words' pieces
-    /// concatenated; in parallel over texts, without the GIL.
+    /// The ids of many texts (each split on whitespace as `str.split()`, its words'
+    /// pieces concatenated), in parallel without the GIL: the input of
+    /// `BpeModel.encode_batch`.
+    #[pyo3(signature = (texts, threads = None))]
     fn encode_batch(
         &self,
         py: Python<'_>,
+        texts: Vec<PyBackedStr>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<Vec<Vec<u32>>> {
+        run_batch(
+            py,
+            texts.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            optional_usize(threads, "threads")?,
+            |stop| self.inner.encode_batch_until(&texts, stop),
+        )
+    }
+
+    /// For each pre-tokenized text (a list of words, each encoded as given), the ids of
+    /// all its words' pieces concatenated; in parallel over texts, without the GIL.
+    #[pyo3(signature = (batch, threads = None))]
+    fn encode_pretokenized(
+        &self,
+        py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
+        threads: Option<U64Arg>,
     ) -> PyResult<Vec<Vec<u32>>> {
         run_batch(
             py,
             batch.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            None,
-            |stop| self.inner.encode_texts_until(&batch, stop),
+            optional_usize(threads, "threads")?,
+            |stop| self.inner.encode_pretokenized_until(&batch, stop),
         )
     }
 
-    /// Like `encode_batch`, with, per text, `(ids, word_indices, spans)`: the word index of
-    /// each piece and its `(start_char, end_char)` span within that word (the whole word
-    /// for an unk).
-    fn encode_batch_with_offsets(
+    /// Like `encode_pretokenized`, with, per text, `(ids, word_indices, spans)`: the word
+    /// index of each piece and its `(start_char, end_char)` span within that word (the
+    /// whole word for an unk).
+    #[pyo3(signature = (batch, threads = None))]
+    fn encode_pretokenized_with_offsets(
         &self,
         py: Python<'_>,
         batch: Vec<Vec<PyBackedStr>>,
+        threads: Option<U64Arg>,
     ) -> PyResult<Vec<TextOffsets>> {
         let encodings = run_batch(
             py,
             batch.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            None,
-            |stop| self.inner.encode_texts_with_offsets_until(&batch, stop),
+            optional_usize(threads, "threads")?,
+            |stop| {
+                self.inner
+                    .encode_pretokenized_with_offsets_until(&batch, stop)
+            },
         )?;
         Ok(encodings
             .into_iter()
@@ -202,7 +240,7 @@ impl PyWordPieceEncoder {
 
     fn __repr__(&self) -> String {
         format!(
-            "WordPieceEncoder(vocab_size={}, unk_token={:?}, continuing_subword_prefix={:?}, \
+            "WordPieceModel(vocab_size={}, unk_token={:?}, continuing_subword_prefix={:?}, \
              max_input_chars_per_word={})",
             self.inner.len(),
             self.inner.unk_token(),
@@ -228,15 +266,7 @@ impl PyWordPieceEncoder {
     }
 }
 
-/// Writes a BERT `vocab.txt` (one token a line, in id order) atomically.
-#[pyfunction]
-fn write_vocab_txt(py: Python<'_>, path: PathBuf, tokens: Vec<String>) -> PyResult<()> {
-    py.detach(|| crate::formats::write_vocab_txt(&path, &tokens))
-        .py()
-}
-
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(write_vocab_txt, m)?)?;
-    m.add_class::<PyWordPieceEncoder>()?;
+    m.add_class::<PyWordPieceModel>()?;
     Ok(())
 }

@@ -1,37 +1,12 @@
 //! Python bindings for WordPiece training (`train_wordpiece`).
 
 use pyo3::prelude::*;
-use pyo3::types::PyInt;
 
-use super::count::PyWordCounts;
-use super::{PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
-use crate::Error;
-use crate::wordpiece_train::{self, DEFAULT_SPECIAL_TOKENS, Scoring, WordPieceTrainerConfig};
-
-/// An integer argument that must fit in u64. Out-of-range ints are kept as their repr so
-/// that the function can raise a `ValueError` naming the argument (PyO3 would raise an
-/// `OverflowError` without the name); non-ints are a `TypeError` as usual.
-struct U64Arg(Result<u64, String>);
-
-impl<'a, 'py> FromPyObject<'a, 'py> for U64Arg {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let int = obj.cast::<PyInt>()?;
-        Ok(U64Arg(int.extract::<u64>().map_err(|_| int.to_string())))
-    }
-}
-
-impl U64Arg {
-    fn get(self, name: &'static str) -> PyResult<u64> {
-        self.0.map_err(|value| {
-            to_py_err(Error::argument(
-                name,
-                format!("must be an integer in [0, 2**64), got {value}"),
-            ))
-        })
-    }
-}
+use crate::python::args::U64Arg;
+use crate::python::count::PyWordCounts;
+use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
+use crate::wordpiece::DEFAULT_SPECIAL_TOKENS;
+use crate::wordpiece::train::{self as wordpiece_train, Scoring, WordPieceTrainerConfig};
 
 /// Trains a WordPiece vocabulary on `counts` and returns it in id order: special tokens,
 /// the alphabet (plain forms, then prefixed forms, each sorted by code point), then merged

@@ -1,0 +1,22 @@
+//! WordPiece, BERT's subword model: [`train`] builds a vocabulary from word counts by
+//! merging pairs of symbols, [`encode`] splits words greedily, longest match first.
+//!
+//! Both halves share the word model: the first piece of a word is written as is, every
+//! later piece with the continuing-subword prefix ([`DEFAULT_PREFIX`], `##`), and a word
+//! that cannot be covered becomes the unk token. `docs/algorithms.md` has the full rules,
+//! tie-breaking included; each submodule's header states its own.
+
+pub mod encode;
+pub mod train;
+
+/// The special tokens of BERT, in the order they are put first in a trained vocab.
+pub const DEFAULT_SPECIAL_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+
+/// The default unk token, as BERT's.
+pub const DEFAULT_UNK_TOKEN: &str = "[UNK]";
+
+/// The default continuing-subword prefix, as BERT's.
+pub const DEFAULT_PREFIX: &str = "##";
+
+/// The default longest word (in chars) that is not unk, as transformers'.
+pub const DEFAULT_MAX_INPUT_CHARS_PER_WORD: usize = 100;
