@@ -7,11 +7,15 @@
 //! | --- | --- |
 //! | [`bpe_train`] | [`crate::bpe::train`]: recount every pair before each merge |
 //! | [`bpe_encode_word`] | [`crate::bpe::encode`]: rescan for the lowest-ranked pair |
+//! | [`wordpiece_train`] | [`crate::wordpiece::train`]: recount every symbol and pair before each merge |
+//! | [`wordpiece_likelihood_gain`] | the likelihood gain of one merge, as the formula reads |
 //! | [`wordpiece_encode_word`] | [`crate::wordpiece::encode`]: longest match, char by char |
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::count::WordCounts;
+use crate::wordpiece::train::{Scoring, WordPieceTrainerConfig, compare_fractions};
 
 /// The subword-nmt `learn-bpe` loop, recounting every pair before each merge: words
 /// (count above zero, not empty) split into characters with `suffix` fused onto the last;
@@ -50,8 +54,9 @@ pub fn bpe_train(
         if count < min_frequency as u128 {
             break;
         }
+        let merged = format!("{}{}", best.0, best.1);
         for (symbols, _) in &mut words {
-            *symbols = merge_pair(symbols, &best.0, &best.1);
+            *symbols = merge_pair(symbols, &best.0, &best.1, &merged);
         }
         merges.push(best);
     }
@@ -79,24 +84,125 @@ pub fn bpe_encode_word(merges: &[(String, String)], word: &str, suffix: &str) ->
             return symbols;
         };
         let (left, right) = &merges[rank];
-        symbols = merge_pair(&symbols, left, right);
+        symbols = merge_pair(&symbols, left, right, &format!("{left}{right}"));
     }
 }
 
-/// `symbols` with every non-overlapping `left right`, left to right, joined into one.
-fn merge_pair(symbols: &[String], left: &str, right: &str) -> Vec<String> {
-    let mut merged = Vec::with_capacity(symbols.len());
+/// `symbols` with every non-overlapping `left right`, left to right, replaced by `merged`.
+fn merge_pair(symbols: &[String], left: &str, right: &str, merged: &str) -> Vec<String> {
+    let mut out = Vec::with_capacity(symbols.len());
     let mut i = 0;
     while i < symbols.len() {
         if i + 1 < symbols.len() && symbols[i] == left && symbols[i + 1] == right {
-            merged.push(format!("{left}{right}"));
+            out.push(merged.to_string());
             i += 2;
         } else {
-            merged.push(symbols[i].clone());
+            out.push(symbols[i].clone());
             i += 1;
         }
     }
-    merged
+    out
+}
+
+/// The words of `counts` (count above zero, not empty) split into their initial
+/// WordPiece symbols: the first character as is, the others after `prefix`.
+fn wordpiece_split(counts: &WordCounts, prefix: &str) -> Vec<(Vec<String>, u64)> {
+    counts
+        .iter()
+        .filter(|(word, count)| **count > 0 && !word.is_empty())
+        .map(|(word, count)| {
+            let symbols = word
+                .chars()
+                .enumerate()
+                .map(|(i, ch)| match i {
+                    0 => ch.to_string(),
+                    _ => format!("{prefix}{ch}"),
+                })
+                .collect();
+            (symbols, *count)
+        })
+        .collect()
+}
+
+/// The vocab WordPiece training starts from: the special tokens, then the alphabet (plain
+/// forms sorted, then prefixed forms sorted), each string once.
+pub fn wordpiece_initial_vocab(
+    counts: &WordCounts,
+    config: &WordPieceTrainerConfig,
+) -> Vec<String> {
+    let words = wordpiece_split(counts, &config.continuing_subword_prefix);
+    let mut first: Vec<String> = words.iter().map(|(w, _)| w[0].clone()).collect();
+    let mut rest: Vec<String> = words.iter().flat_map(|(w, _)| w[1..].to_vec()).collect();
+    first.sort();
+    rest.sort();
+    let mut vocab: Vec<String> = Vec::new();
+    for token in config
+        .special_tokens
+        .iter()
+        .cloned()
+        .chain(first)
+        .chain(rest)
+    {
+        if !vocab.contains(&token) {
+            vocab.push(token);
+        }
+    }
+    vocab
+}
+
+/// WordPiece training with every symbol and pair count recounted before each merge: the
+/// pair with at least `min_frequency` (and one) occurrences that scores best under
+/// `config.scoring` (ties: the higher pair count, then the smallest `(a, b)`) becomes
+/// `a` + `b` without its prefix, left to right without overlap; a result already in the
+/// vocab adds nothing; stop at `vocab_size` or when no pair qualifies. The likelihood gain
+/// is [`wordpiece_likelihood_gain`]; PMI scores are compared with the trainer's exact
+/// 192-bit [`compare_fractions`], which its unit tests check on their own.
+pub fn wordpiece_train(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
+    let prefix = config.continuing_subword_prefix.as_str();
+    let mut words = wordpiece_split(counts, prefix);
+    let n0: u64 = words.iter().map(|(w, c)| w.len() as u64 * c).sum();
+    let mut vocab = wordpiece_initial_vocab(counts, config);
+    while vocab.len() < config.vocab_size {
+        let mut symbol_counts: HashMap<&str, u64> = HashMap::new();
+        let mut pair_counts: HashMap<(&str, &str), u64> = HashMap::new();
+        for (w, c) in &words {
+            for s in w {
+                *symbol_counts.entry(s).or_default() += c;
+            }
+            for p in w.windows(2) {
+                *pair_counts.entry((&p[0], &p[1])).or_default() += c;
+            }
+        }
+        let denominator =
+            |p: &(&str, &str)| u128::from(symbol_counts[p.0]) * u128::from(symbol_counts[p.1]);
+        let gain = |p: &(&str, &str), k: u64| {
+            let (n_a, n_b) = (symbol_counts[p.0], symbol_counts[p.1]);
+            wordpiece_likelihood_gain(k, n_a, n_b, p.0 == p.1, n0)
+        };
+        let best = pair_counts
+            .iter()
+            .filter(|&(_, &n)| n >= config.min_frequency.max(1))
+            .max_by(|(p1, n1), (p2, n2)| {
+                let score = match config.scoring {
+                    Scoring::Pmi => compare_fractions(**n1, denominator(p1), **n2, denominator(p2)),
+                    Scoring::Likelihood => gain(p1, **n1)
+                        .partial_cmp(&gain(p2, **n2))
+                        .expect("a gain is never NaN"),
+                    Scoring::Frequency => Ordering::Equal,
+                };
+                score.then(n1.cmp(n2)).then(p2.cmp(p1))
+            });
+        let Some(((a, b), _)) = best else { break };
+        let (a, b) = (a.to_string(), b.to_string());
+        let merged = format!("{a}{}", b.strip_prefix(prefix).unwrap_or(&b));
+        for (w, _) in &mut words {
+            *w = merge_pair(w, &a, &b, &merged);
+        }
+        if !vocab.contains(&merged) {
+            vocab.push(merged);
+        }
+    }
+    vocab
 }
 
 /// transformers' `WordpieceTokenizer.tokenize` on one word, char by char: from the start,
@@ -147,4 +253,27 @@ pub fn wordpiece_encode_word(
         }
     }
     (out, spans)
+}
+
+/// `x ln x`, with `F(0) = 0`.
+fn x_ln_x(x: u64) -> f64 {
+    if x == 0 {
+        return 0.0;
+    }
+    let x = x as f64;
+    x * x.ln()
+}
+
+/// The likelihood gain of merging the `k` adjacent occurrences of `(a, b)`, symbols that
+/// occur `n_a` and `n_b` times, in a corpus that started with `n0` symbols, evaluated
+/// left to right as `docs/algorithms.md` writes it (so the f64 result is the trainer's):
+/// `F(k) + F(n_a - k) + F(n_b - k) - F(n_a) - F(n_b) + (F(N0) - F(N0 - k))`, or for
+/// `a == b`, `F(k) + F(max(n_a - 2k, 0)) - F(n_a) + (F(N0) - F(N0 - k))`.
+pub fn wordpiece_likelihood_gain(k: u64, n_a: u64, n_b: u64, same: bool, n0: u64) -> f64 {
+    let corpus = x_ln_x(n0) - x_ln_x(n0 - k);
+    if same {
+        x_ln_x(k) + x_ln_x(n_a.saturating_sub(2 * k)) - x_ln_x(n_a) + corpus
+    } else {
+        x_ln_x(k) + x_ln_x(n_a - k) + x_ln_x(n_b - k) - x_ln_x(n_a) - x_ln_x(n_b) + corpus
+    }
 }

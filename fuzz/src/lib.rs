@@ -3,19 +3,22 @@
 //!
 //! Each `check_*` takes raw fuzzer bytes, decodes them into a small structured case (a
 //! tiny alphabet makes matches, merges and collisions likely, which is where bugs live)
-//! and panics when a property fails. None of them may panic for any other reason.
+//! and panics when a property fails. None of them may panic for any other reason. The
+//! naive algorithms they compare against are the crate's own (`subword::reference`, the
+//! same ones its unit tests use).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use subword::bpe_encode::{BpeModel, BpeOptions};
-use subword::bpe_train::{self, BpeSize, BpeTrainerConfig};
+use subword::bpe::encode::{BpeModel, BpeOptions};
+use subword::bpe::train::{self as bpe_train, BpeSize, BpeTrainerConfig};
+use subword::bpe::{END_OF_WORD, byte_token};
 use subword::count::{WordCounts, split_words};
-use subword::formats;
 use subword::progress::Silent;
-use subword::wordpiece_encode::WordPieceEncoder;
-use subword::wordpiece_train::{self, Scoring, WordPieceTrainerConfig};
+use subword::wordpiece::encode::WordPieceModel;
+use subword::wordpiece::train::{self as wordpiece_train, Scoring, WordPieceTrainerConfig};
+use subword::{formats, reference};
 
 /// Reads fuzzer bytes as a stream of small decisions; past the end every read is 0, so
 /// any input decodes to some case.
@@ -63,49 +66,12 @@ impl<'a> Bytes<'a> {
 // ---------------------------------------------------------------------------------------
 // WordPiece
 
-/// BERT's `WordpieceTokenizer.tokenize` on one word, char by char, quadratic: the
-/// definition the trie must reproduce.
-pub fn naive_wordpiece(
-    vocab: &HashSet<&str>,
-    word: &str,
-    unk: &str,
-    prefix: &str,
-    max_chars: usize,
-) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() > max_chars {
-        return vec![unk.to_string()];
-    }
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    while start < chars.len() {
-        let mut end = chars.len();
-        let mut found = None;
-        while start < end {
-            let mut piece: String = chars[start..end].iter().collect();
-            if start > 0 {
-                piece = format!("{prefix}{piece}");
-            }
-            if vocab.contains(piece.as_str()) {
-                found = Some(piece);
-                break;
-            }
-            end -= 1;
-        }
-        match found {
-            Some(piece) => pieces.push(piece),
-            None => return vec![unk.to_string()],
-        }
-        start = end;
-    }
-    pieces
-}
-
 const WP_ALPHABET: &[char] = &['a', 'b', 'c', '#', 'é', '字'];
 const WP_PREFIXES: &[&str] = &["##", "", "#", "a"];
 
-/// Encoder == naive greedy on every word; ids in range; spans inside the word, contiguous
-/// and ordered; word indices ordered; batch == one by one.
+/// Encoder == naive greedy on every word (pieces and spans); ids in range; spans inside
+/// the word, contiguous and ordered; word indices ordered; batch == one by one, whether
+/// pre-tokenized or as a text.
 pub fn check_wordpiece(data: &[u8]) {
     let mut bytes = Bytes::new(data);
     let prefix = WP_PREFIXES[bytes.below(WP_PREFIXES.len())];
@@ -125,9 +91,9 @@ pub fn check_wordpiece(data: &[u8]) {
     let words: Vec<String> = (0..bytes.below(8))
         .map(|_| bytes.string(WP_ALPHABET, 14))
         .collect();
-    let encoder = WordPieceEncoder::new(vocab.clone(), unk, prefix, max_chars)
+    let encoder = WordPieceModel::new(vocab.clone(), unk, prefix, max_chars)
         .expect("a vocab of distinct non-empty tokens holding the unk compiles");
-    let set: HashSet<&str> = vocab.iter().map(String::as_str).collect();
+    let mut want_spans = Vec::new();
     for word in &words {
         let ids = encoder.encode(word);
         assert!(
@@ -135,17 +101,22 @@ pub fn check_wordpiece(data: &[u8]) {
             "id out of range"
         );
         let got: Vec<&str> = ids.iter().map(|&id| vocab[id as usize].as_str()).collect();
-        let want = naive_wordpiece(&set, word, unk, prefix, max_chars);
+        let (want, spans) = reference::wordpiece_encode_word(&vocab, unk, prefix, max_chars, word);
+        want_spans.extend(spans);
+        let want: Vec<&str> = want.iter().map(|&id| vocab[id as usize].as_str()).collect();
         assert_eq!(
             got, want,
             "word {word:?}, prefix {prefix:?}, vocab {vocab:?}"
         );
     }
-    let batch = encoder.encode_texts_with_offsets(std::slice::from_ref(&words));
+    let batch = encoder.encode_pretokenized_with_offsets(std::slice::from_ref(&words));
     let encoding = &batch[0];
     let flat: Vec<u32> = words.iter().flat_map(|w| encoder.encode(w)).collect();
     assert_eq!(encoding.ids, flat, "batch differs from one-by-one");
-    assert_eq!(encoding.ids.len(), encoding.spans.len());
+    assert_eq!(
+        encoding.spans, want_spans,
+        "spans differ from the reference"
+    );
     assert_eq!(encoding.ids.len(), encoding.word_indices.len());
     assert!(encoding.word_indices.windows(2).all(|w| w[0] <= w[1]));
     let mut previous: Option<(u32, usize)> = None;
@@ -164,49 +135,19 @@ pub fn check_wordpiece(data: &[u8]) {
         previous = Some((index, end));
     }
     assert_eq!(
-        encoder.encode_texts(std::slice::from_ref(&words))[0],
+        encoder.encode_pretokenized(std::slice::from_ref(&words))[0],
         flat,
-        "encode_texts differs"
+        "encode_pretokenized differs"
+    );
+    assert_eq!(
+        encoder.encode_batch(&[words.join(" ")])[0],
+        flat,
+        "encode_batch of the joined words differs"
     );
 }
 
 // ---------------------------------------------------------------------------------------
 // BPE
-
-/// subword-nmt `apply_bpe.encode` on one word (no cache, no glossaries): rescan for the
-/// lowest-ranked pair, merge it left to right without overlap, repeat.
-pub fn naive_bpe(
-    ranks: &HashMap<(String, String), usize>,
-    word: &str,
-    suffix: &str,
-) -> Vec<String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut symbols: Vec<String> = chars.iter().map(|c| c.to_string()).collect();
-    if let Some(last) = symbols.last_mut() {
-        last.push_str(suffix);
-    }
-    while symbols.len() > 1 {
-        let best = symbols
-            .windows(2)
-            .filter_map(|w| ranks.get(&(w[0].clone(), w[1].clone())).map(|&r| (r, w)))
-            .min_by_key(|(r, _)| *r)
-            .map(|(_, w)| (w[0].clone(), w[1].clone()));
-        let Some((first, second)) = best else { break };
-        let mut merged = Vec::with_capacity(symbols.len());
-        let mut i = 0;
-        while i < symbols.len() {
-            if symbols[i] == first && i + 1 < symbols.len() && symbols[i + 1] == second {
-                merged.push(format!("{first}{second}"));
-                i += 2;
-            } else {
-                merged.push(symbols[i].clone());
-                i += 1;
-            }
-        }
-        symbols = merged;
-    }
-    symbols
-}
 
 const BPE_ALPHABET: &[char] = &['a', 'b', 'c', 'é'];
 /// Text characters: the alphabet, one unseen letter, and whitespace `str.split()` knows.
@@ -240,7 +181,7 @@ fn bpe_case(bytes: &mut Bytes) -> (Vec<String>, Vec<(String, String)>, String, b
     }
     let mut vocab = vec!["<unk>".to_string()];
     if byte_fallback {
-        vocab.extend((0..=255u8).map(bpe_train::byte_token));
+        vocab.extend((0..=255u8).map(byte_token));
         vocab.push(suffix.clone());
     }
     for symbol in symbols {
@@ -268,13 +209,9 @@ pub fn check_bpe(data: &[u8], scratch: &Path) {
     };
     let model = BpeModel::new(vocab.clone(), merges.clone(), options.clone())
         .expect("a consistent vocab and merges load");
-    let mut ranks = HashMap::new();
-    for (rank, merge) in merges.iter().enumerate() {
-        ranks.entry(merge.clone()).or_insert(rank);
-    }
     for text in &texts {
         let want: Vec<String> = split_words(text)
-            .flat_map(|word| naive_bpe(&ranks, word, &suffix))
+            .flat_map(|word| reference::bpe_encode_word(&merges, word, &suffix))
             .collect();
         assert_eq!(
             model.tokenize(text),
@@ -351,8 +288,10 @@ fn on_threads<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Both trainers on tiny corpora: an error value or a result; the same result on 1 and 2
-/// threads; BPE's vocab + merges build a model and survive save/load; WordPiece's vocab
-/// has distinct tokens, compiles into an encoder and survives vocab.txt write/read.
+/// threads, and as the full recount of `subword::reference` (BPE merges, the WordPiece
+/// vocab under every scoring); BPE's vocab + merges build a model and survive save/load;
+/// WordPiece's vocab has distinct tokens, compiles into an encoder and survives vocab.txt
+/// write/read.
 pub fn check_train(data: &[u8], scratch: &Path) {
     let mut bytes = Bytes::new(data);
     let counts = tiny_counts(&mut bytes);
@@ -366,7 +305,7 @@ pub fn check_train(data: &[u8], scratch: &Path) {
         },
         min_frequency,
         special_tokens: vec!["<unk>".into()],
-        end_of_word_suffix: "</w>".into(),
+        end_of_word_suffix: END_OF_WORD.into(),
         byte_fallback: bytes.one_in(4),
     };
     let one = on_threads(1, || bpe_train::train(&counts, &bpe_config, &Silent));
@@ -374,6 +313,13 @@ pub fn check_train(data: &[u8], scratch: &Path) {
     match (one, two) {
         (Ok(one), Ok(two)) => {
             assert_eq!(one, two, "BPE training depends on the number of threads");
+            if let BpeSize::NumMerges(n) = bpe_config.size {
+                let recount = reference::bpe_train(&counts, END_OF_WORD, n, min_frequency);
+                assert_eq!(
+                    one.merges, recount,
+                    "BPE merges differ from the full recount"
+                );
+            }
             let options = BpeOptions {
                 byte_fallback: bpe_config.byte_fallback,
                 ..BpeOptions::default()
@@ -410,10 +356,15 @@ pub fn check_train(data: &[u8], scratch: &Path) {
                 one, two,
                 "WordPiece training depends on the number of threads"
             );
+            assert_eq!(
+                one,
+                reference::wordpiece_train(&counts, &wp_config),
+                "WordPiece vocab differs from the full recount"
+            );
             assert!(one.len() <= wp_config.vocab_size.max(2), "vocab over size");
             let distinct: HashSet<&String> = one.iter().collect();
             assert_eq!(distinct.len(), one.len(), "duplicate token in {one:?}");
-            WordPieceEncoder::new(
+            WordPieceModel::new(
                 one.clone(),
                 "[UNK]",
                 &wp_config.continuing_subword_prefix,
@@ -466,7 +417,7 @@ pub fn check_loaders(data: &[u8], scratch: &Path) {
                 assert!(!left.contains(' ') && !right.contains(' '));
             }
         }
-        let _ = WordPieceEncoder::from_file(path, "[UNK]", "##", 100);
+        let _ = WordPieceModel::from_file(path, "[UNK]", "##", 100);
         let _ = BpeModel::from_codes(path, &["<unk>".to_string()], BpeOptions::default());
     }
     if let Ok(model) = BpeModel::from_files(&a, &b, BpeOptions::default()) {

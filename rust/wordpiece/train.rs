@@ -186,7 +186,7 @@ fn wide_mul(n: u64, d: u128) -> (u128, u64) {
 
 /// Compares the fractions `n1 / d1` and `n2 / d2` exactly (denominators are positive).
 #[inline]
-fn compare_fractions(n1: u64, d1: u128, n2: u64, d2: u128) -> std::cmp::Ordering {
+pub(crate) fn compare_fractions(n1: u64, d1: u128, n2: u64, d2: u128) -> std::cmp::Ordering {
     wide_mul(n1, d2).cmp(&wide_mul(n2, d1))
 }
 
