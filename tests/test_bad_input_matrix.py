@@ -1,4 +1,4 @@
-"""The bad-input matrix: every public entry point x every bad input of SPEC "Bad input".
+"""The bad-input matrix: every public entry point x every kind of bad input it can meet.
 
 Each cell either raises a clear exception (the right type, a message naming the file,
 line or byte offset where there is one) or gives the correct answer; none may crash,
