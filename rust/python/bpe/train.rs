@@ -16,7 +16,9 @@ use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals};
     counts, *, num_merges = None, vocab_size = None, min_frequency = U64Arg(Ok(2)),
     special_tokens = vec![DEFAULT_UNK_TOKEN.to_string()], end_of_word_suffix = END_OF_WORD.to_string(),
     byte_fallback = false, threads = None, progress = None
-))]
+), text_signature = "(counts, *, num_merges=None, vocab_size=None, min_frequency=2, \
+    special_tokens=['<unk>'], end_of_word_suffix='</w>', byte_fallback=False, threads=None, \
+    progress=None)")]
 #[allow(clippy::too_many_arguments)]
 fn train_bpe(
     py: Python<'_>,
