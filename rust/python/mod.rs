@@ -242,14 +242,15 @@ pub(crate) const WATCHED_TEXTS: usize = 256;
 /// would cost more than the work. Otherwise it runs on this process's pool: under
 /// [`run_watching_signals`] when `size` reaches `watched_from`, so Ctrl-C stops it, else
 /// directly. `work` checks the flag between items and returns `Error::Interrupted` once
-/// it is set.
+/// it is set. `threads` is the caller's `threads=` argument as Python gave it.
 pub(crate) fn run_batch<T: Send>(
     py: Python<'_>,
     size: usize,
     (parallel_from, watched_from): (usize, usize),
-    threads: Option<usize>,
+    threads: Option<args::U64Arg>,
     work: impl Fn(&AtomicBool) -> crate::Result<T> + Send + Sync,
 ) -> PyResult<T> {
+    let threads = args::optional_usize(threads, "threads")?;
     if threads == Some(0) {
         return Err(PyValueError::new_err("threads must be at least 1"));
     }

@@ -11,7 +11,7 @@ use super::Merges;
 use crate::batch::PARALLEL_TEXTS;
 use crate::bpe::DEFAULT_UNK_TOKEN;
 use crate::bpe::encode::{BpeModel, BpeOptions};
-use crate::python::args::{U64Arg, optional_usize};
+use crate::python::args::U64Arg;
 use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
 
 /// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
@@ -112,7 +112,7 @@ impl PyBpeModel {
             py,
             texts.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            optional_usize(threads, "threads")?,
+            threads,
             |stop| self.inner.encode_batch_until(&texts, stop),
         )
     }

@@ -7,7 +7,7 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
 use crate::batch::{PARALLEL_TEXTS, PARALLEL_WORDS};
-use crate::python::args::{U64Arg, optional_usize};
+use crate::python::args::U64Arg;
 use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT_UNK_TOKEN};
@@ -119,7 +119,7 @@ impl PyWordPieceModel {
             py,
             words.len(),
             (PARALLEL_WORDS, WATCHED_WORDS),
-            optional_usize(threads, "threads")?,
+            threads,
             |stop| self.inner.encode_words_until(&words, stop),
         )
     }
@@ -138,7 +138,7 @@ impl PyWordPieceModel {
             py,
             texts.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            optional_usize(threads, "threads")?,
+            threads,
             |stop| self.inner.encode_batch_until(&texts, stop),
         )
     }
@@ -156,7 +156,7 @@ impl PyWordPieceModel {
             py,
             batch.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            optional_usize(threads, "threads")?,
+            threads,
             |stop| self.inner.encode_pretokenized_until(&batch, stop),
         )
     }
@@ -175,7 +175,7 @@ impl PyWordPieceModel {
             py,
             batch.len(),
             (PARALLEL_TEXTS, WATCHED_TEXTS),
-            optional_usize(threads, "threads")?,
+            threads,
             |stop| {
                 self.inner
                     .encode_pretokenized_with_offsets_until(&batch, stop)
