@@ -251,6 +251,27 @@ def test_bad_arguments() -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("num_merges", lambda c: _core.train_bpe(c, num_merges=-1)),
+        ("vocab_size", lambda c: _core.train_bpe(c, vocab_size=2**64)),
+        ("min_frequency", lambda c: _core.train_bpe(c, num_merges=3, min_frequency=-1)),
+        ("threads", lambda c: _core.train_bpe(c, num_merges=3, threads=-1)),
+        ("threads", lambda c: _core.count_files([], threads=-1)),
+        ("threads", lambda c: _core.WordCounter(-1)),
+        ("weights", lambda c: _core.WordCounter().add_weighted_texts(["a"], [-1])),
+        ("threads", lambda c: _core.BpeModel(["<unk>"], []).encode_batch(["a"], threads=-1)),
+        ("threads", lambda c: _core.WordPieceModel(["[UNK]"]).encode_batch(["a"], threads=-1)),
+        ("max_input_chars_per_word", lambda c: _core.WordPieceModel(["[UNK]"], "[UNK]", "##", -1)),
+    ],
+)
+def test_count_arguments_out_of_range_name_the_argument(name, call) -> None:
+    counts = _core.WordCounts.from_dict({"low": 3, "lower": 2})
+    with pytest.raises(ValueError, match=rf"^{name} must be an integer in \[0, 2\*\*64\)"):
+        call(counts)
+
+
+@pytest.mark.parametrize(
     ("content", "line", "message"),
     [
         ("#version: 0.2\na b\nab\n", 3, "expected two symbols"),
