@@ -1,5 +1,6 @@
 //! WordPiece, BERT's subword model: [`train`] builds a vocabulary from word counts by
-//! merging pairs of symbols, [`encode`] splits words greedily, longest match first.
+//! merging pairs of symbols, [`encode`] splits words greedily, longest match first (over
+//! tables that the private `trie` module compiles from the vocabulary).
 //!
 //! Both halves share the word model: the first piece of a word is written as is, every
 //! later piece with the continuing-subword prefix ([`DEFAULT_PREFIX`], `##`), and a word
@@ -8,6 +9,7 @@
 
 pub mod encode;
 pub mod train;
+mod trie;
 
 /// The special tokens of BERT, in the order they are put first in a trained vocab.
 pub const DEFAULT_SPECIAL_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
