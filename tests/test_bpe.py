@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import bpe as reference
-from subword import BPE
+from subword import BPE, _core
+from subword.errors import InvalidArgumentError
 from subword_nmt.apply_bpe import BPE as NmtBPE
 from subword_nmt.learn_bpe import learn_bpe
 
@@ -267,8 +268,10 @@ def test_bad_arguments() -> None:
 )
 def test_count_arguments_out_of_range_name_the_argument(name, call) -> None:
     counts = _core.WordCounts.from_dict({"low": 3, "lower": 2})
-    with pytest.raises(ValueError, match=rf"^{name} must be an integer in \[0, 2\*\*64\)"):
+    message = rf"^{name} must be an integer in \[0, 2\*\*64\)"
+    with pytest.raises(InvalidArgumentError, match=message) as info:
         call(counts)
+    assert info.value.argument == name
 
 
 @pytest.mark.parametrize(
