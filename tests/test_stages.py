@@ -26,7 +26,7 @@ class RecordingEncoder:
     def __init__(self) -> None:
         self.sent: list[list[str]] = []
 
-    def encode_batch_with_offsets(self, batch: list[list[str]]):
+    def encode_pretokenized_with_offsets(self, batch: list[list[str]]):
         self.sent += batch
         return [
             ([1] * len(words), list(range(len(words))), [(0, len(w)) for w in words])
