@@ -168,7 +168,12 @@ class Segmenter:
 
 
 class Evaluable(Protocol):
-    """What :func:`evaluate` needs of a model: a :class:`Segmenter` describing it."""
+    """What :func:`evaluate` needs of a model: a :class:`Segmenter` describing it.
+
+    >>> from subword import WordPiece
+    >>> isinstance(WordPiece(["[UNK]"])._segmenter(), Segmenter)
+    True
+    """
 
     def _segmenter(self) -> Segmenter: ...
 

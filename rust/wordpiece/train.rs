@@ -876,6 +876,8 @@ impl<'a> Trainer<'a> {
 mod tests {
     use super::*;
     use crate::progress::Silent;
+    // The naive recount is the oracle: every count recounted for every merge.
+    use crate::reference::{wordpiece_initial_vocab as initial_vocab, wordpiece_train as naive};
     use proptest::prelude::*;
     use std::cmp::Ordering;
 
@@ -889,109 +891,6 @@ mod tests {
             special_tokens: specials.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }
-    }
-
-    /// The words of `counts` split into initial symbols.
-    fn split(counts: &WordCounts, prefix: &str) -> Vec<(Vec<String>, u64)> {
-        counts
-            .iter()
-            .filter(|(w, c)| **c > 0 && !w.is_empty())
-            .map(|(w, c)| {
-                let symbols = w
-                    .chars()
-                    .enumerate()
-                    .map(|(i, ch)| match i {
-                        0 => ch.to_string(),
-                        _ => format!("{prefix}{ch}"),
-                    })
-                    .collect();
-                (symbols, *c)
-            })
-            .collect()
-    }
-
-    /// Special tokens, then the alphabet: plain forms sorted, then prefixed forms sorted.
-    fn initial_vocab(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
-        let words = split(counts, &config.continuing_subword_prefix);
-        let mut first: Vec<String> = words.iter().map(|(w, _)| w[0].clone()).collect();
-        let mut rest: Vec<String> = words.iter().flat_map(|(w, _)| w[1..].to_vec()).collect();
-        first.sort();
-        rest.sort();
-        let mut vocab: Vec<String> = Vec::new();
-        for s in config
-            .special_tokens
-            .iter()
-            .cloned()
-            .chain(first)
-            .chain(rest)
-        {
-            if !vocab.contains(&s) {
-                vocab.push(s);
-            }
-        }
-        vocab
-    }
-
-    /// The rule, written as directly as possible: every count is recounted for every
-    /// merge. PMI scores are compared with `compare_fractions`, tested on its own below.
-    fn naive(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
-        let prefix = config.continuing_subword_prefix.as_str();
-        let mut words = split(counts, prefix);
-        let n0: u64 = words.iter().map(|(w, c)| w.len() as u64 * c).sum();
-        let mut vocab = initial_vocab(counts, config);
-        while vocab.len() < config.vocab_size {
-            let mut symbol_counts: FxHashMap<&str, u64> = FxHashMap::default();
-            let mut pair_counts: FxHashMap<(&str, &str), u64> = FxHashMap::default();
-            for (w, c) in &words {
-                for s in w {
-                    *symbol_counts.entry(s).or_default() += c;
-                }
-                for p in w.windows(2) {
-                    *pair_counts.entry((&p[0], &p[1])).or_default() += c;
-                }
-            }
-            let denominator =
-                |p: &(&str, &str)| u128::from(symbol_counts[p.0]) * u128::from(symbol_counts[p.1]);
-            let gain = |p: &(&str, &str), k: u64| {
-                let (n_a, n_b) = (symbol_counts[p.0], symbol_counts[p.1]);
-                let [a, b, n0] = [n_a, n_b, n0].map(Entropic::new);
-                likelihood_gain(k, a, b, p.0 == p.1, n0)
-            };
-            let best = pair_counts
-                .iter()
-                .filter(|&(_, &n)| n >= config.min_frequency.max(1))
-                .max_by(|(p1, n1), (p2, n2)| {
-                    let score = match config.scoring {
-                        Scoring::Pmi => {
-                            compare_fractions(**n1, denominator(p1), **n2, denominator(p2))
-                        }
-                        Scoring::Likelihood => gain(p1, **n1).partial_cmp(&gain(p2, **n2)).unwrap(),
-                        Scoring::Frequency => Ordering::Equal,
-                    };
-                    score.then(n1.cmp(n2)).then(p2.cmp(p1))
-                });
-            let Some(((a, b), _)) = best else { break };
-            let (a, b) = (a.to_string(), b.to_string());
-            let merged = format!("{a}{}", b.strip_prefix(prefix).unwrap_or(&b));
-            for (w, _) in &mut words {
-                let mut out = Vec::with_capacity(w.len());
-                let mut i = 0;
-                while i < w.len() {
-                    if i + 1 < w.len() && w[i] == a && w[i + 1] == b {
-                        out.push(merged.clone());
-                        i += 2;
-                    } else {
-                        out.push(w[i].clone());
-                        i += 1;
-                    }
-                }
-                *w = out;
-            }
-            if !vocab.contains(&merged) {
-                vocab.push(merged);
-            }
-        }
-        vocab
     }
 
     #[test]
