@@ -3,8 +3,10 @@ cost grows.
 
 Top: every table with a ``tool`` and a ``time ratio`` column, outside the growth section,
 gives one bar per anchor row (ratio = anchor time / subword time, so a bar above 1 means
-subword is faster). Bottom, from the "Growth" section: training time and peak memory
+subword is faster). Middle, from the "Growth" section: training time and peak memory
 against corpus size, and encoding throughput against batch size, subword and each anchor.
+Bottom, from the "Vocabulary quality" section: each tool's held-out tokens per word over
+Hugging Face's at the same size (below 1: shorter sequences than Hugging Face's).
 Usage: ``python bench/chart.py [RESULTS.md] [results.png]``.
 """
 
@@ -22,6 +24,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GROWTH = "Growth"
+QUALITY = "Vocabulary quality"
+HF_TRAINER = "HF WordPieceTrainer"
 
 
 def _short(heading: str) -> str:
@@ -129,20 +133,52 @@ def draw_growth(panels: list, found: dict[str, list[dict[str, str]]]) -> None:
           f"Encoding throughput against batch size ({most} threads)", "lines per call", "MB/s")
 
 
+def quality(markdown: str) -> list[dict[str, str]]:
+    """The rows of the vocabulary-quality table (empty when the section is missing)."""
+    return next((rows for heading, rows in tables(markdown) if heading.startswith(QUALITY)), [])
+
+
+def draw_quality(axes, rows: list[dict[str, str]]) -> None:
+    """Grouped bars: tokens per word / Hugging Face's, per corpus and size, per tool."""
+    settings = list(dict.fromkeys(f"{row['corpus']} {row['vocab']}" for row in rows))
+    tools = [t for t in dict.fromkeys(row["tool"] for row in rows) if t != HF_TRAINER]
+    width = 0.8 / max(len(tools), 1)
+    for i, tool in enumerate(tools):
+        values = {f"{r['corpus']} {r['vocab']}": float(r["vs HF"]) for r in rows
+                  if r["tool"] == tool}
+        shown = [j for j, setting in enumerate(settings) if setting in values]
+        axes.bar([j + (i - (len(tools) - 1) / 2) * width for j in shown],
+                 [values[settings[j]] - 1 for j in shown], width, bottom=1, label=tool)
+    axes.axhline(1, color="black", linewidth=0.8)
+    axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    axes.yaxis.set_minor_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    axes.set_xticks(range(len(settings)), settings, fontsize=7)
+    axes.set_ylabel("tokens per word / HF's (log)", fontsize=8)
+    axes.set_title("Held-out tokens per word against Hugging Face's WordPieceTrainer at the "
+                   "same size (below 1: shorter sequences)", fontsize=9)
+    axes.tick_params(labelsize=7)
+    axes.legend(fontsize=6, ncol=3)
+    axes.grid(True, axis="y", which="both", linewidth=0.3)
+
+
 def main() -> None:
     """Reads RESULTS.md and writes the chart."""
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "RESULTS.md"
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else HERE / "results.png"
     markdown = source.read_text(encoding="utf-8")
-    data, found = bars(markdown), growth(markdown)
+    data, found, rated = bars(markdown), growth(markdown), quality(markdown)
     if not data:
         raise SystemExit(f"{source}: no table with 'tool' and 'time ratio' columns")
     labels, ratios = zip(*data, strict=True)
     bar_height = 0.28 * len(data) + 1.5
-    figure = plt.figure(figsize=(12, bar_height + (4 if found else 0)), layout="constrained")
-    # Subfigures: the bar labels' width must not squeeze the growth panels.
-    top, bottom = figure.subfigures(2, 1, height_ratios=[bar_height, 4]) if found else (figure,
-                                                                                       None)
+    heights = [bar_height, *([4] if found else []), *([3.5] if rated else [])]
+    figure = plt.figure(figsize=(12, sum(heights)), layout="constrained")
+    # Subfigures: the bar labels' width must not squeeze the panels below.
+    parts = list(figure.subfigures(len(heights), 1, height_ratios=heights)) if len(heights) > 1 \
+        else [figure]
+    top = parts.pop(0)
+    bottom = parts.pop(0) if found else None
     axes = top.subplots()
     colors = ["tab:green" if r >= 1 else "tab:red" for r in ratios]
     # Bars grow from 1 (parity) to the ratio, so a slower case points left.
@@ -157,8 +193,11 @@ def main() -> None:
     axes.set_title("How many times faster subword is than each anchor")
     if bottom is not None:
         draw_growth(list(bottom.subplots(1, 3)), found)
+    if rated:
+        draw_quality(parts.pop(0).subplots(), rated)
     figure.savefig(target, dpi=110)
-    print(f"wrote {target} ({len(data)} bars{', growth panels' if found else ''})")
+    extras = (", growth panels" if found else "") + (", quality panel" if rated else "")
+    print(f"wrote {target} ({len(data)} bars{extras})")
 
 
 if __name__ == "__main__":
