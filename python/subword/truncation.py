@@ -93,25 +93,25 @@ def check_stride_fits(stride: int, max_length: int) -> None:
         )
 
 
-def overflow_windows(length: int, max_len: int, stride: int) -> list[Window]:
+def overflow_windows(length: int, budget: int, stride: int) -> list[Window]:
     """``tokenizers``' ``Encoding.truncate`` (right side): the kept window, then the overflow.
 
-    Windows of ``max_len`` tokens, each starting ``max_len - stride`` after the previous,
-    until one reaches the end; ``max_len == 0`` keeps nothing and overflows everything.
+    Windows of ``budget`` tokens, each starting ``budget - stride`` after the previous,
+    until one reaches the end; ``budget == 0`` keeps nothing and overflows everything.
 
     >>> overflow_windows(10, 4, 1)
     [(0, 4), (3, 7), (6, 10)]
     >>> overflow_windows(3, 4, 1)
     [(0, 3)]
     """
-    if max_len >= length:
+    if budget >= length:
         return [(0, length)]
-    if max_len == 0:
+    if budget == 0:
         return [(0, 0), (0, length)]
-    check_stride(stride, max_len)
+    check_stride(stride, budget)
     windows = []
-    for start in range(0, length, max_len - stride):
-        stop = min(start + max_len, length)
+    for start in range(0, length, budget - stride):
+        stop = min(start + budget, length)
         windows.append((start, stop))
         if stop == length:
             break
@@ -120,23 +120,23 @@ def overflow_windows(length: int, max_len: int, stride: int) -> list[Window]:
 
 @overload
 def truncation_windows(
-    first: int, second: None, max_len: int, strategy: str, stride: int
+    first: int, second: None, budget: int, strategy: str, stride: int
 ) -> list[tuple[Window, None]]: ...
 @overload
 def truncation_windows(
-    first: int, second: int, max_len: int, strategy: str, stride: int
+    first: int, second: int, budget: int, strategy: str, stride: int
 ) -> list[tuple[Window, Window]]: ...
 @overload
 def truncation_windows(
-    first: int, second: int | None, max_len: int, strategy: str, stride: int
+    first: int, second: int | None, budget: int, strategy: str, stride: int
 ) -> list[tuple[Window, Window | None]]: ...
 def truncation_windows(
-    first: int, second: int | None, max_len: int, strategy: str, stride: int
+    first: int, second: int | None, budget: int, strategy: str, stride: int
 ) -> Sequence[tuple[Window, Window | None]]:
     """The ``(first, second)`` windows of each model input, in ``tokenizers``' order.
 
     ``first`` and ``second`` are the sequences' lengths (``second`` is ``None`` for a
-    single text) and ``max_len`` the content budget (``max_length`` minus the special
+    single text) and ``budget`` the content budget (``max_length`` minus the special
     tokens). The budgets are :func:`pair_budgets`'. Overflow combines the windows as
     ``Encoding.merge_with``: first the main pair, then every later window of the first
     sequence with each window of the second, then the first window of the first with
@@ -148,8 +148,8 @@ def truncation_windows(
     [((0, 2), (0, 2)), ((2, 3), (0, 2)), ((2, 3), (2, 3)), ((0, 2), (2, 3))]
     """
     if second is None:
-        return [(window, None) for window in _single_windows(first, max_len, strategy, stride)]
-    budget_first, budget_second = pair_budgets(first, second, max_len, strategy)
+        return [(window, None) for window in _single_windows(first, budget, strategy, stride)]
+    budget_first, budget_second = pair_budgets(first, second, budget, strategy)
     windows_first = overflow_windows(first, budget_first, stride)
     windows_second = overflow_windows(second, budget_second, stride)
     combined: list[tuple[Window, Window | None]] = [(windows_first[0], windows_second[0])]
@@ -159,7 +159,7 @@ def truncation_windows(
     return combined
 
 
-def pair_budgets(first: int, second: int, max_len: int, strategy: str) -> tuple[int, int]:
+def pair_budgets(first: int, second: int, budget: int, strategy: str) -> tuple[int, int]:
     """How many tokens of each sequence of a pair ``tokenizers``' ``truncate_encodings`` keeps.
 
     ``longest_first`` cuts the longer sequence down to the shorter, then splits the budget
@@ -172,17 +172,17 @@ def pair_budgets(first: int, second: int, max_len: int, strategy: str) -> tuple[
     >>> pair_budgets(5, 5, 7, "longest_first")
     (3, 4)
     """
-    if max_len == 0:
+    if budget == 0:
         return 0, 0
-    if first + second <= max_len:
+    if first + second <= budget:
         return first, second
-    to_remove = first + second - max_len
+    to_remove = first + second - budget
     if strategy == "longest_first":
         short, long = sorted((first, second))
-        long = short if short > max_len else max(short, max_len - short)
-        if short + long > max_len:
-            short = max_len // 2
-            long = short + max_len % 2
+        long = short if short > budget else max(short, budget - short)
+        if short + long > budget:
+            short = budget // 2
+            long = short + budget % 2
         return (long, short) if first > second else (short, long)
     target = first if strategy == "only_first" else second
     if target <= to_remove:
@@ -195,11 +195,11 @@ def pair_budgets(first: int, second: int, max_len: int, strategy: str) -> tuple[
     return first, second - to_remove
 
 
-def _single_windows(length: int, max_len: int, strategy: str, stride: int) -> list[Window]:
-    if max_len == 0:
+def _single_windows(length: int, budget: int, strategy: str, stride: int) -> list[Window]:
+    if budget == 0:
         return overflow_windows(length, 0, stride)
-    if length <= max_len:
+    if length <= budget:
         return [(0, length)]
     if strategy == "only_second":
         raise ValueError("Truncation error: Second sequence not provided")
-    return overflow_windows(length, max_len, stride)
+    return overflow_windows(length, budget, stride)
