@@ -11,8 +11,9 @@ benchmarks), and each vocabulary is then evaluated on held-out text, untimed:
   held out.
 
 Tools: subword ``WordPiece.train`` under each ``scoring`` rule (likelihood, the default;
-pmi; frequency), Hugging Face ``WordPieceTrainer`` with the same normalization
-(``BertNormalizer(lowercase=True)`` + ``BertPreTokenizer``), sentencepiece unigram and BPE
+pmi; frequency) and with ``refine=True`` (what ``subword train`` does by default), Hugging
+Face ``WordPieceTrainer`` with the same normalization (``BertNormalizer(lowercase=True)``
++ ``BertPreTokenizer``), sentencepiece unigram and BPE
 (trained on the same text after BERT's BasicTokenizer, so lowercased and split the same
 way) and, for English at 30,522, the published bert-base-uncased vocab. All figures are
 counted on the same words: BERT BasicTokenizer words of the held-out text; a WordPiece
@@ -36,7 +37,10 @@ from _harness import Measurement, emit, header, log, measure
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 BERT_VOCAB = "bert-base-uncased-vocab.txt"
-SCORINGS = ("likelihood", "pmi", "frequency")
+# (label, scoring, refine): each rule, and `subword train`'s default (likelihood, refined).
+OURS = [("subword likelihood", "likelihood", False), ("subword pmi", "pmi", False),
+        ("subword frequency", "frequency", False),
+        ("subword train (likelihood + refine)", "likelihood", True)]
 HF, BERT = "HF WordPieceTrainer", "bert-base-uncased"
 SP_UNIGRAM, SP_BPE = "sentencepiece unigram", "sentencepiece BPE"
 
@@ -44,11 +48,13 @@ SP_UNIGRAM, SP_BPE = "sentencepiece unigram", "sentencepiece BPE"
 # --- workers: each runs in a fresh process ------------------------------------------------
 
 
-def train_ours(threads: int, file: str, vocab: int, scoring: str, save: str) -> dict:
+def train_ours(threads: int, file: str, vocab: int, scoring: str, refine: bool,
+               save: str) -> dict:
     from subword import WordPiece
 
     start = time.perf_counter()
-    model = WordPiece.train(file, vocab_size=vocab, scoring=scoring, threads=threads)
+    model = WordPiece.train(file, vocab_size=vocab, scoring=scoring, refine=refine,
+                            threads=threads)
     seconds = time.perf_counter() - start
     Path(save).write_text("\n".join(model.vocab) + "\n", encoding="utf-8")
     return {"seconds": seconds, "vocab": len(model)}
@@ -164,11 +170,12 @@ def run(args: argparse.Namespace, tmp: Path) -> list[list[str]]:
         measure("quality:normalize", threads=1, repeat=1, file=str(train), save=str(normalized))
         for vocab in sizes:
             results: list[tuple[str, dict, Measurement | None]] = []
-            for scoring in SCORINGS:
-                save = tmp / f"{name}-{vocab}-{scoring}.txt"
+            for tool, scoring, refine in OURS:
+                save = tmp / f"{name}-{vocab}-{scoring}-{refine}.txt"
                 m = measure("quality:train_ours", threads=args.threads, repeat=1,
-                            file=str(train), vocab=vocab, scoring=scoring, save=str(save))
-                results.append((f"subword {scoring}", wordpiece_figures(save, words), m))
+                            file=str(train), vocab=vocab, scoring=scoring, refine=refine,
+                            save=str(save))
+                results.append((tool, wordpiece_figures(save, words), m))
             save = tmp / f"{name}-{vocab}-hf.txt"
             m = measure("quality:train_hf", threads=args.threads, repeat=1, file=str(train),
                         vocab=vocab, save=str(save))
