@@ -12,6 +12,7 @@
 //! | [`bpe::encode`] | applying merges to words (subword-nmt `apply_bpe` semantics) |
 //! | [`wordpiece`] | WordPiece: the shared special tokens, prefix and defaults |
 //! | [`wordpiece::train`] | WordPiece training by merging pairs of symbols |
+//! | [`wordpiece::refine`] | tuning a trained WordPiece vocabulary for the greedy encoder |
 //! | [`wordpiece::encode`] | greedy longest-match-first WordPiece encoding in linear time |
 //! | [`formats`] | reading and writing vocab and merges files, atomically |
 //! | [`batch`] | running a batch in parallel, or on the caller's thread when it is small |

@@ -12,6 +12,8 @@ pub enum Phase {
     Counting,
     /// Merging pairs; units are merges (or vocabulary entries).
     Merging,
+    /// Refining a trained vocabulary for its encoder; units are passes over the words.
+    Refining,
 }
 
 /// A sink for progress updates that may ask the work to stop.

@@ -8,6 +8,7 @@
 //! | [`bpe_train`] | [`crate::bpe::train`]: recount every pair before each merge |
 //! | [`bpe_encode_word`] | [`crate::bpe::encode`]: rescan for the lowest-ranked pair |
 //! | [`wordpiece_train`] | [`crate::wordpiece::train`]: recount every symbol and pair before each merge |
+//! | [`wordpiece_refine`] | [`crate::wordpiece::refine`]: re-encode every word with the naive encoder for each pass |
 //! | [`wordpiece_likelihood_gain`] | the likelihood gain of one merge, as the formula reads |
 //! | [`wordpiece_encode_word`] | [`crate::wordpiece::encode`]: longest match, char by char |
 
@@ -156,8 +157,12 @@ pub fn wordpiece_initial_vocab(
 /// `a` + `b` without its prefix, left to right without overlap; a result already in the
 /// vocab adds nothing; stop at `vocab_size` or when no pair qualifies. The likelihood gain
 /// is [`wordpiece_likelihood_gain`]; PMI scores are compared with the trainer's exact
-/// 192-bit [`compare_fractions`], which its unit tests check on their own.
+/// 192-bit [`compare_fractions`], which its unit tests check on their own. With
+/// `config.refine`, this is [`wordpiece_refine`].
 pub fn wordpiece_train(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
+    if config.refine {
+        return wordpiece_refine(counts, config);
+    }
     let prefix = config.continuing_subword_prefix.as_str();
     let mut words = wordpiece_split(counts, prefix);
     let n0: u64 = words.iter().map(|(w, c)| w.len() as u64 * c).sum();
@@ -203,6 +208,104 @@ pub fn wordpiece_train(counts: &WordCounts, config: &WordPieceTrainerConfig) -> 
         }
     }
     vocab
+}
+
+/// WordPiece training with `refine`: the merge loop to `round(1.2 N)` tokens (`N` =
+/// `vocab_size`), then prune to `N`, refill to `round(1.2 N)`, prune to `N`, where every
+/// pass greedy-encodes every training word of 1 to 100 chars ([`wordpiece_encode_word`]):
+/// - prune: while over `N` by `E`, drop the `k = E` (if `E <= 10`, else `min(E, max(10,
+///   ceil(E / 5)))`) tokens of lowest usage (the sum of `count(w)` over their occurrences
+///   in the encodings), ties to the later token, never a special token or a token of one
+///   char, plain or after the prefix;
+/// - refill: while under the target, sum `count(w)` by the string `a` + `b` without its
+///   prefix over adjacent pieces `(a, b)`, and append the `min(missing, max(1, floor(|V| /
+///   20)))` strings not in the vocab with the highest sums of at least `max(1,
+///   min_frequency)`, ties to the smaller string; stop when none qualifies.
+pub fn wordpiece_refine(counts: &WordCounts, config: &WordPieceTrainerConfig) -> Vec<String> {
+    let n = config.vocab_size;
+    let target = (6 * n + 2) / 5;
+    let seed_config = WordPieceTrainerConfig {
+        vocab_size: target,
+        refine: false,
+        ..config.clone()
+    };
+    let mut vocab = wordpiece_train(counts, &seed_config);
+    let prefix = config.continuing_subword_prefix.as_str();
+    let is_protected = |token: &str| {
+        config.special_tokens.iter().any(|s| s == token)
+            || token.chars().count() == 1
+            || token
+                .strip_prefix(prefix)
+                .is_some_and(|t| t.chars().count() == 1)
+    };
+    let words: Vec<(&str, u64)> = counts
+        .iter()
+        .filter(|(word, count)| **count > 0 && (1..=100).contains(&word.chars().count()))
+        .map(|(word, count)| (word.as_str(), *count))
+        .collect();
+    // The encodings as token ids; every word is covered by the alphabet, so the unk token
+    // passed (any token) never shows up.
+    let encode = |vocab: &[String]| -> Vec<(Vec<u32>, u64)> {
+        words
+            .iter()
+            .map(|&(word, count)| {
+                (
+                    wordpiece_encode_word(vocab, &vocab[0], prefix, 100, word).0,
+                    count,
+                )
+            })
+            .collect()
+    };
+    let prune = |mut vocab: Vec<String>| {
+        while vocab.len() > n {
+            let mut usage = vec![0u64; vocab.len()];
+            for (ids, count) in encode(&vocab) {
+                for id in ids {
+                    usage[id as usize] += count;
+                }
+            }
+            let excess = vocab.len() - n;
+            let k = if excess <= 10 {
+                excess
+            } else {
+                excess.min(10.max(excess.div_ceil(5)))
+            };
+            let mut candidates: Vec<usize> = (0..vocab.len())
+                .filter(|&i| !is_protected(&vocab[i]))
+                .collect();
+            candidates.sort_by_key(|&i| (usage[i], std::cmp::Reverse(i)));
+            candidates.truncate(k);
+            vocab = (0..vocab.len())
+                .filter(|i| !candidates.contains(i))
+                .map(|i| vocab[i].clone())
+                .collect();
+        }
+        vocab
+    };
+    vocab = prune(vocab);
+    while vocab.len() < target {
+        let mut joined: HashMap<String, u64> = HashMap::new();
+        for (ids, count) in encode(&vocab) {
+            for pair in ids.windows(2) {
+                let (a, b) = (&vocab[pair[0] as usize], &vocab[pair[1] as usize]);
+                *joined
+                    .entry(format!("{a}{}", &b[prefix.len()..]))
+                    .or_default() += count;
+            }
+        }
+        let mut best: Vec<(u64, String)> = joined
+            .into_iter()
+            .filter(|(t, sum)| *sum >= config.min_frequency.max(1) && !vocab.contains(t))
+            .map(|(t, sum)| (sum, t))
+            .collect();
+        if best.is_empty() {
+            break;
+        }
+        best.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+        let k = (target - vocab.len()).min((vocab.len() / 20).max(1));
+        vocab.extend(best.into_iter().take(k).map(|(_, t)| t));
+    }
+    prune(vocab)
 }
 
 /// transformers' `WordpieceTokenizer.tokenize` on one word, char by char: from the start,

@@ -347,6 +347,7 @@ pub fn check_train(data: &[u8], scratch: &Path) {
         special_tokens: vec!["[PAD]".into(), "[UNK]".into()],
         continuing_subword_prefix: prefixes[bytes.below(prefixes.len())].into(),
         scoring: Scoring::ALL[bytes.below(Scoring::ALL.len())],
+        refine: bytes.one_in(2),
     };
     let one = on_threads(1, || wordpiece_train::train(&counts, &wp_config, &Silent));
     let two = on_threads(2, || wordpiece_train::train(&counts, &wp_config, &Silent));

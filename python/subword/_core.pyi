@@ -55,6 +55,7 @@ def train_wordpiece(
     special_tokens: Sequence[str] = ...,
     continuing_subword_prefix: str = "##",
     scoring: Literal["likelihood", "pmi", "frequency"] = "likelihood",
+    refine: bool = False,
     threads: int | None = None,
     progress: Progress | None = None,
 ) -> list[str]: ...

@@ -142,6 +142,7 @@ impl Progress for PyProgress {
                 let name = match phase {
                     Phase::Counting => "counting",
                     Phase::Merging => "merging",
+                    Phase::Refining => "refining",
                 };
                 if let Err(err) = callback.call1(py, (name, done, total)) {
                     // A failing progress callback must not lose the user's work: report it

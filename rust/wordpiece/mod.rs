@@ -1,6 +1,7 @@
 //! WordPiece, BERT's subword model: [`train`] builds a vocabulary from word counts by
-//! merging pairs of symbols, [`encode`] splits words greedily, longest match first (over
-//! tables that the private `trie` module compiles from the vocabulary).
+//! merging pairs of symbols (and, on request, [`refine`] tunes it for the encoder),
+//! [`encode`] splits words greedily, longest match first (over tables that the private
+//! `trie` module compiles from the vocabulary).
 //!
 //! Both halves share the word model: the first piece of a word is written as is, every
 //! later piece with the continuing-subword prefix ([`DEFAULT_PREFIX`], `##`), and a word
@@ -8,6 +9,7 @@
 //! tie-breaking included; each submodule's header states its own.
 
 pub mod encode;
+pub mod refine;
 pub mod train;
 mod trie;
 

@@ -57,7 +57,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::DEFAULT_SPECIAL_TOKENS;
+use super::{DEFAULT_SPECIAL_TOKENS, refine};
 use crate::count::WordCounts;
 use crate::progress::{Phase, Progress};
 use crate::{Error, Result};
@@ -122,6 +122,9 @@ pub struct WordPieceTrainerConfig {
     pub continuing_subword_prefix: String,
     /// How candidate pairs are ranked.
     pub scoring: Scoring,
+    /// Whether to tune the merged vocabulary for the greedy encoder (seed to 1.2 times
+    /// `vocab_size`, prune, refill, prune; see [`super::refine`]).
+    pub refine: bool,
 }
 
 impl Default for WordPieceTrainerConfig {
@@ -132,13 +135,15 @@ impl Default for WordPieceTrainerConfig {
             special_tokens: DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
             continuing_subword_prefix: "##".to_string(),
             scoring: Scoring::default(),
+            refine: false,
         }
     }
 }
 
 /// Trains a WordPiece vocabulary on `counts` and returns it in id order: the special
 /// tokens, then the alphabet sorted by code point (plain forms, then prefixed forms), then
-/// the merged tokens in merge order.
+/// the merged tokens in merge order. With `config.refine`, the merged tokens are those
+/// [`super::refine`] keeps and adds, in the order they were added.
 ///
 /// Words with a count of zero and empty words are ignored. Errors: an empty corpus, a
 /// `vocab_size` smaller than the special tokens plus the alphabet, an empty special token,
@@ -169,9 +174,19 @@ pub fn train(
         return Err(Error::Interrupted);
     }
 
-    let mut trainer = Trainer::new(&words, config, progress)?;
-    trainer.run()?;
-    Ok(trainer.vocab)
+    let vocab = {
+        let mut trainer = Trainer::new(&words, config, progress)?;
+        if config.refine {
+            // Checked against `vocab_size` by `new`; the merges go on to the seed size.
+            trainer.vocab_size = refine::seed_size(config.vocab_size);
+        }
+        trainer.run()?;
+        trainer.vocab
+    };
+    if config.refine {
+        return refine::refine(vocab, &words, config, progress);
+    }
+    Ok(vocab)
 }
 
 /// `n * d` as a 192-bit number `(high 128 bits, low 64 bits)`, so that comparing the
@@ -1053,6 +1068,7 @@ mod tests {
                 special_tokens: vec!["[UNK]".into(), "##a".into(), "ab".into()],
                 continuing_subword_prefix: prefix.to_string(),
                 scoring,
+                refine: false,
             };
             let config = WordPieceTrainerConfig {
                 vocab_size: initial_vocab(&counts, &config).len() + extra,

@@ -16,18 +16,23 @@ use crate::wordpiece::train::{self as wordpiece_train, Scoring, WordPieceTrainer
 /// in corpus log-likelihood of a unigram model, the default), `"pmi"`
 /// (`count(ab) / (count(a) * count(b))`, compared exactly) or `"frequency"` (the pair
 /// count); ties go to the higher pair count, then the smallest pair. Pairs seen fewer
-/// than `min_frequency` times are not merged. Runs without the GIL, on `threads`
+/// than `min_frequency` times are not merged. With `refine=True` the merges go on to
+/// 1.2 times `vocab_size`, then the vocab is tuned for the greedy encoder on the training
+/// words: the least used tokens are pruned to `vocab_size`, the most frequent joins of
+/// adjacent pieces refill it, and it is pruned again (special tokens and the alphabet are
+/// never dropped). Runs without the GIL, on `threads`
 /// threads (default: all cores); `progress(phase, done, total)` is called at most every
 /// 100 ms, and Ctrl-C raises `KeyboardInterrupt` within a fraction of a second.
 #[pyfunction]
 #[pyo3(signature = (
     counts, vocab_size, min_frequency = U64Arg(Ok(0)),
     special_tokens = DEFAULT_SPECIAL_TOKENS.map(String::from).to_vec(),
-    continuing_subword_prefix = "##".to_string(), scoring = "likelihood", threads = None,
-    progress = None
+    continuing_subword_prefix = "##".to_string(), scoring = "likelihood", refine = false,
+    threads = None, progress = None
 ), text_signature = "(counts, vocab_size, min_frequency=0, \
     special_tokens=['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'], \
-    continuing_subword_prefix='##', scoring='likelihood', threads=None, progress=None)")]
+    continuing_subword_prefix='##', scoring='likelihood', refine=False, threads=None, \
+    progress=None)")]
 #[allow(clippy::too_many_arguments)]
 fn train_wordpiece(
     py: Python<'_>,
@@ -37,6 +42,7 @@ fn train_wordpiece(
     special_tokens: Vec<String>,
     continuing_subword_prefix: String,
     scoring: &str,
+    refine: bool,
     threads: Option<U64Arg>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<String>> {
@@ -56,6 +62,7 @@ fn train_wordpiece(
         special_tokens,
         continuing_subword_prefix,
         scoring,
+        refine,
     };
     let counts = counts.inner.clone();
     let progress = PyProgress::new(progress);
