@@ -69,6 +69,7 @@ def wordpiece_dir(corpus: Path, tmp_path_factory) -> Path:
     for row in ("files", "bytes", "distinct words", "alphabet", "merges", "vocab size", "time"):
         assert row in summary
     assert "peak memory" in summary and "4,000" in summary
+    assert "wordpiece (likelihood, refined)" in summary
     return out
 
 
@@ -316,6 +317,8 @@ def bad_inputs(tmp_path: Path) -> Path:
         (("evaluate", "nowhere", "bad.txt"), "nowhere: no such model directory"),
         (("evaluate", "broken", "empty.txt"), 'vocab.txt:3: duplicate token "a"'),
         (("train", "bad.txt", "--model", "bpe", "--scoring", "pmi"), "--scoring is for"),
+        (("train", "bad.txt", "--model", "bpe", "--refine"), "--refine is for --model wordpiece"),
+        (("train", "bad.txt", "--model", "bpe", "--no-refine"), "--refine is for"),
     ],
 )
 def test_errors_are_one_line(bad_inputs: Path, args, expected):
@@ -326,9 +329,21 @@ def test_scoring_is_recorded_and_changes_the_vocab(corpus: Path, wordpiece_dir: 
     assert json.loads((wordpiece_dir / "subword.json").read_text())["scoring"] == "likelihood"
     ok(run("train", corpus, "--vocab-size", "4000", "--scoring", "pmi", "-q", "-o", tmp_path))
     assert json.loads((tmp_path / "subword.json").read_text())["scoring"] == "pmi"
-    library = subword.WordPiece.train(corpus, vocab_size=4000, scoring="pmi")
+    library = subword.WordPiece.train(corpus, vocab_size=4000, scoring="pmi", refine=True)
     assert (tmp_path / "vocab.txt").read_text().splitlines() == list(library.vocab)
     assert library.vocab != subword.WordPiece.load(wordpiece_dir).vocab
+
+
+def test_refine_is_on_by_default_and_recorded(corpus: Path, wordpiece_dir: Path, tmp_path):
+    assert json.loads((wordpiece_dir / "subword.json").read_text())["refine"] is True
+    refined = subword.WordPiece.train(corpus, vocab_size=4000, refine=True)
+    assert subword.WordPiece.load(wordpiece_dir).vocab == refined.vocab
+    result = run("train", corpus, "--vocab-size", "4000", "--no-refine", "-o", tmp_path)
+    assert "wordpiece (likelihood)\n" in ok(result) + result.stderr.decode()
+    assert json.loads((tmp_path / "subword.json").read_text())["refine"] is False
+    plain = subword.WordPiece.train(corpus, vocab_size=4000)
+    assert (tmp_path / "vocab.txt").read_text().splitlines() == list(plain.vocab)
+    assert plain.vocab != refined.vocab
 
 
 def test_evaluate_reports_the_library_figures(corpus: Path, wordpiece_dir: Path, tmp_path):

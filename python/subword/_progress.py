@@ -1,7 +1,8 @@
 """Progress bars for long calls, drawn with tqdm on stderr.
 
 The Rust core reports ``(phase, done, total)`` every 100 ms at most; :class:`ProgressBar`
-turns those reports into one bar per phase (bytes while counting, merges while merging).
+turns those reports into one bar per phase (bytes while counting, merges while merging,
+passes over the words while refining a WordPiece vocabulary).
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from tqdm import tqdm
 
 ProgressCallback = Callable[[str, int, int], None]
 
-_UNITS = {"counting": ("reading", "B", True), "merging": ("merging", " merges", False)}
+_UNITS = {
+    "counting": ("reading", "B", True),
+    "merging": ("merging", " merges", False),
+    "refining": ("refining", " passes", False),
+}
 
 
 class ProgressBar:

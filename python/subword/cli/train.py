@@ -91,6 +91,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "corpus likelihood; pmi: count(ab)/(count(a)count(b)); frequency: count(ab))",
     )
     train.add_argument(
+        "--refine",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="WordPiece: tune the vocab for the greedy encoder after merging (merge to 1.2x "
+        "the size, prune the least used tokens, refill, prune; fewer tokens per word); "
+        "default on",
+    )
+    train.add_argument(
         "--lowercase",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -188,6 +196,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise ValueError("--byte-fallback is for --model bpe; WordPiece gives [UNK]")
     if args.model == "bpe" and args.scoring is not None:
         raise ValueError("--scoring is for --model wordpiece; BPE merges the most frequent pair")
+    if args.model == "bpe" and args.refine is not None:
+        raise ValueError("--refine is for --model wordpiece; BPE keeps its merges")
     if args.model == "bpe" and args.strip_accents is not None:
         raise ValueError("--strip-accents is for --model wordpiece")
     if "-" in args.files and (args.dask or args.workers):
@@ -222,6 +232,8 @@ special_tokens=('<unk>',), pre_tokenizer='whitespace', lowercase=True, byte_fall
         **common,
         strip_accents=args.strip_accents,
         scoring=args.scoring or SCORINGS[0],
+        # On by default here, unlike the library: the command's job is a good vocabulary.
+        refine=args.refine is not False,
     )
 
 
@@ -319,7 +331,7 @@ def _summary(
     else:  # WordPiece: every token that is neither special nor a single character
         merges = len(model) - model.alphabet_size - specials
     rows = [
-        ("model", args.model if isinstance(model, subword.BPE) else f"wordpiece ({model.scoring})"),
+        ("model", _model_name(model)),
         ("files", f"{corpus.files:,}"),
         ("bytes", f"{corpus.bytes:,}"),
         ("words", f"{corpus.counts.total():,}"),
@@ -334,6 +346,17 @@ def _summary(
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}", file=sys.stderr)
+
+
+def _model_name(model: subword.BPE | subword.WordPiece) -> str:
+    """The model and how it was trained, for the summary.
+
+    >>> _model_name(subword.WordPiece.train_from_counts({"hug": 3}, vocab_size=9, refine=True))
+    'wordpiece (likelihood, refined)'
+    """
+    if isinstance(model, subword.BPE):
+        return "bpe"
+    return f"wordpiece ({model.scoring}{', refined' if model.refine else ''})"
 
 
 def _peak_memory_mb() -> float:

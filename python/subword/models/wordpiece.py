@@ -4,6 +4,9 @@ Training (``subword._core.train_wordpiece``) merges, by default, the pair whose 
 most raises the corpus likelihood of a unigram model (``scoring="likelihood"``;
 ``"pmi"`` and ``"frequency"`` are the other rules); encoding
 (``subword._core.WordPieceModel``) is BERT's greedy longest-match-first in linear time.
+With ``refine=True`` the trained vocabulary is then tuned for that encoder on the
+training words (seed, prune, refill, prune; ``docs/algorithms.md``), which makes fewer
+tokens per word at the same size.
 Text is pre-tokenized with BERT's BasicTokenizer by default, so the ``vocab.txt`` this
 class writes is what ``BertTokenizer`` (ours and transformers') loads.
 """
@@ -37,7 +40,10 @@ class WordPieceTrainerConfig(TrainerConfig):
     The fields of Rust's config are ``vocab_size``, ``min_frequency``, the special
     tokens and ``scoring`` (how the next merge is chosen: ``"likelihood"``, the gain in
     corpus likelihood of a unigram model; ``"pmi"``, ``count(ab) / (count(a) count(b))``;
-    ``"frequency"``, ``count(ab)``; see ``docs/algorithms.md``); ``pre_tokenizer``,
+    ``"frequency"``, ``count(ab)``; see ``docs/algorithms.md``) and ``refine`` (merge to
+    1.2 times ``vocab_size``, then prune the tokens the greedy encoder uses least on the
+    training words, refill with its most frequent joins of adjacent pieces, and prune
+    again); ``pre_tokenizer``,
     ``lowercase`` and ``strip_accents`` say how text becomes words (and are kept by the
     trained model).
 
@@ -58,6 +64,7 @@ class WordPieceTrainerConfig(TrainerConfig):
     lowercase: bool = True
     strip_accents: bool | None = None
     scoring: Scoring = "likelihood"
+    refine: bool = False
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -109,6 +116,7 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         lowercase: bool,
         strip_accents: bool | None,
         scoring: Scoring | None = None,
+        refine: bool | None = None,
     ) -> None:
         counting.check_pre_tokenizer(pre_tokenizer)
         self._inner = encoder
@@ -117,6 +125,8 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         self.strip_accents = strip_accents
         #: The rule the vocabulary was trained with (None when it was given, not trained).
         self.scoring = scoring
+        #: Whether the trained vocabulary was refined for the encoder (None when given).
+        self.refine = refine
         if pre_tokenizer == "bert":
             from subword.normalization import BasicTokenizer
 
@@ -133,9 +143,10 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         lowercase: bool = True,
         strip_accents: bool | None = None,
         scoring: Scoring | None = None,
+        refine: bool | None = None,
     ) -> WordPiece:
         model = cls.__new__(cls)
-        model._init(encoder, pre_tokenizer, lowercase, strip_accents, scoring)
+        model._init(encoder, pre_tokenizer, lowercase, strip_accents, scoring, refine)
         return model
 
     # --- training -------------------------------------------------------------------
@@ -154,6 +165,7 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         lowercase: bool = True,
         strip_accents: bool | None = None,
         scoring: Scoring = "likelihood",
+        refine: bool = False,
         errors: str = "strict",
         threads: int | None = None,
         progress: Progress = False,
@@ -189,6 +201,7 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         lowercase: bool = True,
         strip_accents: bool | None = None,
         scoring: Scoring = "likelihood",
+        refine: bool = False,
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
@@ -216,6 +229,7 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         lowercase: bool = True,
         strip_accents: bool | None = None,
         scoring: Scoring = "likelihood",
+        refine: bool = False,
         threads: int | None = None,
         progress: Progress = False,
     ) -> WordPiece:
@@ -224,6 +238,13 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         >>> counts = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
         >>> WordPiece.train_from_counts(counts, vocab_size=25).tokenize("hugs pun")
         ['hugs', 'pun']
+
+        ``refine=True`` spends the same number of tokens where the encoder needs them:
+
+        >>> WordPiece.train_from_counts(counts, vocab_size=17).tokenize("bun hugs")
+        ['b', '##un', 'hug', '##s']
+        >>> WordPiece.train_from_counts(counts, vocab_size=17, refine=True).tokenize("bun hugs")
+        ['bun', 'hugs']
         """
         config = WordPieceTrainerConfig.from_arguments(locals())
         word_counts = counting.as_word_counts(counts)
@@ -236,13 +257,19 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
                 min_frequency=config.min_frequency,
                 special_tokens=special_tokens,
                 scoring=config.scoring,
+                refine=config.refine,
                 threads=threads,
                 progress=callback,
             )
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
         encoder = _core.WordPieceModel(vocab, unk_token=unk)
         return cls._wrap(
-            encoder, config.pre_tokenizer, config.lowercase, config.strip_accents, config.scoring
+            encoder,
+            config.pre_tokenizer,
+            config.lowercase,
+            config.strip_accents,
+            config.scoring,
+            config.refine,
         )
 
     # --- encoding -------------------------------------------------------------------
@@ -304,11 +331,18 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         self,
     ) -> tuple[
         Callable[..., WordPiece],
-        tuple[_core.WordPieceModel, str, bool, bool | None, str | None],
+        tuple[_core.WordPieceModel, str, bool, bool | None, str | None, bool | None],
     ]:
         return (
             WordPiece._wrap,
-            (self._inner, self.pre_tokenizer, self.lowercase, self.strip_accents, self.scoring),
+            (
+                self._inner,
+                self.pre_tokenizer,
+                self.lowercase,
+                self.strip_accents,
+                self.scoring,
+                self.refine,
+            ),
         )
 
     # --- files ------------------------------------------------------------------------
@@ -336,6 +370,7 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
                 "do_lower_case": self.lowercase,
                 "strip_accents": self.strip_accents,
                 "scoring": self.scoring,
+                "refine": self.refine,
             },
         )
         return directory
@@ -364,4 +399,5 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
             config.get("do_lower_case", True),
             config.get("strip_accents"),
             config.get("scoring"),
+            config.get("refine"),
         )
