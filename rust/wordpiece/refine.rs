@@ -144,6 +144,10 @@ struct Refiner<'a> {
     protected: Vec<bool>,
     /// The number of alive tokens.
     size: usize,
+    /// The slot of every alive token.
+    slots: FxHashMap<String, u32>,
+    /// No token ever added has more chars than this.
+    max_token_chars: usize,
     /// The greedy encoding of each word, by slot.
     encodings: Vec<Vec<u32>>,
     stale: Stale,
@@ -171,6 +175,8 @@ impl<'a> Refiner<'a> {
             .copied()
             .collect();
         let passes_planned = planned_passes(seed.len(), config.vocab_size);
+        let slots = seed.iter().cloned().zip(0..).collect();
+        let max_token_chars = seed.iter().map(|t| t.chars().count()).max().unwrap_or(0);
         Refiner {
             progress,
             prefix,
@@ -178,6 +184,8 @@ impl<'a> Refiner<'a> {
             encodings: vec![Vec::new(); words.len()],
             words,
             size: seed.len(),
+            slots,
+            max_token_chars,
             alive: vec![true; seed.len()],
             protected,
             tokens: seed,
@@ -224,6 +232,7 @@ impl<'a> Refiner<'a> {
             for &slot in &candidates {
                 self.alive[slot as usize] = false;
                 dropped[slot as usize] = true;
+                self.slots.remove(&self.tokens[slot as usize]);
             }
             self.size -= candidates.len();
             self.stale = Stale::Dropped(dropped);
@@ -237,18 +246,11 @@ impl<'a> Refiner<'a> {
     fn refill(&mut self, target: usize) -> Result<()> {
         while self.size < target {
             let joins = self.joins()?;
-            let in_vocab: FxHashSet<&str> = (0..self.tokens.len())
-                .filter(|&slot| self.alive[slot])
-                .map(|slot| self.tokens[slot].as_str())
-                .collect();
             let mut candidates: Vec<(Reverse<u64>, String)> = joins
                 .into_iter()
-                .filter(|(string, sum)| {
-                    *sum >= self.min_count && !in_vocab.contains(string.as_str())
-                })
+                .filter(|(string, sum)| *sum >= self.min_count && !self.slots.contains_key(string))
                 .map(|(string, sum)| (Reverse(sum), string))
                 .collect();
-            drop(in_vocab);
             if candidates.is_empty() {
                 break;
             }
@@ -262,6 +264,8 @@ impl<'a> Refiner<'a> {
             candidates.sort_unstable();
             for (_, token) in candidates {
                 self.protected.push(is_alphabet(&token, self.prefix));
+                self.max_token_chars = self.max_token_chars.max(token.chars().count());
+                self.slots.insert(token.clone(), self.tokens.len() as u32);
                 self.tokens.push(token);
                 self.alive.push(true);
                 self.size += 1;
@@ -346,47 +350,131 @@ impl<'a> Refiner<'a> {
 
     /// Brings the encodings up to date with the vocab.
     fn refresh(&mut self) -> Result<()> {
-        let dropped = match std::mem::replace(&mut self.stale, Stale::Nothing) {
-            Stale::Nothing => return Ok(()),
-            Stale::Dropped(dropped) => Some(dropped),
-            Stale::Everything => None,
-        };
-        // The encoder over the current vocab, and the slot of each of its ids. Its unk
-        // token is never produced (the alphabet covers every word), so any token will do.
-        let slots: Vec<u32> = (0..self.tokens.len() as u32)
-            .filter(|&slot| self.alive[slot as usize])
-            .collect();
-        let vocab: Vec<String> = slots
-            .iter()
-            .map(|&slot| self.tokens[slot as usize].clone())
-            .collect();
-        let unk = vocab[0].clone();
-        let encoder =
-            WordPieceModel::new(vocab, &unk, self.prefix, DEFAULT_MAX_INPUT_CHARS_PER_WORD)?;
-        let progress = self.progress;
-        let (done, planned) = (self.passes_done, self.passes_planned);
-        self.encodings
-            .par_chunks_mut(WORDS_PER_UPDATE)
-            .zip(self.words.par_chunks(WORDS_PER_UPDATE))
-            .try_for_each(|(encodings, words)| {
-                if !progress.update(Phase::Refining, done, planned) {
-                    return Err(Error::Interrupted);
-                }
-                for (encoding, (word, _)) in encodings.iter_mut().zip(words) {
-                    let affected = match &dropped {
-                        Some(dropped) => encoding.iter().any(|&slot| dropped[slot as usize]),
-                        None => true,
-                    };
-                    if affected {
-                        encoding.clear();
+        let words = &self.words[..];
+        let (progress, done, planned) = (self.progress, self.passes_done, self.passes_planned);
+        let keep_going = || progress.update(Phase::Refining, done, planned);
+        match std::mem::replace(&mut self.stale, Stale::Nothing) {
+            Stale::Nothing => Ok(()),
+            Stale::Dropped(dropped) => {
+                // Few words are affected: look their pieces up one by one rather than
+                // compile the whole vocab.
+                let lookup = Lookup {
+                    slots: &self.slots,
+                    prefix: self.prefix,
+                    max_chars: self.max_token_chars,
+                };
+                reencode(
+                    &mut self.encodings,
+                    words,
+                    keep_going,
+                    |encoding| encoding.iter().any(|&slot| dropped[slot as usize]),
+                    |word, encoding| lookup.encode(word, encoding),
+                )
+            }
+            Stale::Everything => {
+                // The compiled encoder over the current vocab, and the slot of each of its
+                // ids. Its unk token (slot 0, a protected token) is never produced: the
+                // alphabet covers every word.
+                let slots: Vec<u32> = (0..self.tokens.len() as u32)
+                    .filter(|&slot| self.alive[slot as usize])
+                    .collect();
+                let vocab: Vec<String> = slots
+                    .iter()
+                    .map(|&slot| self.tokens[slot as usize].clone())
+                    .collect();
+                let unk = vocab[0].clone();
+                let encoder = WordPieceModel::new(
+                    vocab,
+                    &unk,
+                    self.prefix,
+                    DEFAULT_MAX_INPUT_CHARS_PER_WORD,
+                )?;
+                reencode(
+                    &mut self.encodings,
+                    words,
+                    keep_going,
+                    |_| true,
+                    |word, encoding| {
                         encoder.encode_word(word, encoding);
                         for id in encoding.iter_mut() {
                             *id = slots[*id as usize];
                         }
-                    }
+                    },
+                )
+            }
+        }
+    }
+}
+
+/// Replaces, in parallel, the encoding of every word that `affected` selects by what
+/// `encode` appends to an empty one; asks `keep_going` between chunks of words.
+fn reencode(
+    encodings: &mut [Vec<u32>],
+    words: &[(&str, u64)],
+    keep_going: impl Fn() -> bool + Sync,
+    affected: impl Fn(&[u32]) -> bool + Sync,
+    encode: impl Fn(&str, &mut Vec<u32>) + Sync,
+) -> Result<()> {
+    encodings
+        .par_chunks_mut(WORDS_PER_UPDATE)
+        .zip(words.par_chunks(WORDS_PER_UPDATE))
+        .try_for_each(|(encodings, words)| {
+            if !keep_going() {
+                return Err(Error::Interrupted);
+            }
+            for (encoding, (word, _)) in encodings.iter_mut().zip(words) {
+                if affected(encoding) {
+                    encoding.clear();
+                    encode(word, encoding);
                 }
-                Ok(())
-            })
+            }
+            Ok(())
+        })
+}
+
+/// Greedy longest-match-first by hash lookups of the candidate pieces, longest first: the
+/// encoder's rule without its compiled tables, for re-encoding a few words.
+struct Lookup<'t> {
+    /// The slot of every token in the vocab.
+    slots: &'t FxHashMap<String, u32>,
+    prefix: &'t str,
+    /// No token has more chars than this (prefix included).
+    max_chars: usize,
+}
+
+impl Lookup<'_> {
+    /// Appends the slots of the pieces of `word` (slot 0, as the unk token of the compiled
+    /// encoder, if it cannot be covered, which the alphabet rules out).
+    fn encode(&self, word: &str, encoding: &mut Vec<u32>) {
+        let bounds: Vec<usize> = word
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([word.len()])
+            .collect();
+        let chars = bounds.len() - 1;
+        let mut piece = String::new();
+        let mut start = 0;
+        while start < chars {
+            let mut end = chars.min(start + self.max_chars);
+            let slot = loop {
+                if end == start {
+                    encoding.clear();
+                    encoding.push(0);
+                    return;
+                }
+                piece.clear();
+                if start > 0 {
+                    piece.push_str(self.prefix);
+                }
+                piece.push_str(&word[bounds[start]..bounds[end]]);
+                if let Some(&slot) = self.slots.get(piece.as_str()) {
+                    break slot;
+                }
+                end -= 1;
+            };
+            encoding.push(slot);
+            start = end;
+        }
     }
 }
 
