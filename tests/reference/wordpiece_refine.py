@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 
 from reference.wordpiece_encode import wordpiece_tokenize
 from reference.wordpiece_train import DEFAULT_SPECIAL_TOKENS, train_wordpiece
@@ -72,9 +73,7 @@ def refine_vocab(
             excess = len(vocab) - vocab_size
             k = excess if excess <= 10 else min(excess, max(10, math.ceil(excess / 5)))
             # Least used first; ties: the later token (higher id) first.
-            ranked = sorted(
-                (usage[t], -i) for i, t in enumerate(vocab) if t not in protected
-            )
+            ranked = sorted((usage[t], -i) for i, t in enumerate(vocab) if t not in protected)
             dropped = {-neg_i for _, neg_i in ranked[:k]}
             vocab = [t for i, t in enumerate(vocab) if i not in dropped]
         return vocab
@@ -83,7 +82,7 @@ def refine_vocab(
         while len(vocab) < target:
             joined: Counter[str] = Counter()
             for pieces, c in encodings(vocab):
-                for a, b in zip(pieces, pieces[1:]):
+                for a, b in pairwise(pieces):
                     joined[a + b[len(prefix) :]] += c
             present = set(vocab)
             # Highest sum first; ties: the smaller string first.
