@@ -339,10 +339,14 @@ impl<'a> Refiner<'a> {
             })?;
         // Different pairs can spell the same string (`ab ##c`, `a ##bc`): sum them.
         let mut joins: FxHashMap<String, u64> = FxHashMap::default();
+        joins.reserve(pairs.len());
         for ((left, right), count) in pairs {
+            let left = &self.tokens[left as usize];
             let right = &self.tokens[right as usize];
             let right = right.strip_prefix(self.prefix).unwrap_or(right);
-            let joined = format!("{}{right}", self.tokens[left as usize]);
+            let mut joined = String::with_capacity(left.len() + right.len());
+            joined.push_str(left);
+            joined.push_str(right);
             *joins.entry(joined).or_default() += count;
         }
         Ok(joins)
