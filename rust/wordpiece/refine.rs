@@ -491,6 +491,9 @@ fn is_alphabet(token: &str, prefix: &str) -> bool {
     one_char(token) || token.strip_prefix(prefix).is_some_and(one_char)
 }
 
+// The property tests of `super::train` (`matches_the_naive_recount`, `large_counts`) run
+// with `refine` on and off against `crate::reference::wordpiece_train`, which refines
+// naively (every word re-encoded by the naive encoder for every pass).
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,7 +501,6 @@ mod tests {
     use crate::progress::Silent;
     use crate::reference;
     use crate::wordpiece::train::{Scoring, train};
-    use proptest::prelude::*;
 
     fn counts(words: &[(&str, u64)]) -> WordCounts {
         words.iter().map(|&(w, c)| (w.to_string(), c)).collect()
@@ -655,64 +657,5 @@ mod tests {
         assert!(total > 10);
         assert!(updates.iter().all(|&(done, t)| t == total && done <= total));
         assert!(updates.windows(2).all(|w| w[0].0 <= w[1].0));
-    }
-
-    fn word_counts(alphabet: &'static str, max_count: u64) -> impl Strategy<Value = WordCounts> {
-        let chars: Vec<char> = alphabet.chars().collect();
-        prop::collection::vec(
-            (
-                prop::collection::vec(prop::sample::select(chars), 1..8),
-                1..=max_count,
-            ),
-            1..16,
-        )
-        .prop_map(|words| {
-            let mut counts = WordCounts::default();
-            for (chars, count) in words {
-                *counts.entry(chars.into_iter().collect()).or_insert(0) += count;
-            }
-            counts
-        })
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
-
-        #[test]
-        fn matches_the_naive_refinement(
-            counts in word_counts("aab#é", 6),
-            extra in 0usize..40,
-            min_frequency in 0u64..4,
-            prefix in prop::sample::select(vec!["##", "", "#", "a"]),
-            scoring in prop::sample::select(Scoring::ALL.to_vec()),
-        ) {
-            let config = WordPieceTrainerConfig {
-                vocab_size: 0,
-                min_frequency,
-                special_tokens: vec!["[UNK]".into(), "##a".into(), "ab".into()],
-                continuing_subword_prefix: prefix.to_string(),
-                scoring,
-                refine: true,
-            };
-            let config = WordPieceTrainerConfig {
-                vocab_size: reference::wordpiece_initial_vocab(&counts, &config).len() + extra,
-                ..config
-            };
-            let vocab = train(&counts, &config, &Silent).unwrap();
-            prop_assert!(vocab.len() <= config.vocab_size);
-            prop_assert_eq!(vocab, reference::wordpiece_train(&counts, &config));
-        }
-
-        #[test]
-        fn large_counts(
-            counts in word_counts("xyz", 1 << 56),
-            vocab_size in 6usize..40,
-        ) {
-            let config = config(vocab_size, &[]);
-            prop_assert_eq!(
-                train(&counts, &config, &Silent).unwrap(),
-                reference::wordpiece_train(&counts, &config)
-            );
-        }
     }
 }

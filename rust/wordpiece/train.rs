@@ -1061,6 +1061,7 @@ mod tests {
             min_frequency in 0u64..4,
             prefix in prop::sample::select(vec!["##", "", "#", "a"]),
             scoring in prop::sample::select(Scoring::ALL.to_vec()),
+            refine in any::<bool>(),
         ) {
             let config = WordPieceTrainerConfig {
                 vocab_size: 0,
@@ -1068,7 +1069,7 @@ mod tests {
                 special_tokens: vec!["[UNK]".into(), "##a".into(), "ab".into()],
                 continuing_subword_prefix: prefix.to_string(),
                 scoring,
-                refine: false,
+                refine,
             };
             let config = WordPieceTrainerConfig {
                 vocab_size: initial_vocab(&counts, &config).len() + extra,
@@ -1081,8 +1082,9 @@ mod tests {
         fn large_counts(
             counts in word_counts("xyz", 1 << 56),
             scoring in prop::sample::select(Scoring::ALL.to_vec()),
+            refine in any::<bool>(),
         ) {
-            let config = WordPieceTrainerConfig { scoring, ..config(60, &[]) };
+            let config = WordPieceTrainerConfig { scoring, refine, ..config(60, &[]) };
             prop_assert_eq!(train(&counts, &config, &Silent).unwrap(), naive(&counts, &config));
         }
     }
