@@ -121,6 +121,10 @@ pub(crate) fn refine(
     refiner.prune(vocab_size)?;
     refiner.refill(seed_size(vocab_size))?;
     refiner.prune(vocab_size)?;
+    // The refill may have stopped early: show the bar full. The work is done, so a
+    // request to stop now changes nothing.
+    refiner.passes_done = refiner.passes_planned;
+    refiner.keep_going();
     Ok(refiner.vocab())
 }
 
@@ -139,7 +143,7 @@ struct Refiner<'a> {
     prefix: &'a str,
     /// Candidates of a refill need at least this sum (min_frequency, and never zero).
     min_count: u64,
-    /// The words the encoder can cover (at most the longest word of chars).
+    /// The training words that the encoder does not turn into unk for their length.
     words: Vec<(&'a str, u64)>,
     /// Every token ever in the vocab, in the order added; its index is its slot.
     tokens: Vec<String>,
@@ -659,6 +663,7 @@ mod tests {
         let total = updates[0].1;
         assert!(total > 10);
         assert!(updates.iter().all(|&(done, t)| t == total && done <= total));
+        assert_eq!(updates.last(), Some(&(total, total)));
         assert!(updates.windows(2).all(|w| w[0].0 <= w[1].0));
     }
 }
