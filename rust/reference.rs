@@ -16,7 +16,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::count::WordCounts;
-use crate::wordpiece::train::{Scoring, WordPieceTrainerConfig, compare_fractions};
+use crate::wordpiece::scoring::compare_fractions;
+use crate::wordpiece::train::{Scoring, WordPieceTrainerConfig};
 
 /// The subword-nmt `learn-bpe` loop, recounting every pair before each merge: words
 /// (count above zero, not empty) split into characters with `suffix` fused onto the last;

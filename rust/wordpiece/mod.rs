@@ -10,6 +10,7 @@
 
 pub mod encode;
 pub mod refine;
+pub mod scoring;
 pub mod train;
 mod trie;
 
