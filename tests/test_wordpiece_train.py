@@ -18,6 +18,7 @@ from reference.wordpiece_train import (
     DEFAULT_SPECIAL_TOKENS,
     SCORINGS,
     initial_vocab,
+    merge_word,
     split_word,
     train_wordpiece,
     train_wordpiece_naive,
@@ -125,6 +126,62 @@ def test_real_words_match_the_full_recount(en_1m_counts: Counter[str], scoring: 
     assert core_train(WordCounts.from_dict(counts), **kwargs) == train_wordpiece_naive(
         counts, **kwargs
     )
+
+
+def _frequency_merges_before_a_tie(counts: dict[str, int]) -> int:
+    """How many merges the frequency rule makes before two pairs first share the top count."""
+    words = [split_word(w) for w in counts]
+    weights = list(counts.values())
+    for step in range(10_000):
+        pairs: Counter[tuple[str, str]] = Counter()
+        for word, weight in zip(words, weights, strict=True):
+            for pair in zip(word, word[1:], strict=False):
+                pairs[pair] += weight
+        top = pairs.most_common(2)
+        if not top or (len(top) == 2 and top[0][1] == top[1][1]):
+            return step
+        pair = top[0][0]
+        merged = pair[0] + pair[1].removeprefix("##")
+        words = [merge_word(w, pair, merged) for w in words]
+    return step
+
+
+@settings(SETTINGS, max_examples=150)
+@given(
+    st.dictionaries(
+        st.text("abcdé", min_size=1, max_size=7), st.integers(1, 60), min_size=1, max_size=12
+    )
+)
+def test_frequency_rule_is_hugging_faces_where_no_tie_decides(counts: dict[str, int]) -> None:
+    _assert_frequency_merges_are_hugging_faces(counts)
+
+
+def test_frequency_rule_is_hugging_faces_on_real_words(en_1m_counts: Counter[str]) -> None:
+    # The 3,000 most frequent words of en-1m: the first tie comes after 29 merges.
+    assert _assert_frequency_merges_are_hugging_faces(dict(en_1m_counts.most_common(3000))) > 20
+
+
+def _assert_frequency_merges_are_hugging_faces(counts: dict[str, int]) -> int:
+    """Ours and HF's WordPieceTrainer agree until the first tie; returns that many merges."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    untied = _frequency_merges_before_a_tie(counts)
+    ours = core_train(
+        WordCounts.from_dict(counts), 10_000, special_tokens=[], scoring="frequency"
+    )
+    alphabet = len(initial_vocab([split_word(w) for w in counts], []))
+    hf = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    hf.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=10_000, min_frequency=0, special_tokens=[], show_progress=False
+    )
+    hf.train_from_iterator([" ".join([w] * c) for w, c in counts.items()], trainer)
+    theirs = sorted(hf.get_vocab(), key=hf.get_vocab().__getitem__)
+    # HF's alphabet holds every character in both forms; the merged tokens follow it.
+    theirs = [t for t in theirs if len(t.removeprefix("##")) > 1]
+    # HF breaks ties by its own symbol ids; before the first tie both follow the counts.
+    assert ours[alphabet : alphabet + untied] == theirs[:untied]
+    return untied
 
 
 def test_the_three_rules_pick_differently() -> None:
