@@ -220,7 +220,7 @@ def report(args: argparse.Namespace, argv: list[str], train, encode, check) -> s
 {markdown_table(train, OURS)}
 
 Settings: subword `WordPiece.train(file, vocab_size=V, min_frequency=2, threads=T)`
-(BasicTokenizer, lowercase; merges by likelihood gain `count(ab) / (count(a) count(b))`);
+(BasicTokenizer, lowercase; the default rule, the corpus likelihood gain, `refine=False`);
 HF `models.WordPiece(unk_token="[UNK]")` + `BertNormalizer(lowercase=True)` +
 `BertPreTokenizer` + `WordPieceTrainer(vocab_size=V, min_frequency=2,
 special_tokens=[PAD, UNK, CLS, SEP, MASK])` (BPE's frequency rule with a `##` prefix),
