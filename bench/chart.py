@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 GROWTH = "Growth"
 QUALITY = "Vocabulary quality"
 HF_TRAINER = "HF WordPieceTrainer"
+TOP = 1.06  # the quality panel's upper limit: the differences that matter are a few %
 
 
 def _short(heading: str) -> str:
@@ -149,8 +150,13 @@ def draw_quality(axes, rows: list[dict[str, str]]) -> None:
         values = {f"{r['corpus']} {r['vocab']}": float(r["vs HF"]) for r in rows
                   if r["tool"] == tool}
         shown = [j for j, setting in enumerate(settings) if setting in values]
-        axes.bar([j + (i - (len(tools) - 1) / 2) * width for j in shown],
-                 [values[settings[j]] - 1 for j in shown], width, bottom=1, label=tool)
+        xs = [j + (i - (len(tools) - 1) / 2) * width for j in shown]
+        axes.bar(xs, [values[settings[j]] - 1 for j in shown], width, bottom=1, label=tool)
+        for x, j in zip(xs, shown, strict=True):  # bars cut by the axis keep their value
+            if values[settings[j]] > TOP:
+                axes.text(x, TOP, f"{values[settings[j]]:.2f}", fontsize=6, ha="center",
+                          va="top", rotation=90)
+    axes.set_ylim(min(0.97, *(float(r["vs HF"]) for r in rows)) - 0.005, TOP)
     axes.axhline(1, color="black", linewidth=0.8)
     axes.set_xticks(range(len(settings)), settings, fontsize=7)
     axes.set_ylabel("tokens per word / HF's", fontsize=8)
