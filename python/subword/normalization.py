@@ -323,6 +323,16 @@ class BasicTokenizer:
                 raise TypeError(f"every text must be a str, not {type(text).__name__}")
         if not texts:
             return []
+        ascii_at = [i for i, text in enumerate(texts) if text.isascii()]
+        if 0 < len(ascii_at) < len(texts):
+            # A mixed batch: the ASCII texts (most of them, in most corpora) keep their
+            # fast path instead of following the few others through Unicode normalization.
+            spaced = texts[:]
+            other_at = [i for i, text in enumerate(texts) if not text.isascii()]
+            for part in (ascii_at, other_at):
+                for i, text in zip(part, self._spaced_batch([texts[i] for i in part]), strict=True):
+                    spaced[i] = text
+            return spaced
         joined = _ASCII_BATCH_SEPARATOR.join(texts)
         if joined.isascii() and joined.count(_ASCII_BATCH_SEPARATOR) == len(texts) - 1:
             return self._spaced(joined, keep=_ASCII_BATCH_SEPARATOR).split(_ASCII_BATCH_SEPARATOR)
@@ -647,4 +657,21 @@ def pre_tokenize_for_training(
     )
     if basic.never_split:
         return [" ".join(tokens) for tokens in basic.tokenize_batch(texts)]
-    return [" ".join(part.split()) for part in basic._spaced_batch(texts)]
+    texts = list(texts)
+    # An ASCII word of letters and digits is its own basic token, lowercased when asked
+    # (no control character, accent, CJK or punctuation to act on): the most frequent
+    # distinct chunks of a corpus are such words, and they skip the normalizer.
+    result = texts[:]
+    todo = [
+        i
+        for i, text in enumerate(texts)
+        if not (
+            isinstance(text, str)
+            and text.isascii()
+            and text.isalnum()
+            and (not do_lower_case or text.lower() == text)
+        )
+    ]
+    for i, part in zip(todo, basic._spaced_batch([texts[i] for i in todo]), strict=True):
+        result[i] = " ".join(part.split())
+    return result
