@@ -8,7 +8,9 @@
 //! Words are split at [`WordBreaks`]: by default exactly as Python's `str.split()` splits
 //! (see [`is_whitespace`]), the `"whitespace"` pre-tokenizer. The `"bert"` pre-tokenizer
 //! lives in Python; for files it counts the chunks between [`WordBreaks::Bert`] breaks
-//! here and then runs BERT's BasicTokenizer once per distinct chunk, weighted by its count.
+//! here, splits the printable-ASCII chunks (nearly all of an English corpus) into BERT's
+//! basic tokens here too ([`split_bert_ascii`]), and leaves BERT's BasicTokenizer to run
+//! once per other distinct chunk, weighted by its count.
 
 use std::fs::File;
 use std::io::Read;
@@ -105,6 +107,70 @@ pub fn merge_counts(into: &mut WordCounts, from: WordCounts) {
     for (word, count) in from {
         *into.entry(word).or_insert(0) += count;
     }
+}
+
+/// BERT's basic tokens of `chunk` when it is printable ASCII (`!` to `~`), else `None`.
+///
+/// For such a chunk BERT's normalization has nothing to clean, compose, strip or space
+/// apart, and every character that is not a letter or digit is BERT punctuation: the
+/// tokens are the runs of letters and digits and each other character on its own
+/// (lowercasing is left to the caller).
+pub fn bert_ascii_tokens(chunk: &str) -> Option<Vec<&str>> {
+    let bytes = chunk.as_bytes();
+    if !bytes.iter().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        if !byte.is_ascii_alphanumeric() {
+            if start < i {
+                tokens.push(&chunk[start..i]);
+            }
+            tokens.push(&chunk[i..i + 1]);
+            start = i + 1;
+        }
+    }
+    if start < chunk.len() {
+        tokens.push(&chunk[start..]);
+    }
+    Some(tokens)
+}
+
+/// Splits a table of BERT chunks (counted with [`WordBreaks::Bert`]) into the counted
+/// basic tokens of its printable-ASCII chunks (lowercased when `lowercase`) and the table
+/// of the other chunks, which need BERT's full normalization; in parallel.
+pub fn split_bert_ascii(chunks: &WordCounts, lowercase: bool) -> (WordCounts, WordCounts) {
+    chunks
+        .par_iter()
+        .fold(
+            || (WordCounts::default(), WordCounts::default()),
+            |(mut words, mut rest), (chunk, &count)| {
+                match bert_ascii_tokens(chunk) {
+                    Some(tokens) => {
+                        for token in tokens {
+                            let token = match lowercase {
+                                true => token.to_ascii_lowercase(),
+                                false => token.to_string(),
+                            };
+                            *words.entry(token).or_insert(0) += count;
+                        }
+                    }
+                    None => {
+                        rest.insert(chunk.clone(), count);
+                    }
+                }
+                (words, rest)
+            },
+        )
+        .reduce(
+            || (WordCounts::default(), WordCounts::default()),
+            |(mut words, mut rest), (more_words, more_rest)| {
+                merge_counts(&mut words, more_words);
+                merge_counts(&mut rest, more_rest);
+                (words, rest)
+            },
+        )
 }
 
 /// Counts the words of many texts in parallel.
@@ -305,6 +371,29 @@ mod tests {
     use super::*;
     use crate::progress::Silent;
     use std::fs;
+
+    #[test]
+    fn printable_ascii_chunks_split_as_bert_does() {
+        assert_eq!(
+            bert_ascii_tokens("(Hello,world!)x1"),
+            Some(vec!["(", "Hello", ",", "world", "!", ")", "x1"])
+        );
+        assert_eq!(bert_ascii_tokens("--"), Some(vec!["-", "-"]));
+        assert_eq!(bert_ascii_tokens("caf\u{e9}"), None);
+        assert_eq!(bert_ascii_tokens("a\x01b"), None);
+        let chunks: WordCounts = [("The,", 2), ("the", 3), ("\u{e9}t\u{e9}", 4)]
+            .into_iter()
+            .map(|(w, c)| (w.to_string(), c))
+            .collect();
+        let (words, rest) = split_bert_ascii(&chunks, true);
+        let table = |items: &[(&str, u64)]| -> WordCounts {
+            items.iter().map(|&(w, c)| (w.to_string(), c)).collect()
+        };
+        assert_eq!(words, table(&[("the", 5), (",", 2)]));
+        assert_eq!(rest, table(&[("\u{e9}t\u{e9}", 4)]));
+        let (cased, _) = split_bert_ascii(&chunks, false);
+        assert_eq!(cased["The"], 2);
+    }
 
     fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("subword-count-{}", std::process::id()));

@@ -48,3 +48,36 @@ def test_real_corpus_counts_agree_across_sources(corpora: Path) -> None:
     from_file = count_words(path, pre_tokenizer="bert").to_dict()
     assert from_file == count_words(texts=lines, pre_tokenizer="bert").to_dict()
     assert sum(from_file.values()) > 400_000
+
+
+PRINTABLE_ASCII = [chr(c) for c in range(0x21, 0x7F)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(PRINTABLE_ASCII + ["é", "\x01"]), min_size=1,
+                     max_size=12), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_printable_ascii_chunks_split_in_rust_as_bert_does(
+    chunks: list[str], lowercase: bool
+) -> None:
+    from subword._core import WordCounts
+
+    table = WordCounts.from_dict(dict(Counter(chunks)))
+    words, rest = table.split_bert_ascii(lowercase)
+    basic = BasicTokenizer(do_lower_case=lowercase)
+    ascii_chunks = [c for c in chunks if c.isascii() and c.isprintable()]
+    expected = Counter(token for chunk in ascii_chunks for token in basic.tokenize(chunk))
+    assert words.to_dict() == dict(expected)
+    assert rest.to_dict() == dict(Counter(c for c in chunks if c not in ascii_chunks))
+
+
+def test_english_file_counts_agree_with_tokenizing_every_line(corpora: Path) -> None:
+    # Nearly every chunk of English text takes the Rust path for printable ASCII.
+    path = corpora / "en-1m.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for lowercase in (True, False):
+        options = {"pre_tokenizer": "bert", "lowercase": lowercase}
+        from_file = count_words(path, **options).to_dict()
+        assert from_file == count_words(texts=lines, **options).to_dict()

@@ -98,18 +98,24 @@ def _count_files_bert(
 ) -> _core.WordCounts:
     """Counts files with the BERT pre-tokenizer, normalizing each distinct chunk once.
 
-    Rust counts the chunks between spaces, tabs and line ends, then BasicTokenizer runs
-    once per distinct chunk, whose tokens count as often as the chunk occurs.
+    Rust counts the chunks between spaces, tabs and line ends and splits those of
+    printable ASCII itself; BasicTokenizer runs once per other distinct chunk, whose
+    tokens count as often as the chunk occurs.
 
     This is exact because BERT's normalization never looks across those characters (it
     splits there, and every other step works per character or per word), and it is fast
     because a corpus holds far fewer distinct chunks than chunks.
     """
-    chunks = _core.count_files(
+    all_chunks = _core.count_files(
         [str(p) for p in paths], errors, threads, progress, breaks="bert"
-    ).to_dict()
+    )
+    # Printable-ASCII chunks are split into BERT's tokens in Rust (the same tokens, see
+    # ``WordCounts.split_bert_ascii``); only the others need the Python normalizer.
+    ascii_words, other_chunks = all_chunks.split_bert_ascii(lowercase)
+    chunks = other_chunks.to_dict()
     normalize = bert_pre_tokenizer(lowercase, strip_accents)
     counter = _core.WordCounter(threads)
+    counter.add_counts(ascii_words)
     items = iter(chunks.items())
     while batch := list(itertools.islice(items, BATCH_SIZE)):
         texts, weights = zip(*batch, strict=True)

@@ -63,6 +63,14 @@ impl PyWordCounts {
         self.inner.values().map(|&c| c as u128).sum()
     }
 
+    /// Splits a table of BERT chunks (`count_files(..., breaks="bert")`) into the counted
+    /// basic tokens of its printable-ASCII chunks (lowercased when `lowercase`), made here,
+    /// and the other chunks, left for BERT's BasicTokenizer; without the GIL.
+    fn split_bert_ascii(&self, py: Python<'_>, lowercase: bool) -> (Self, Self) {
+        let (words, rest) = py.detach(|| count::split_bert_ascii(&self.inner, lowercase));
+        (PyWordCounts::new(words), PyWordCounts::new(rest))
+    }
+
     fn __len__(&self) -> usize {
         self.inner.len()
     }
