@@ -9,6 +9,7 @@ use. Tests that need real data fail loudly when it cannot be had: they are never
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,13 @@ from subword.bert import BertTokenizer
 
 REPO = Path(__file__).resolve().parent.parent
 FETCH = REPO.parent / "shared" / "corpora" / "fetch"
+
+# A shell starts background jobs with SIGINT ignored, and children inherit that: the
+# Ctrl-C tests (which send SIGINT to child processes, and to this one) would then test
+# nothing. Handling SIGINT as a foreground run does makes the suite pass however it is
+# started; exec() resets a handled signal to its default, so children get it too.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def corpora_dir() -> Path:
