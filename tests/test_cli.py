@@ -365,6 +365,14 @@ def test_evaluate_reports_the_library_figures(corpus: Path, wordpiece_dir: Path,
     assert row.split()[3] == f"{expected:.3f}"
 
 
+def test_evaluate_on_bad_utf8_names_the_option(bad_inputs: Path, tmp_path: Path):
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("[UNK]\nfine\n", encoding="utf-8")
+    line = error_line(run("evaluate", vocab, "bad.txt", cwd=bad_inputs))
+    assert "bad.txt: invalid UTF-8 at byte offset 14 (line 2); pass --errors replace" in line
+    ok(run("evaluate", vocab, "bad.txt", "--errors", "replace", cwd=bad_inputs))
+
+
 def test_evaluate_on_an_empty_file_is_one_line(bad_inputs: Path, tmp_path: Path):
     vocab = tmp_path / "vocab.txt"
     vocab.write_text("[UNK]\nhug\n", encoding="utf-8")

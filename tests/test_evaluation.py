@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from subword import BPE, BertTokenizer, WordPiece
+from subword.errors import InvalidUtf8Error
 from subword.evaluation import evaluate, evaluate_texts, format_reports, reports_to_json
 
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hug", "##s", "pun", "##g", "!"]
@@ -97,8 +98,10 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         evaluate(model, empty)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"hug\npun \xff\n")
-    with pytest.raises(ValueError, match=r"bad.txt: invalid UTF-8 at byte offset 8"):
+    message = r"bad.txt: invalid UTF-8 at byte offset 8 \(line 2\)"
+    with pytest.raises(InvalidUtf8Error, match=message) as bad_byte:
         evaluate(model, bad)
+    assert (bad_byte.value.offset, bad_byte.value.line) == (8, 2)
     assert evaluate(model, bad, errors="replace").words == 2  # U+FFFD is dropped, as BERT does
     with pytest.raises(ValueError, match="max_length"):
         evaluate_texts(model, ["hug"], max_length=0)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from subword.errors import InvalidUtf8Error
 from subword.normalization import BasicTokenizer
 
 PathLike = str | os.PathLike[str]
@@ -199,21 +200,27 @@ def whitespace_words(lines: list[str]) -> list[list[str]]:
 
 
 def _read_lines(files: Iterable[PathLike], errors: str) -> Iterator[str]:
-    """The lines of ``files``, decoded as UTF-8, with the file and offset of a bad byte."""
+    """The lines of ``files``, decoded as UTF-8.
+
+    A bad byte is the :class:`~subword.errors.InvalidUtf8Error` the Rust readers raise
+    (file, offset, line), which the command phrases with its own option.
+    """
     for file in files:
         path = Path(file)
         if path.is_dir():
             raise IsADirectoryError(f"{path} is a directory, not a text file")
         offset = 0
         with path.open("rb") as handle:
-            for raw in handle:
+            for number, raw in enumerate(handle, start=1):
                 try:
                     yield raw.decode("utf-8", errors=errors)
                 except UnicodeDecodeError as err:
-                    raise ValueError(
-                        f"{path}: invalid UTF-8 at byte offset {offset + err.start}; "
-                        'pass errors="replace" to read on'
-                    ) from None
+                    where = offset + err.start
+                    message = (
+                        f"{path}: invalid UTF-8 at byte offset {where} (line {number}); "
+                        'pass errors="replace" to substitute U+FFFD'
+                    )
+                    raise InvalidUtf8Error(message, str(path), where, number) from None
                 offset += len(raw)
 
 
