@@ -106,12 +106,12 @@ def _count_files_bert(
     splits there, and every other step works per character or per word), and it is fast
     because a corpus holds far fewer distinct chunks than chunks.
     """
-    all_chunks = _core.count_files(
-        [str(p) for p in paths], errors, threads, progress, breaks="bert"
-    )
     # Printable-ASCII chunks are split into BERT's tokens in Rust (the same tokens, see
-    # ``WordCounts.split_bert_ascii``); only the others need the Python normalizer.
-    ascii_words, other_chunks = all_chunks.split_bert_ascii(lowercase)
+    # ``WordCounts.split_bert_ascii``); only the others need the Python normalizer. The
+    # table of all chunks is not kept past the split.
+    ascii_words, other_chunks = _core.count_files(
+        [str(p) for p in paths], errors, threads, progress, breaks="bert"
+    ).split_bert_ascii(lowercase)
     chunks = other_chunks.to_dict()
     normalize = bert_pre_tokenizer(lowercase, strip_accents)
     counter = _core.WordCounter(threads)
