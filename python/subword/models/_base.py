@@ -27,7 +27,6 @@ class VocabularyCore(Protocol):
     @property
     def unk_token(self) -> str | None: ...
     def __len__(self) -> int: ...
-    def encode_batch(self, texts: Any) -> list[list[int]]: ...
 
 
 CoreT = TypeVar("CoreT", bound=VocabularyCore)
@@ -101,6 +100,7 @@ class VocabularyModel(Generic[CoreT]):
     lowercase: bool
 
     def encode_batch(self, texts: Any) -> list[list[int]]:
+        """The ids of many texts; each model defines it."""
         raise NotImplementedError
 
     def _segmenter(self) -> evaluation.Segmenter:
