@@ -35,6 +35,16 @@ def test_training_keywords_are_the_config_fields(model, config, method) -> None:
     assert keywords == fields
 
 
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(("model", "config"), MODELS, ids=["bpe", "wordpiece"])
+def test_an_unknown_option_is_a_type_error_naming_the_method(model, config, method) -> None:
+    inputs = {"train": ["corpus.txt"], "train_from_iterator": [["a b"]]}
+    args = inputs.get(method, [{"a": 3}])
+    with pytest.raises(TypeError, match=rf"^{model.__name__}\.{method}\(\) got an unexpected "):
+        getattr(model, method)(*args, vocab_sise=100)
+    assert inspect.signature(getattr(model, method)).return_annotation == model.__name__
+
+
 def test_the_three_methods_train_the_same_model(tmp_path: Path) -> None:
     text = "low lower lowest newest widest\n" * 4
     corpus = tmp_path / "corpus.txt"

@@ -261,8 +261,7 @@ def evaluate_texts(
         raise ValueError(f"most_split must be zero or more, got {most_split}")
     if not hasattr(model, "_segmenter"):
         raise TypeError(
-            f"cannot evaluate a {type(model).__name__}: expected a WordPiece, BPE or "
-            "BertTokenizer"
+            f"cannot evaluate a {type(model).__name__}: expected a WordPiece, BPE or BertTokenizer"
         )
     seg = model._segmenter()
     word_counts: Counter[str] = Counter()

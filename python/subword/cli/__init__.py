@@ -35,6 +35,7 @@ EXAMPLES = """examples:
 Run `subword COMMAND --help` for the options of each command.
 """
 
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="subword",

@@ -334,9 +334,7 @@ def _write_jsonl(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -
             out.write(json.dumps(example, separators=(",", ":")) + "\n")
 
 
-def _write_npz(
-    examples: Iterator[dict[str, Any]], args: argparse.Namespace, pad_id: int
-) -> None:
+def _write_npz(examples: Iterator[dict[str, Any]], args: argparse.Namespace, pad_id: int) -> None:
     """Shards ``shard-00000.npz``...: arrays padded to ``--max-length``, each atomic."""
     directory = Path(args.output)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):

@@ -1,20 +1,15 @@
-"""What every model shares: a vocabulary in a core object, lookups, the trainer config.
+"""What every model shares: a vocabulary in a core object, its lookups and evaluation.
 
-The trainer config is what a training run is asked for; each model's training methods
-build one (:class:`TrainerConfig` is the base of ``BpeTrainerConfig`` and
-``WordPieceTrainerConfig``).
+Training, shared too, has its own module (:mod:`subword.models._training`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any, Generic, Protocol, TypeVar
 
 from subword import evaluation
-from subword._progress import ProgressCallback
-from subword.counting import PathLike, check_pre_tokenizer
+from subword.counting import PathLike
 
 
 class VocabularyCore(Protocol):
@@ -140,74 +135,3 @@ class VocabularyModel(Generic[CoreT]):
         return evaluation.evaluate(
             self, files, max_length=max_length, most_split=most_split, errors=errors
         )
-
-
-ConfigT = TypeVar("ConfigT", bound="TrainerConfig")
-
-
-class TrainerConfig:
-    """The base of the models' frozen trainer-config dataclasses.
-
-    A config holds every option that decides what training produces: the sizes and tokens
-    the Rust trainer takes, and how text becomes words (``pre_tokenizer``, ``lowercase``
-    and, for WordPiece, ``strip_accents``), which the trained model keeps. How a run goes
-    (``errors``, ``threads``, ``progress``) is not part of it. A training method builds
-    its config from its own keyword arguments (:meth:`from_arguments`), so an option
-    added to the dataclass and to the methods' signatures needs nothing else.
-    """
-
-    pre_tokenizer: str
-    lowercase: bool
-    special_tokens: Sequence[str]
-
-    def __post_init__(self) -> None:
-        check_pre_tokenizer(self.pre_tokenizer)
-        # A frozen config holds no list a caller could change afterwards.
-        object.__setattr__(self, "special_tokens", tuple(self.special_tokens))
-
-    @classmethod
-    def from_arguments(cls: type[ConfigT], arguments: Mapping[str, Any]) -> ConfigT:
-        """The config named by the arguments of a training method (its ``locals()``).
-
-        >>> from subword.models import BpeTrainerConfig
-        >>> BpeTrainerConfig.from_arguments({"num_merges": 10, "threads": 2, "counts": {}})
-        BpeTrainerConfig(vocab_size=None, num_merges=10, min_frequency=2, \
-special_tokens=('<unk>',), pre_tokenizer='whitespace', lowercase=True, byte_fallback=False)
-        """
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        return cls(**{f.name: arguments[f.name] for f in fields if f.name in arguments})
-
-    def keywords(self) -> dict[str, Any]:
-        """The options as keyword arguments of the models' training methods.
-
-        >>> from subword.models import WordPiece, WordPieceTrainerConfig
-        >>> config = WordPieceTrainerConfig(vocab_size=25, special_tokens=["[UNK]"])
-        >>> WordPiece.train_from_counts({"hug": 10, "hugs": 5}, **config.keywords())
-        WordPiece(vocab_size=8, pre_tokenizer='bert')
-        """
-        fields = dataclasses.fields(self)  # type: ignore[arg-type]
-        return {f.name: getattr(self, f.name) for f in fields}
-
-    def counting_options(self) -> dict[str, Any]:
-        """The keywords of :func:`subword.counting.count_words` that make the words.
-
-        >>> from subword.models import BpeTrainerConfig
-        >>> BpeTrainerConfig(num_merges=10).counting_options()
-        {'pre_tokenizer': 'whitespace', 'lowercase': True, 'strip_accents': None}
-        """
-        return {
-            "pre_tokenizer": self.pre_tokenizer,
-            "lowercase": self.lowercase,
-            "strip_accents": getattr(self, "strip_accents", None),
-        }
-
-
-@contextlib.contextmanager
-def closing_progress(callback: ProgressCallback | None) -> Iterator[ProgressCallback | None]:
-    """Yields ``callback`` and closes it afterwards when it can be closed (a progress bar)."""
-    try:
-        yield callback
-    finally:
-        close = getattr(callback, "close", None)
-        if close is not None:
-            close()

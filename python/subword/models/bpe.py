@@ -6,16 +6,17 @@ inputs, keeps the options, and reads and writes model directories.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
 from subword import _core, counting
-from subword._progress import ProgressCallback, resolve
+from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
-from subword.models._base import TrainerConfig, VocabularyModel, closing_progress
+from subword.models._base import VocabularyModel
+from subword.models._training import TrainableModel, TrainerConfig
 
 Progress = bool | ProgressCallback | None
 
@@ -54,7 +55,7 @@ class BpeTrainerConfig(TrainerConfig):
         super().__post_init__()
 
 
-class BPE(VocabularyModel[_core.BpeModel]):
+class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTrainerConfig):
     """A BPE model: a vocabulary, ranked merges, and the pre-tokenizer it expects.
 
     Words are split into characters with ``</w>`` fused onto the last one; merges apply
@@ -112,113 +113,28 @@ class BPE(VocabularyModel[_core.BpeModel]):
         return bpe
 
     # --- training -------------------------------------------------------------------
-    # Each method builds a BpeTrainerConfig from its keywords; train and
-    # train_from_iterator count the words, then hand them to train_from_counts.
+    # train, train_from_iterator and train_from_counts come from TrainableModel, with
+    # BpeTrainerConfig's fields as their options.
 
     @classmethod
-    def train(
+    def _train_counts(
         cls,
-        files: PathLike | Iterable[PathLike],
-        *,
-        vocab_size: int | None = None,
-        num_merges: int | None = None,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = ("<unk>",),
-        pre_tokenizer: str = "whitespace",
-        lowercase: bool = True,
-        byte_fallback: bool = False,
-        errors: str = "strict",
-        threads: int | None = None,
-        progress: Progress = False,
+        config: BpeTrainerConfig,
+        counts: _core.WordCounts,
+        threads: int | None,
+        progress: ProgressCallback | None,
     ) -> BPE:
-        r"""Trains on text files (UTF-8; ``errors="replace"`` substitutes bad bytes).
-
-        Give ``num_merges`` (subword-nmt's ``-s``) or ``vocab_size`` (special tokens +
-        alphabet + merged symbols, as Hugging Face counts). Training stops early when the
-        best pair occurs fewer than ``min_frequency`` times.
-
-        >>> import pathlib, tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     corpus = pathlib.Path(tmp, "corpus.txt")
-        ...     _ = corpus.write_text("low lower lowest\n" * 3)
-        ...     bpe = BPE.train(corpus, num_merges=4)
-        >>> bpe.merges
-        [('l', 'o'), ('w', 'e'), ('lo', 'we'), ('s', 't</w>')]
-        """
-        config = BpeTrainerConfig.from_arguments(locals())
-        callback = resolve(progress)
-        counts = counting.count_words(
-            files, **config.counting_options(), errors=errors, threads=threads, progress=callback
-        )
-        return cls.train_from_counts(
-            counts, **config.keywords(), threads=threads, progress=callback
-        )
-
-    @classmethod
-    def train_from_iterator(
-        cls,
-        texts: Iterable[str],
-        *,
-        vocab_size: int | None = None,
-        num_merges: int | None = None,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = ("<unk>",),
-        pre_tokenizer: str = "whitespace",
-        lowercase: bool = True,
-        byte_fallback: bool = False,
-        threads: int | None = None,
-        progress: Progress = False,
-    ) -> BPE:
-        """Trains on an iterable of texts (lines, documents), counted in batches.
-
-        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
-        >>> bpe
-        BPE(vocab_size=13, merges=4, pre_tokenizer='whitespace')
-        """
-        config = BpeTrainerConfig.from_arguments(locals())
-        counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
-        return cls.train_from_counts(
-            counts, **config.keywords(), threads=threads, progress=progress
-        )
-
-    @classmethod
-    def train_from_counts(
-        cls,
-        counts: Mapping[str, int] | _core.WordCounts,
-        *,
-        vocab_size: int | None = None,
-        num_merges: int | None = None,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = ("<unk>",),
-        pre_tokenizer: str = "whitespace",
-        lowercase: bool = True,
-        byte_fallback: bool = False,
-        threads: int | None = None,
-        progress: Progress = False,
-    ) -> BPE:
-        """Trains on given word counts (word -> count, any count below 2**64).
-
-        ``pre_tokenizer`` only records how the words were made, for encoding later.
-
-        >>> counts = {"low": 5, "lower": 2, "newest": 6, "widest": 3}
-        >>> BPE.train_from_counts(counts, num_merges=3).merges
-        [('s', 't</w>'), ('e', 'st</w>'), ('l', 'o')]
-        """
-        config = BpeTrainerConfig.from_arguments(locals())
-        word_counts = counting.as_word_counts(counts)
-        counting.check_not_empty(word_counts)
         special_tokens = list(config.special_tokens)
-        with closing_progress(resolve(progress)) as callback:
-            vocab, merges = _core.train_bpe(
-                word_counts,
-                num_merges=config.num_merges,
-                vocab_size=config.vocab_size,
-                min_frequency=config.min_frequency,
-                special_tokens=special_tokens,
-                byte_fallback=config.byte_fallback,
-                threads=threads,
-                progress=callback,
-            )
+        vocab, merges = _core.train_bpe(
+            counts,
+            num_merges=config.num_merges,
+            vocab_size=config.vocab_size,
+            min_frequency=config.min_frequency,
+            special_tokens=special_tokens,
+            byte_fallback=config.byte_fallback,
+            threads=threads,
+            progress=progress,
+        )
         unk = special_tokens[0] if special_tokens else None
         model = _core.BpeModel(vocab, merges, unk_token=unk, byte_fallback=config.byte_fallback)
         return cls._wrap(model, config.pre_tokenizer, config.lowercase)

@@ -13,17 +13,18 @@ class writes is what ``BertTokenizer`` (ours and transformers') loads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
 from subword import _core, counting
-from subword._progress import ProgressCallback, resolve
+from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
 from subword.errors import InvalidArgumentError
-from subword.models._base import TrainerConfig, VocabularyModel, closing_progress
+from subword.models._base import VocabularyModel
+from subword.models._training import TrainableModel, TrainerConfig
 from subword.special_tokens import BERT_SPECIAL_TOKENS
 
 Progress = bool | ProgressCallback | None
@@ -74,7 +75,9 @@ class WordPieceTrainerConfig(TrainerConfig):
             raise InvalidArgumentError("scoring", f"must be one of {choices}, got {self.scoring!r}")
 
 
-class WordPiece(VocabularyModel[_core.WordPieceModel]):
+class WordPiece(
+    VocabularyModel[_core.WordPieceModel], TrainableModel, trainer_config=WordPieceTrainerConfig
+):
     """A WordPiece vocabulary with the pre-tokenization it was trained with.
 
     Example:
@@ -150,117 +153,28 @@ class WordPiece(VocabularyModel[_core.WordPieceModel]):
         return model
 
     # --- training -------------------------------------------------------------------
-    # Each method builds a WordPieceTrainerConfig from its keywords; train and
-    # train_from_iterator count the words, then hand them to train_from_counts.
+    # train, train_from_iterator and train_from_counts come from TrainableModel, with
+    # WordPieceTrainerConfig's fields as their options.
 
     @classmethod
-    def train(
+    def _train_counts(
         cls,
-        files: PathLike | Iterable[PathLike],
-        *,
-        vocab_size: int = 30522,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
-        pre_tokenizer: str = "bert",
-        lowercase: bool = True,
-        strip_accents: bool | None = None,
-        scoring: Scoring = "likelihood",
-        refine: bool = False,
-        errors: str = "strict",
-        threads: int | None = None,
-        progress: Progress = False,
+        config: WordPieceTrainerConfig,
+        counts: _core.WordCounts,
+        threads: int | None,
+        progress: ProgressCallback | None,
     ) -> WordPiece:
-        r"""Trains on UTF-8 text files (``errors="replace"`` substitutes bad bytes).
-
-        >>> import pathlib, tempfile
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     corpus = pathlib.Path(tmp, "corpus.txt")
-        ...     _ = corpus.write_text("hugging huggers hug\n" * 5)
-        ...     wp = WordPiece.train(corpus, vocab_size=40)
-        >>> wp.tokenize("Hugs")
-        ['hug', '##s']
-        """
-        config = WordPieceTrainerConfig.from_arguments(locals())
-        callback = resolve(progress)
-        counts = counting.count_words(
-            files, **config.counting_options(), errors=errors, threads=threads, progress=callback
-        )
-        return cls.train_from_counts(
-            counts, **config.keywords(), threads=threads, progress=callback
-        )
-
-    @classmethod
-    def train_from_iterator(
-        cls,
-        texts: Iterable[str],
-        *,
-        vocab_size: int = 30522,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
-        pre_tokenizer: str = "bert",
-        lowercase: bool = True,
-        strip_accents: bool | None = None,
-        scoring: Scoring = "likelihood",
-        refine: bool = False,
-        threads: int | None = None,
-        progress: Progress = False,
-    ) -> WordPiece:
-        """Trains on an iterable of texts, pre-tokenized and counted in batches.
-
-        >>> wp = WordPiece.train_from_iterator(["hugging huggers hug"] * 5, vocab_size=40)
-        >>> wp
-        WordPiece(vocab_size=22, pre_tokenizer='bert')
-        """
-        config = WordPieceTrainerConfig.from_arguments(locals())
-        counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
-        return cls.train_from_counts(
-            counts, **config.keywords(), threads=threads, progress=progress
-        )
-
-    @classmethod
-    def train_from_counts(
-        cls,
-        counts: Mapping[str, int] | _core.WordCounts,
-        *,
-        vocab_size: int = 30522,
-        min_frequency: int = 2,
-        special_tokens: Sequence[str] = BERT_SPECIAL_TOKENS,
-        pre_tokenizer: str = "bert",
-        lowercase: bool = True,
-        strip_accents: bool | None = None,
-        scoring: Scoring = "likelihood",
-        refine: bool = False,
-        threads: int | None = None,
-        progress: Progress = False,
-    ) -> WordPiece:
-        """Trains on given word counts; ``pre_tokenizer`` records how the words were made.
-
-        >>> counts = {"hug": 10, "pug": 5, "pun": 12, "bun": 4, "hugs": 5}
-        >>> WordPiece.train_from_counts(counts, vocab_size=25).tokenize("hugs pun")
-        ['hugs', 'pun']
-
-        ``refine=True`` spends the same number of tokens where the encoder needs them:
-
-        >>> WordPiece.train_from_counts(counts, vocab_size=17).tokenize("bun hugs")
-        ['b', '##un', 'hug', '##s']
-        >>> WordPiece.train_from_counts(counts, vocab_size=17, refine=True).tokenize("bun hugs")
-        ['bun', 'hugs']
-        """
-        config = WordPieceTrainerConfig.from_arguments(locals())
-        word_counts = counting.as_word_counts(counts)
-        counting.check_not_empty(word_counts)
         special_tokens = list(config.special_tokens)
-        with closing_progress(resolve(progress)) as callback:
-            vocab = _core.train_wordpiece(
-                word_counts,
-                config.vocab_size,
-                min_frequency=config.min_frequency,
-                special_tokens=special_tokens,
-                scoring=config.scoring,
-                refine=config.refine,
-                threads=threads,
-                progress=callback,
-            )
+        vocab = _core.train_wordpiece(
+            counts,
+            config.vocab_size,
+            min_frequency=config.min_frequency,
+            special_tokens=special_tokens,
+            scoring=config.scoring,
+            refine=config.refine,
+            threads=threads,
+            progress=progress,
+        )
         unk = "[UNK]" if "[UNK]" in special_tokens else (special_tokens or [vocab[0]])[0]
         encoder = _core.WordPieceModel(vocab, unk_token=unk)
         return cls._wrap(
