@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::formats::{invalid_utf8, is_a_directory};
+use crate::formats::is_a_directory;
 use crate::progress::{Phase, Progress};
 use crate::{Error, Result};
 
@@ -78,6 +78,30 @@ pub fn split_words(text: &str) -> impl Iterator<Item = &str> {
     split_at(text, WordBreaks::Unicode)
 }
 
+/// `text` cut into pieces of about `size` bytes, each cut made at the first whitespace
+/// (as [`split_words`] sees it) after the size is reached, so no word spans two pieces:
+/// the words of the pieces, in order, are the words of `text`. Linear: each cut scans
+/// forward from the last. A piece holding one enormous word runs to that word's end.
+pub fn whitespace_pieces(text: &str, size: usize) -> Vec<&str> {
+    let mut pieces = Vec::with_capacity(text.len() / size.max(1) + 1);
+    let mut start = 0;
+    while text.len() - start > size {
+        let mut cut = start + size.max(1);
+        while !text.is_char_boundary(cut) {
+            cut += 1;
+        }
+        match text[cut..].find(is_whitespace) {
+            Some(offset) => {
+                pieces.push(&text[start..cut + offset]);
+                start = cut + offset;
+            }
+            None => break,
+        }
+    }
+    pieces.push(&text[start..]);
+    pieces
+}
+
 fn split_at(text: &str, breaks: WordBreaks) -> impl Iterator<Item = &str> {
     text.split(move |c| breaks.is_break(c))
         .filter(|word| !word.is_empty())
@@ -98,15 +122,23 @@ fn count_text_at(text: &str, breaks: WordBreaks, counts: &mut WordCounts) {
     }
 }
 
-/// Adds every count of `from` to `into`.
+/// Adds every count of `from` to `into` (see [`add_count`]).
 pub fn merge_counts(into: &mut WordCounts, from: WordCounts) {
     if into.len() < from.len() {
         let smaller = std::mem::replace(into, from);
         return merge_counts(into, smaller);
     }
     for (word, count) in from {
-        *into.entry(word).or_insert(0) += count;
+        add_count(into.entry(word).or_insert(0), count);
     }
+}
+
+/// Adds `count` to `total`, saturating at 2^64 - 1 rather than wrapping round to a small
+/// count. Counting text cannot get there (it would take 2^64 words), so only counts a
+/// caller gives (tables merged, weighted texts) can, and a count pinned at the maximum
+/// still ranks first where a wrapped one would silently rank last.
+pub fn add_count(total: &mut u64, count: u64) {
+    *total = total.saturating_add(count);
 }
 
 /// BERT's basic tokens of `chunk` when it is printable ASCII (`!` to `~`), else `None`.
@@ -153,7 +185,7 @@ pub fn split_bert_ascii(chunks: &WordCounts, lowercase: bool) -> (WordCounts, Wo
                                 true => token.to_ascii_lowercase(),
                                 false => token.to_string(),
                             };
-                            *words.entry(token).or_insert(0) += count;
+                            add_count(words.entry(token).or_insert(0), count);
                         }
                     }
                     None => {
@@ -201,6 +233,7 @@ struct Block {
 struct BlockReader<'a> {
     paths: &'a [PathBuf],
     breaks: WordBreaks,
+    progress: &'a dyn Progress,
     file: usize,
     reader: Option<File>,
     offset: u64,
@@ -208,10 +241,11 @@ struct BlockReader<'a> {
 }
 
 impl<'a> BlockReader<'a> {
-    fn new(paths: &'a [PathBuf], breaks: WordBreaks) -> Self {
+    fn new(paths: &'a [PathBuf], breaks: WordBreaks, progress: &'a dyn Progress) -> Self {
         BlockReader {
             paths,
             breaks,
+            progress,
             file: 0,
             reader: None,
             offset: 0,
@@ -234,11 +268,20 @@ impl<'a> BlockReader<'a> {
             let at_end = read == 0 || start + read < start + BLOCK_SIZE;
             if !at_end {
                 // Keep the incomplete last word for the next block; a block without any
-                // whitespace (one enormous word) grows until whitespace or the end.
-                match bytes.iter().rposition(|&b| self.breaks.is_break_byte(b)) {
-                    Some(cut) => self.carry = bytes.split_off(cut + 1),
+                // whitespace (one enormous word) grows until whitespace or the end. The
+                // carried bytes hold no break (they follow the last one), so only the
+                // bytes just read are searched: linear however long the word.
+                let breaks = self.breaks;
+                match bytes[start..]
+                    .iter()
+                    .rposition(|&b| breaks.is_break_byte(b))
+                {
+                    Some(cut) => self.carry = bytes.split_off(start + cut + 1),
                     None => {
                         self.carry = bytes;
+                        if !self.progress.keep_going() {
+                            return Err(Error::Interrupted);
+                        }
                         continue;
                     }
                 }
@@ -310,13 +353,25 @@ pub fn check_files(paths: &[PathBuf]) -> Result<u64> {
     Ok(total)
 }
 
-/// The error for invalid UTF-8 at `offset` of `path`, with its line number.
+/// The error for invalid UTF-8 at `offset` of `path`, with its line number: the line
+/// ends before `offset` are counted a block at a time, not read into memory at once.
 fn utf8_error(path: &Path, offset: u64) -> Error {
-    let mut before = Vec::new();
+    let mut newlines = 0;
     if let Ok(file) = File::open(path) {
-        let _ = file.take(offset).read_to_end(&mut before);
+        let mut before = file.take(offset);
+        let mut block = vec![0u8; 1 << 16];
+        while let Ok(read) = before.read(&mut block) {
+            if read == 0 {
+                break;
+            }
+            newlines += block[..read].iter().filter(|&&b| b == b'\n').count() as u64;
+        }
     }
-    invalid_utf8(path, offset, &before)
+    Error::InvalidUtf8 {
+        path: path.to_path_buf(),
+        offset,
+        line: newlines + 1,
+    }
 }
 
 /// Counts the whitespace-separated words of `paths`, in parallel, streaming.
@@ -357,7 +412,7 @@ pub fn count_files_at(
         }
         Ok(counts)
     };
-    BlockReader::new(paths, breaks)
+    BlockReader::new(paths, breaks, progress)
         .par_bridge()
         .try_fold(WordCounts::default, count_block)
         .try_reduce(WordCounts::default, |mut a, b| {
@@ -371,6 +426,29 @@ mod tests {
     use super::*;
     use crate::progress::Silent;
     use std::fs;
+
+    #[test]
+    fn whitespace_pieces_keep_every_word_whole() {
+        let text = "héllo wörld\u{1c}a bb\u{3000}ccc  dddd eeeee ffffff";
+        for size in 1..text.len() + 2 {
+            let pieces = whitespace_pieces(text, size);
+            assert_eq!(pieces.concat(), text, "size {size}");
+            let words: Vec<&str> = pieces.iter().flat_map(|p| split_words(p)).collect();
+            assert_eq!(words, split_words(text).collect::<Vec<_>>(), "size {size}");
+        }
+        assert_eq!(whitespace_pieces("", 4), vec![""]);
+        assert_eq!(whitespace_pieces("abcdefgh", 2), vec!["abcdefgh"]);
+    }
+
+    #[test]
+    fn merged_counts_saturate_instead_of_wrapping() {
+        let mut total: WordCounts = [("a".to_string(), u64::MAX)].into_iter().collect();
+        let more: WordCounts = [("a".to_string(), 5), ("b".to_string(), 1)]
+            .into_iter()
+            .collect();
+        merge_counts(&mut total, more);
+        assert_eq!((total["a"], total["b"]), (u64::MAX, 1));
+    }
 
     #[test]
     fn printable_ascii_chunks_split_as_bert_does() {

@@ -4,8 +4,8 @@
 //! through [`write_atomic`] so an interrupted save never leaves a half-written file.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
@@ -21,12 +21,59 @@ pub fn read_utf8(path: &Path) -> Result<String> {
     })
 }
 
-/// Reads a whole file, refusing directories with a clear error.
+/// The most bytes a model file (`vocab.txt`, `vocab.json`, `merges.txt`, a codes file)
+/// may hold unless `SUBWORD_MAX_FILE_BYTES` says otherwise: 2 GiB, a hundred times the
+/// largest published vocabularies, small enough that a folder from someone else cannot
+/// make a load read until memory runs out.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 << 30;
+
+/// The size limit of model files: `SUBWORD_MAX_FILE_BYTES` when set to a number, else
+/// [`DEFAULT_MAX_FILE_BYTES`].
+pub fn max_file_bytes() -> u64 {
+    std::env::var("SUBWORD_MAX_FILE_BYTES")
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(DEFAULT_MAX_FILE_BYTES)
+}
+
+/// Reads a whole model file. Only a regular file is read (a directory, FIFO, socket or
+/// device is refused before it is opened, so a FIFO cannot block the load forever and
+/// `/dev/zero` cannot fill memory), and at most [`max_file_bytes`] of it.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    if path.is_dir() {
+    let metadata = fs::metadata(path).map_err(|err| Error::io(path, err))?;
+    if metadata.is_dir() {
         return Err(Error::io(path, is_a_directory()));
     }
-    fs::read(path).map_err(|err| Error::io(path, err))
+    if !metadata.is_file() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "not a regular file (a FIFO, socket or device); model files must be regular files",
+            ),
+        ));
+    }
+    let limit = max_file_bytes();
+    let too_large = |size: u64| {
+        Error::InvalidInput(format!(
+            "{}: {size} bytes or more, over the {limit} a model file may hold \
+             (set SUBWORD_MAX_FILE_BYTES to allow more)",
+            path.display()
+        ))
+    };
+    if metadata.len() > limit {
+        return Err(too_large(metadata.len()));
+    }
+    let file = File::open(path).map_err(|err| Error::io(path, err))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The file may have grown since: read one byte past the limit to know.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|err| Error::io(path, err))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// The error for a directory given where a file is expected.
@@ -57,33 +104,101 @@ pub fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(|(index, line)| (index + 1, line))
 }
 
+/// Checks that `token` can be a line of a `vocab.txt`: not empty, no `\n` or `\r` (a
+/// token holding one would come back as two, shifting every later id).
+pub fn check_vocab_txt_token(token: &str) -> Result<()> {
+    if token.is_empty() || token.contains(['\n', '\r']) {
+        return Err(Error::InvalidInput(format!(
+            "the token {token:?} cannot be saved: vocab.txt holds one token a line, so a \
+             token must be non-empty and hold no line break"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks that `symbol` can be one side of a `merges.txt` line (`left right`): not
+/// empty, no space, `\n` or `\r`.
+pub fn check_merge_symbol(symbol: &str) -> Result<()> {
+    if symbol.is_empty() || symbol.contains([' ', '\n', '\r']) {
+        return Err(Error::InvalidInput(format!(
+            "the symbol {symbol:?} cannot be saved: merges.txt holds `left right` a line, so \
+             a symbol must be non-empty and hold no space or line break"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks the words a trainer is given: no word holds a space or line break, the
+/// separators of `merges.txt` and `vocab.txt` (no pre-tokenizer makes such a word, so it
+/// comes from a wrongly split table of counts), and the error comes before training
+/// rather than from the save after it.
+pub fn check_training_words<'a>(words: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    for word in words {
+        if word.contains([' ', '\n', '\r']) {
+            return Err(Error::InvalidInput(format!(
+                "the word {word:?} holds a space or line break; words are what whitespace \
+                 separates, and a trained model could not save it"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Writes `path` through a temporary file in the same directory, renamed into place only
 /// once `write` has succeeded: readers see the old file or the new one, never half of it.
+///
+/// The temporary file has a fresh random name and is created exclusively (`O_EXCL`), so
+/// two saves running at once, in threads or processes, never write into the same one,
+/// and a planted symlink is never followed. It gets the usual permissions (0666 less the
+/// umask, not the private 0600 of most temp files: a model folder is meant to be shared).
+/// The file is synced before the rename and the folder after it, so the new file
+/// survives a power loss once this returns. On any error the temporary file is removed.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    let temp = temp_path(path);
+    let directory = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let result = (|| {
-        let file = File::create(&temp)?;
-        let mut writer = BufWriter::new(file);
+        let temp = temp_file_beside(path, directory)?;
+        let mut writer = BufWriter::new(temp);
         write(&mut writer)?;
-        let file = writer.into_inner().map_err(|err| err.into_error())?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
+        let temp = writer.into_inner().map_err(|err| err.into_error())?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|err| err.error)?;
+        sync_directory(directory)
     })();
-    result.map_err(|err| {
-        let _ = fs::remove_file(&temp);
-        Error::io(path, err)
-    })
+    // Dropping the temporary file on an error path above deletes it.
+    result.map_err(|err| Error::io(path, err))
 }
 
-fn temp_path(path: &Path) -> PathBuf {
+/// An exclusively created temporary file named `.{name}.{random}.tmp` in `directory`.
+fn temp_file_beside(path: &Path, directory: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp{}", std::process::id()))
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode given to open(2), which the umask then narrows as for any new file.
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(directory)
+}
+
+/// Makes a rename in `directory` durable (a no-op where folders cannot be synced).
+fn sync_directory(directory: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    File::open(directory)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = directory;
+    Ok(())
 }
 
 /// Reads a BERT `vocab.txt`: one token a line, the id is the 0-based line index. Blank
@@ -220,6 +335,7 @@ pub fn write_merges(path: &Path, merges: &[(String, String)]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     fn temp_dir() -> PathBuf {
         let dir = std::env::temp_dir().join(format!(
@@ -328,5 +444,45 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    #[test]
+    fn concurrent_atomic_writes_of_one_path_never_mix() {
+        let dir = temp_dir();
+        let path = dir.join("vocab.txt");
+        let texts = ["a\n".repeat(20_000), "b\n".repeat(30_000)];
+        std::thread::scope(|scope| {
+            for text in &texts {
+                let path = &path;
+                scope.spawn(move || {
+                    for _ in 0..50 {
+                        write_atomic(path, |out| out.write_all(text.as_bytes())).unwrap();
+                    }
+                });
+            }
+        });
+        let written = fs::read_to_string(&path).unwrap();
+        assert!(texts.contains(&written), "a mix of both writes");
+        assert_eq!(
+            fs::read_dir(&dir).unwrap().count(),
+            1,
+            "a temporary file was left"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn atomic_writes_get_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let status = fs::read_to_string("/proc/self/status").unwrap();
+        let umask = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Umask:"))
+            .map(|value| u32::from_str_radix(value.trim(), 8).unwrap())
+            .unwrap();
+        let path = temp_dir().join("vocab.txt");
+        write_atomic(&path, |out| out.write_all(b"a\n")).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask);
     }
 }

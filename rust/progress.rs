@@ -21,6 +21,12 @@ pub trait Progress: Sync {
     /// Reports that `done` of `total` units of `phase` are finished (`total` may be 0 when
     /// unknown). Returns `false` to ask the caller to stop as soon as it can.
     fn update(&self, phase: Phase, done: u64, total: u64) -> bool;
+
+    /// Whether the work may go on, asked where there is no progress to report (a read
+    /// that has not yet found the end of an enormous word). The default never stops.
+    fn keep_going(&self) -> bool {
+        true
+    }
 }
 
 /// Progress that is never shown and never stops the work.

@@ -527,6 +527,142 @@ def _(tmp):
     BPE.load(bpe_dir(tmp)).save("/proc/subword-cannot-write-here")
 
 
+# --- what a saved model could not hold: refused before anything is written ----------------
+
+
+@cell("BertTokenizer", "token with a line break", ValueError, r'"a\\nb".*line break')
+def _(tmp):
+    BertTokenizer([*BERT_SPECIALS, "a\nb", "hello", "x\r"])
+
+
+@cell("WordPiece", "token with a trailing carriage return", ValueError, "line break")
+def _(tmp):
+    WordPiece(["[UNK]", "hello", "x\r"])
+
+
+@cell("BPE", "merge symbol with a space", ValueError, r'"a b".*merges\.txt')
+def _(tmp):
+    BPE(["<unk>", "x", "a b", "xa b"], [("x", "a b")])
+
+
+@cell("BPE.train_from_counts", "word with whitespace", ValueError, r'"a( |\\n)b".*line break')
+def _(tmp):
+    BPE.train_from_counts({"a b": 5, "a\nb": 5}, num_merges=10)
+
+
+@cell("WordPiece.train_from_counts", "word with whitespace", ValueError, "space or line")
+def _(tmp):
+    WordPiece.train_from_counts({"low": 5, "a b": 5}, vocab_size=30)
+
+
+@cell("BPE.load", "folder without subword.json or <unk>")
+def _(tmp):
+    write(tmp / "hf" / "vocab.json", '{"a": 0, "b</w>": 1, "ab</w>": 2}')
+    write(tmp / "hf" / "merges.txt", "#version: 0.2\na b</w>\n")
+    model = BPE.load(tmp / "hf")
+    assert model.unk_token is None and model.encode("ab") == [2]
+
+
+# --- a model folder from someone else ---------------------------------------------------
+
+
+@cell("BPE.load", "vocab.json that is a FIFO", OSError, "not a regular file")
+def _(tmp):
+    directory = tmp / "fifo"
+    directory.mkdir()
+    write(directory / "merges.txt", "#version: 0.2\n")
+    os.mkfifo(directory / "vocab.json")  # opening it for reading would block forever
+    BPE.load(directory)
+
+
+@cell("WordPiece.load", "vocab.txt that is /dev/zero", OSError, "not a regular file")
+def _(tmp):
+    directory = tmp / "zero"
+    directory.mkdir()
+    os.symlink("/dev/zero", directory / "vocab.txt")  # reading it would never end
+    WordPiece.load(directory)
+
+
+@cell("BertTokenizer", "vocab.txt over SUBWORD_MAX_FILE_BYTES", ValueError, "MAX_FILE_BYTES")
+def _(tmp):
+    path = vocab_file(tmp)
+    os.environ["SUBWORD_MAX_FILE_BYTES"] = "20"
+    try:
+        BertTokenizer(str(path))
+    finally:
+        del os.environ["SUBWORD_MAX_FILE_BYTES"]
+
+
+@cell(
+    "WordPiece",
+    "a 16k-character token whose prefixes pop (quadratic table)",
+    ValueError,
+    "memory budget",
+)
+def _(tmp):
+    # Greedy on a^k pops "a", "##a", "##a", ...: each prefix k more ids, 16000^2 / 2 in all
+    # (512 MB) without the budget, 16 MiB here.
+    os.environ["SUBWORD_MAX_POPS_BYTES"] = str(16 << 20)
+    try:
+        WordPiece(["[UNK]", "a", "##a", "a" * 16_000])
+    finally:
+        del os.environ["SUBWORD_MAX_POPS_BYTES"]
+
+
+@cell(
+    "BertTokenizer.from_pretrained",
+    "tokenizer_config.json of 200,000 '['",
+    ValueError,
+    r"tokenizer_config\.json: not a valid config: JSON nested too deeply",
+)
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    write(directory / "tokenizer_config.json", "[" * 200_000)
+    BertTokenizer.from_pretrained(directory)
+
+
+@cell(
+    "WordPiece.load",
+    "max_input_chars_per_word: -1 in subword.json",
+    ValueError,
+    r"subword\.json: max_input_chars_per_word must be an integer",
+)
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    config = json.loads((directory / "subword.json").read_text())
+    write(directory / "subword.json", json.dumps({**config, "max_input_chars_per_word": -1}))
+    WordPiece.load(directory)
+
+
+@cell(
+    "BertTokenizer.from_pretrained",
+    'do_lower_case: "yes" in tokenizer_config.json',
+    ValueError,
+    r"tokenizer_config\.json: do_lower_case must be true or false",
+)
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    write(directory / "tokenizer_config.json", '{"do_lower_case": "yes"}')
+    BertTokenizer.from_pretrained(directory)
+
+
+@cell("CLI encode", "max_input_chars_per_word: -1 in the model's tokenizer_config.json")
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    write(directory / "tokenizer_config.json", '{"max_input_chars_per_word": -1}')
+    cli_error(
+        cli("encode", "-m", str(directory), stdin=b"the cat\n"),
+        r"tokenizer_config\.json: max_input_chars_per_word must be",
+    )
+
+
+@cell("CLI encode", "tokenizer_config.json of 200,000 '['")
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    write(directory / "tokenizer_config.json", "[" * 200_000)
+    cli_error(cli("encode", "-m", str(directory), stdin=b"the cat\n"), "nested too deeply")
+
+
 # --- the command line ---------------------------------------------------------------------
 
 

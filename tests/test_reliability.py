@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -25,6 +24,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from interrupt import interrupt
 from subword import BPE, BertTokenizer, WordPiece, _core
 
 WORDS = "the cat sat on a mat and the dog ate my homework while cats sleep".split()
@@ -141,51 +141,6 @@ print("same" if got == [bpe.encode_batch(c) for c in chunks] else "differ")
 
 # --- Ctrl-C ------------------------------------------------------------------------------
 
-INTERRUPT_SCRIPT = """
-import random, sys, time
-from subword import BPE, WordPiece, _core
-random.seed(1)
-{setup}
-print("ready", flush=True)
-start = time.monotonic()
-try:
-    {work}
-    print("finished before the signal", flush=True)
-except KeyboardInterrupt:
-    print("interrupted %.3f" % (time.monotonic() - start), flush=True)
-{after}
-print("usable", flush=True)
-"""
-
-
-def interrupt(setup: str, work: str, after: str, *, delay: float = 1.0) -> float:
-    """Runs `work` in a child, sends SIGINT `delay` s after it starts, and returns the
-    seconds from the signal to the child's `KeyboardInterrupt` handler."""
-    script = INTERRUPT_SCRIPT.format(setup=setup, work=work, after=after)
-    process = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout.readline().strip() == "ready", process.stderr.read()
-        time.sleep(delay)
-        sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        line = process.stdout.readline().strip()
-        caught = time.monotonic()
-        assert line.startswith("interrupted"), (line, process.stderr.read())
-        rest = process.stdout.read()
-        assert process.wait(timeout=60) == 0, process.stderr.read()
-        assert "usable" in rest
-        return caught - sent
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-
-
 WORDS_SETUP = """
 letters = "abcdefghijklmnopqrstuvwxyz"
 counts = {"".join(random.choices(letters, k=random.randint(3, 12))): random.randint(1, 50)
@@ -223,7 +178,12 @@ def test_ctrl_c_stops_training_within_a_second(model: str, threads: int | None) 
     assert elapsed < 1.0
 
 
-def test_ctrl_c_stops_a_large_bpe_batch_encode_and_the_model_stays_usable() -> None:
+@pytest.mark.parametrize(
+    "work",
+    ["bpe.encode_batch(texts * 20)", "bpe._inner.encode(' '.join(texts))"],
+    ids=["a large batch", "one long text"],
+)
+def test_ctrl_c_stops_a_bpe_encode_and_the_model_stays_usable(work: str) -> None:
     setup = """
 bpe = BPE.train_from_counts({"".join(random.choices("abcdef", k=9)): 3 for _ in range(5000)},
                             num_merges=500)
@@ -231,12 +191,7 @@ bpe = BPE.train_from_counts({"".join(random.choices("abcdef", k=9)): 3 for _ in 
 texts = ["".join(random.choices("abcdef", k=20_000)) for _ in range(2000)]
 expected = bpe.encode_batch(texts[:3])
 """
-    elapsed = interrupt(
-        setup,
-        "bpe.encode_batch(texts * 20)",
-        "assert bpe.encode_batch(texts[:3]) == expected",
-        delay=0.5,
-    )
+    elapsed = interrupt(setup, work, "assert bpe.encode_batch(texts[:3]) == expected", delay=0.5)
     assert elapsed < 1.0
 
 
@@ -383,3 +338,76 @@ def test_fuzz_batch_equals_one_by_one(bert, wordpiece, texts):
 
 def test_core_encoder_is_importable() -> None:
     assert _core.WordPieceModel(["[UNK]"]).encode_word("x") == [0]
+
+
+# --- limits: counts, strides, overflow rows, threads, long single texts -------------------
+
+
+def test_counts_near_2_to_the_64_saturate_instead_of_wrapping() -> None:
+    from subword.distributed import merge_counts
+
+    top = 2**64 - 1
+    big = _core.WordCounts.from_dict({"the": top, "cat": 1})
+    merged = merge_counts(big, _core.WordCounts.from_dict({"the": 5, "cat": 2}))
+    assert merged.to_dict() == {"the": top, "cat": 3}
+    counter = _core.WordCounter()
+    counter.add_weighted_texts(["the cat", "the"], [top - 1, 7])
+    assert counter.counts().to_dict() == {"the": top, "cat": top - 1}
+
+
+def test_a_negative_stride_is_refused(bert) -> None:
+    for overflow in (False, True):
+        with pytest.raises(ValueError, match="stride=-1 must be at least 0"):
+            bert(
+                "hello world",
+                truncation=True,
+                max_length=8,
+                stride=-1,
+                return_overflowing_tokens=overflow,
+            )
+
+
+def test_pair_overflow_is_capped_and_the_main_input_alone_is_cheap(bert) -> None:
+    first, second = " ".join(["hello"] * 1000), " ".join(["world"] * 1000)
+    rows = len(bert.tokenize(first)) * len(bert.tokenize(second))
+    assert rows >= 1_000_000
+    # Without overflow only the main input is built, not a million windows.
+    assert len(bert(first, second, truncation=True, max_length=5)["input_ids"]) == 5
+    with pytest.raises(ValueError, match=rf"{rows:,} model inputs.*MAX_PAIR_OVERFLOW_ROWS"):
+        bert(first, second, truncation=True, max_length=5, return_overflowing_tokens=True)
+    first, second = first[:59], second[:59]  # ten words each: far fewer rows, all made
+    rows = len(bert.tokenize(first)) * len(bert.tokenize(second))
+    encoded = bert(first, second, truncation=True, max_length=5, return_overflowing_tokens=True)
+    assert len(encoded["input_ids"]) == rows
+
+
+def _os_threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in /proc")
+def test_threads_are_checked_and_pools_are_not_kept_for_every_size(bpe) -> None:
+    from subword.errors import InvalidArgumentError
+
+    for threads in (0, 1025, 100_000):
+        with pytest.raises(InvalidArgumentError, match="threads must be at least 1") as info:
+            bpe.encode_batch(["low"] * 1000, threads=threads)
+        assert info.value.argument == "threads"
+    texts = ["lower newest"] * 1000
+    expected = bpe.encode_batch(texts, threads=1)
+    before = _os_threads()
+    for threads in range(1, 21):
+        assert bpe.encode_batch(texts, threads=threads) == expected
+    # Four pools are kept (17 to 20 threads); the others' threads end on their own.
+    deadline = time.monotonic() + 10
+    while _os_threads() - before > 4 * 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _os_threads() - before <= 4 * 20
+
+
+def test_a_long_single_text_encodes_as_its_words_do(bpe) -> None:
+    words = ["lowest", "newer", "wider", "zzz", "low"] * 60_000  # about 1.7 MB
+    text = " \n".join(words)
+    assert len(text) > 1 << 20
+    assert bpe.encode(text) == [i for word in words[:5] for i in bpe.encode(word)] * 60_000
+    assert bpe.tokenize(text) == [s for word in words[:5] for s in bpe.tokenize(word)] * 60_000

@@ -418,15 +418,32 @@ pub fn check_loaders(data: &[u8], scratch: &Path) {
                 assert!(!left.contains(' ') && !right.contains(' '));
             }
         }
-        let _ = WordPieceModel::from_file(path, "[UNK]", "##", 100);
+        if let Ok(model) = WordPieceModel::from_file(path, "[UNK]", "##", 100) {
+            // Whatever loads saves through the atomic writer and loads back the same.
+            let saved = scratch.join("saved-vocab.txt");
+            formats::write_vocab_txt(&saved, model.vocab()).unwrap();
+            assert_eq!(formats::read_vocab_txt(&saved).unwrap(), model.vocab());
+        }
         let _ = BpeModel::from_codes(path, &["<unk>".to_string()], BpeOptions::default());
     }
-    if let Ok(model) = BpeModel::from_files(&a, &b, BpeOptions::default()) {
+    let options = || BpeOptions {
+        unk_token: None,
+        ..BpeOptions::default()
+    };
+    if let Ok(model) = BpeModel::from_files(&a, &b, options()) {
         // Whatever loads must encode any text without panicking, ids in range.
         let text = String::from_utf8_lossy(second);
         if let Ok(ids) = model.encode(&text) {
             assert!(ids.iter().all(|&id| (id as usize) < model.tokens().len()));
         }
+        // ... and save, then load back the same vocabulary and merges.
+        let saved = scratch.join("saved-bpe");
+        std::fs::create_dir_all(&saved).unwrap();
+        model.save(&saved).unwrap();
+        let (vocab, merges) = (saved.join("vocab.json"), saved.join("merges.txt"));
+        let again = BpeModel::from_files(&vocab, &merges, options()).unwrap();
+        assert_eq!(again.tokens(), model.tokens());
+        assert_eq!(again.merges(), model.merges());
     }
 }
 

@@ -6,18 +6,26 @@ Every file Python writes (``subword.json``, ``vocab.txt`` and the configs of
 :func:`atomic_directory`. (Rust has its own writer, ``formats::write_atomic``, for the
 files it writes.)
 
-Temporary files are created with ``open(..., "x")`` and directories with ``os.mkdir``
-rather than ``tempfile.mkstemp`` / ``mkdtemp``, so they get the usual permissions (0666 /
-0777 less the umask), not the private 0600 / 0700: a model directory is meant to be
-shared.
+Temporary files get a fresh random name and are created exclusively (``open(..., "x")``,
+``O_EXCL``: two saves never share one, a planted symlink is never followed), and
+directories with ``os.mkdir``, rather than with ``tempfile.mkstemp`` / ``mkdtemp``, so
+they get the usual permissions (0666 / 0777 less the umask), not the private 0600 / 0700:
+a model directory is meant to be shared. Each file is synced before its rename and the
+folder after it, so a save that returned survives a power loss.
+
+A model folder holds several files; :func:`locked_folder` makes saves of a whole model
+(and loads) take turns, so two saves into one folder at once leave one complete model,
+never the vocab of one and the merges of the other.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -58,7 +66,10 @@ def open_atomic(target: StrPath, binary: bool = False) -> Iterator[IO[Any]]:
             file = open(temp, "x", encoding="utf-8", newline="\n")  # noqa: SIM115
         with file:
             yield file
+            file.flush()
+            os.fsync(file.fileno())
         os.replace(temp, target)
+        sync_directory(directory)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)
@@ -103,6 +114,60 @@ def atomic_directory(target: StrPath) -> Iterator[Path]:
     try:
         yield Path(temp)
         os.rename(temp, target)
+        sync_directory(os.path.dirname(target))
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def sync_directory(directory: StrPath) -> None:
+    """Makes the renames in ``directory`` durable (a no-op where folders cannot be synced)."""
+    if sys.platform == "win32":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked_folder(directory: StrPath, *, shared: bool = False) -> Iterator[None]:
+    r"""Holds a lock on ``directory`` itself: exclusive to save a model, ``shared`` to load.
+
+    Every file of a model is written atomically, but a model is several files; saves
+    holding the exclusive lock run one after the other, so the folder always holds one
+    whole model, and a load holding the shared lock never reads half of one save and half
+    of another. The lock is ``flock(2)`` on the folder (no lock file is left behind); it
+    works between threads and processes, and is released when the block ends or the
+    process dies. Waiting for it can be interrupted with Ctrl-C. A path that cannot be
+    opened as a folder, a file system without locks, or a system without ``flock``
+    (Windows), runs the block unlocked.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp, locked_folder(tmp):
+        ...     write_text_atomic(Path(tmp, "vocab.txt"), "hello\n")
+
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # not a folder (or not ours to open): what follows says why
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        except OSError as err:
+            # A file system without locks (some network and FUSE mounts) saves unlocked,
+            # as before locking existed, rather than not at all.
+            if err.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                raise
+        yield
+    finally:
+        os.close(fd)  # releases the lock

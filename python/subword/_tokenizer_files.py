@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-from subword._atomic import write_text_atomic
+from subword._atomic import locked_folder, write_text_atomic
 from subword.config import CONFIG_NAME as SUBWORD_CONFIG_NAME
 from subword.config import read_json_object
 
@@ -92,6 +92,19 @@ def write_tokenizer_config(save_directory: PathLike, options: Mapping[str, Any])
     path = os.path.join(save_directory, TOKENIZER_CONFIG_NAME)
     write_text_atomic(path, json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def save_folder(
+    directory: PathLike, tokens: Sequence[str], options: Mapping[str, Any]
+) -> tuple[str, str]:
+    """Write ``vocab.txt`` and ``tokenizer_config.json`` into ``directory``; their paths.
+
+    The folder is created when missing, and locked while both files are written, so
+    concurrent saves leave one whole tokenizer (other files in it are left alone).
+    """
+    os.makedirs(directory, exist_ok=True)
+    with locked_folder(directory):
+        return write_vocab(directory, tokens, None), write_tokenizer_config(directory, options)
 
 
 def checked_vocab_file(path: PathLike) -> str:

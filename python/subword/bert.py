@@ -35,6 +35,7 @@ from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
 from subword import evaluation
+from subword._atomic import locked_folder
 from subword._core import WordPieceModel
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
@@ -285,7 +286,8 @@ class BertTokenizer(SpecialTokensMixin):
         if path.is_file():
             return cls(path, **overrides)
         vocab = files.folder_vocab(directory)
-        return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
+        with locked_folder(vocab.parent, shared=True):  # not half of a concurrent save
+            return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
 
     def save_vocabulary(
         self, save_directory: PathLike, filename_prefix: str | None = None
@@ -314,9 +316,7 @@ class BertTokenizer(SpecialTokensMixin):
         ['vocab.txt', 'tokenizer_config.json']
         True
         """
-        os.makedirs(save_directory, exist_ok=True)
-        (vocab,) = self.save_vocabulary(save_directory)
-        return vocab, files.write_tokenizer_config(save_directory, self._options())
+        return files.save_folder(save_directory, self._vocab, self._options())
 
     # ------------------------------------------------------------------ tokens and ids
 
@@ -518,12 +518,11 @@ class BertTokenizer(SpecialTokensMixin):
             for first, (_, second) in zip(firsts, pairs, strict=True)
         ]
         cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
+        truncating = (truncation, max_length, stride)
         rows_per_sample = [
-            self._rows(first, second, cls_sep, truncation, max_length, stride)
+            self._rows(first, second, cls_sep, truncating, return_overflowing_tokens)
             for first, second in samples
         ]
-        if not return_overflowing_tokens:
-            rows_per_sample = [rows[:1] for rows in rows_per_sample]
         rows = [row for sample_rows in rows_per_sample for row in sample_rows]
         fields = padded_fields(
             rows,
@@ -577,11 +576,11 @@ class BertTokenizer(SpecialTokensMixin):
         first: Segment,
         second: Segment | None,
         cls_sep: tuple[int, int] | None,
-        truncation: str,
-        max_length: int | None,
-        stride: int,
+        truncating: tuple[str, int | None, int],  # the strategy, max_length and stride
+        overflow: bool,
     ) -> list[Row]:
-        """The model inputs of one sample: the main one, then the overflowing ones."""
+        """The model inputs of one sample: the main one, then (``overflow``) the others."""
+        truncation, max_length, stride = truncating
         if truncation == "do_not_truncate":
             return [assemble(first, second, cls_sep)]
         assert max_length is not None  # _strategies gives one whenever it truncates
@@ -597,6 +596,7 @@ class BertTokenizer(SpecialTokensMixin):
             max_length - n_special,
             truncation,
             stride,
+            overflow,
         )
         return [
             assemble(

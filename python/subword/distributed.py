@@ -439,17 +439,21 @@ def read_lines(
         begin = _line_start(stream, start)
         stop = _line_start(stream, end)
         stream.seek(begin)
-        offset, remaining, carry = begin, stop - begin, b""
+        offset, remaining, carry = begin, stop - begin, bytearray()
         while remaining > 0 and (data := stream.read(min(block_size, remaining))):
             remaining -= len(data)
-            data = carry + data
+            # Only the bytes just read are searched (the carry holds no line end), and
+            # the carry grows in place: linear however long a line is.
             cut = data.rfind(b"\n") + 1 if remaining > 0 else len(data)
-            carry = data[cut:]
-            if cut:
-                yield offset, data[:cut]
-                offset += cut
+            if not cut:
+                carry += data
+                continue
+            block = bytes(carry + data[:cut]) if carry else data[:cut]
+            carry = bytearray(data[cut:])
+            yield offset, block
+            offset += len(block)
         if carry:  # the file shrank while being read
-            yield offset, carry
+            yield offset, bytes(carry)
 
 
 def _decode(block: bytes, path: str, offset: int, errors: str) -> str:

@@ -21,6 +21,7 @@ from typing import overload
 
 __all__ = [
     "LARGE_INTEGER",
+    "MAX_PAIR_OVERFLOW_ROWS",
     "TRUNCATION_STRATEGIES",
     "check_stride",
     "check_stride_fits",
@@ -36,6 +37,12 @@ Window = tuple[int, int]
 LARGE_INTEGER = int(1e20)
 
 TRUNCATION_STRATEGIES = ("longest_first", "only_first", "only_second", "do_not_truncate")
+
+#: The most model inputs one text pair may overflow into. Overflow pairs every window of
+#: the first text with every window of the second (as ``tokenizers`` does), so two long
+#: texts and a small ``max_length`` make rows by the million; past this a clear error is
+#: raised instead. Set it higher to allow more.
+MAX_PAIR_OVERFLOW_ROWS = 100_000
 
 
 def truncation_strategy(truncation: bool | str | None) -> str:
@@ -75,6 +82,8 @@ def check_stride(stride: int, window: int) -> None:
 def check_stride_fits(stride: int, max_length: int) -> None:
     """``tokenizers``' check whenever truncation is on: the stride fits a single text's input.
 
+    A negative stride is refused too (``tokenizers`` takes it as an unsigned count).
+
     It always counts the 2 special tokens of a single text, as ``tokenizers`` does, and
     allows a stride equal to that length (the window a stride slides in is checked by
     :func:`check_stride` when windows are made).
@@ -85,6 +94,8 @@ def check_stride_fits(stride: int, max_length: int) -> None:
     ...
     ValueError: stride=7 is larger than the effective max length 6 (max_length=8 minus ...)
     """
+    if stride < 0:
+        raise ValueError(f"stride={stride} must be at least 0 (the tokens two windows share)")
     effective = max_length - 2
     if effective >= 0 and stride > effective:
         raise ValueError(
@@ -120,18 +131,28 @@ def overflow_windows(length: int, budget: int, stride: int) -> list[Window]:
 
 @overload
 def truncation_windows(
-    first: int, second: None, budget: int, strategy: str, stride: int
+    first: int, second: None, budget: int, strategy: str, stride: int, overflow: bool = True
 ) -> list[tuple[Window, None]]: ...
 @overload
 def truncation_windows(
-    first: int, second: int, budget: int, strategy: str, stride: int
+    first: int, second: int, budget: int, strategy: str, stride: int, overflow: bool = True
 ) -> list[tuple[Window, Window]]: ...
 @overload
 def truncation_windows(
-    first: int, second: int | None, budget: int, strategy: str, stride: int
+    first: int,
+    second: int | None,
+    budget: int,
+    strategy: str,
+    stride: int,
+    overflow: bool = True,
 ) -> list[tuple[Window, Window | None]]: ...
 def truncation_windows(
-    first: int, second: int | None, budget: int, strategy: str, stride: int
+    first: int,
+    second: int | None,
+    budget: int,
+    strategy: str,
+    stride: int,
+    overflow: bool = True,
 ) -> Sequence[tuple[Window, Window | None]]:
     """The ``(first, second)`` windows of each model input, in ``tokenizers``' order.
 
@@ -140,7 +161,9 @@ def truncation_windows(
     tokens). The budgets are :func:`pair_budgets`'. Overflow combines the windows as
     ``Encoding.merge_with``: first the main pair, then every later window of the first
     sequence with each window of the second, then the first window of the first with
-    every later window of the second.
+    every later window of the second. ``overflow=False`` gives the main input alone. A
+    pair that would overflow into more than :data:`MAX_PAIR_OVERFLOW_ROWS` inputs is a
+    ``ValueError``.
 
     >>> truncation_windows(6, None, 4, "longest_first", 0)
     [((0, 4), None), ((4, 6), None)]
@@ -148,11 +171,22 @@ def truncation_windows(
     [((0, 2), (0, 2)), ((2, 3), (0, 2)), ((2, 3), (2, 3)), ((0, 2), (2, 3))]
     """
     if second is None:
-        return [(window, None) for window in _single_windows(first, budget, strategy, stride)]
+        windows = _single_windows(first, budget, strategy, stride)
+        return [(window, None) for window in (windows if overflow else windows[:1])]
     budget_first, budget_second = pair_budgets(first, second, budget, strategy)
     windows_first = overflow_windows(first, budget_first, stride)
     windows_second = overflow_windows(second, budget_second, stride)
     combined: list[tuple[Window, Window | None]] = [(windows_first[0], windows_second[0])]
+    if not overflow:
+        return combined
+    rows = len(windows_first) * len(windows_second)
+    if rows > MAX_PAIR_OVERFLOW_ROWS:
+        raise ValueError(
+            f"this text pair would overflow into {rows:,} model inputs ({len(windows_first):,}"
+            f" windows of the first text times {len(windows_second):,} of the second), more "
+            f"than subword.truncation.MAX_PAIR_OVERFLOW_ROWS = {MAX_PAIR_OVERFLOW_ROWS:,}; "
+            "use a larger max_length or stride, or truncate one text only"
+        )
     for window in windows_first[1:]:
         combined += [(window, other) for other in windows_second]
     combined += [(windows_first[0], other) for other in windows_second[1:]]

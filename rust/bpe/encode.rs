@@ -18,7 +18,7 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
-use crate::count::split_words;
+use crate::count::{split_words, whitespace_pieces};
 use crate::{Error, Result, batch, formats};
 
 /// One symbol of an encoded word.
@@ -81,6 +81,11 @@ pub struct BpeModel {
     cache: RwLock<FxHashMap<Box<str>, Arc<[Piece]>>>,
 }
 
+/// The size of the pieces [`BpeModel::encode_long_until`] cuts a long text into: large
+/// enough that a piece costs far more than handing it to a thread, small enough that a
+/// stop request is seen within milliseconds.
+pub const LONG_TEXT_PIECE: usize = 64 * 1024;
+
 impl BpeModel {
     /// Builds a model from a vocabulary (id order) and merges (rank order). Every merge's
     /// two symbols and their concatenation must be in the vocabulary; the error names the
@@ -101,6 +106,8 @@ impl BpeModel {
         let mut ranks = FxHashMap::default();
         let mut merge_ids = Vec::with_capacity(merges.len());
         for (rank, (left, right)) in merges.iter().enumerate() {
+            formats::check_merge_symbol(left)?;
+            formats::check_merge_symbol(right)?;
             let lookup = |symbol: &str| {
                 ids.get(symbol).copied().ok_or_else(|| {
                     Error::InvalidInput(format!(
@@ -510,6 +517,24 @@ impl BpeModel {
         batch::map_until(texts, batch::PARALLEL_TEXTS, stop, |text| {
             self.encode(text.as_ref())
         })
+    }
+
+    /// [`Self::encode`] of a long text, cut at whitespace into pieces of about
+    /// [`LONG_TEXT_PIECE`] bytes (see [`whitespace_pieces`]) that are encoded as a batch:
+    /// in parallel, and giving up with [`Error::Interrupted`] once `stop` is set. The ids
+    /// are those of [`Self::encode`], since no word spans two pieces.
+    pub fn encode_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<u32>> {
+        let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
+        Ok(self.encode_batch_until(&pieces, stop)?.concat())
+    }
+
+    /// [`Self::tokenize`] of a long text, as [`Self::encode_long_until`] encodes it.
+    pub fn tokenize_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<String>> {
+        let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
+        let symbols = batch::map_until(&pieces, batch::PARALLEL_TEXTS, stop, |piece| {
+            Ok(self.tokenize(piece))
+        })?;
+        Ok(symbols.concat())
     }
 
     /// The text of `ids`: each suffix becomes a space between words, byte tokens are

@@ -23,7 +23,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
 use crate::count::WordCounts;
 use crate::progress::{Phase, Progress};
-use crate::{Error, Result};
+use crate::{Error, Result, formats};
 
 /// How large the trained model should be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,6 +387,12 @@ pub fn train(
             "the corpus is empty: there are no words to learn merges from".to_string(),
         ));
     }
+    formats::check_training_words(
+        counts
+            .iter()
+            .filter(|(_, count)| **count > 0)
+            .map(|(word, _)| word.as_str()),
+    )?;
     let suffix = config.end_of_word_suffix.as_str();
     let mut trainer = Trainer::new(counts, suffix, progress)?;
 

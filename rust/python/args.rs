@@ -47,6 +47,12 @@ pub(crate) fn optional_usize(arg: Option<U64Arg>, name: &'static str) -> PyResul
     arg.map(|arg| arg.get_usize(name)).transpose()
 }
 
+/// A `threads=` argument: `None` (the default) or 1 to [`super::MAX_THREADS`], checked
+/// before any work, so a typo never tries to start 100,000 threads.
+pub(crate) fn threads(arg: Option<U64Arg>) -> PyResult<Option<usize>> {
+    super::check_threads(optional_usize(arg, "threads")?)
+}
+
 /// A count held in a container (a value of a word-count mapping): anything but an int in
 /// `[0, 2**64)`, a float included, is a `ValueError` naming it.
 pub(crate) fn u64_item(value: &Bound<'_, PyAny>, name: &str) -> PyResult<u64> {

@@ -7,7 +7,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use super::args::{U64Arg, optional_usize, u64_item};
+use super::args::{self, U64Arg, u64_item};
 use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
 use crate::count::{self, Utf8Errors, WordBreaks, WordCounts};
 
@@ -119,7 +119,7 @@ fn count_files(
     progress: Option<Py<PyAny>>,
     breaks: &str,
 ) -> PyResult<PyWordCounts> {
-    let threads = optional_usize(threads, "threads")?;
+    let threads = args::threads(threads)?;
     let errors = parse_errors(errors)?;
     let breaks = parse_breaks(breaks)?;
     let progress = PyProgress::new(progress);
@@ -149,7 +149,7 @@ impl PyWordCounter {
     fn new(threads: Option<U64Arg>) -> PyResult<Self> {
         Ok(PyWordCounter {
             counts: Mutex::new(WordCounts::default()),
-            threads: optional_usize(threads, "threads")?,
+            threads: args::threads(threads)?,
         })
     }
 
@@ -179,7 +179,7 @@ impl PyWordCounter {
         for (text, weight) in texts.iter().zip(weights) {
             for word in count::split_words(text) {
                 match counts.get_mut(word) {
-                    Some(count) => *count += weight,
+                    Some(count) => count::add_count(count, weight),
                     None => {
                         counts.insert(word.to_owned(), weight);
                     }

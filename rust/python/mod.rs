@@ -21,7 +21,6 @@ use pyo3::exceptions::{
 };
 use pyo3::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
-use rustc_hash::FxHashMap;
 
 use crate::Error;
 use crate::progress::{Phase, Progress};
@@ -161,10 +160,19 @@ impl Progress for PyProgress {
 /// keyed by process id, so a forked child builds its own on first use.
 static POOLS: Mutex<Option<ProcessPools>> = Mutex::new(None);
 
-/// The pools one process made, by number of threads.
+/// The most threads a call may ask for: more than any machine's cores (beyond them a call
+/// only slows down), and few enough that the OS starts them.
+pub(crate) const MAX_THREADS: usize = 1024;
+
+/// How many pools (of different sizes) a process keeps. A program that tries many
+/// `threads=` values keeps the most recently used few, not a pool for each value: an
+/// evicted pool's threads end once the calls still running on it return.
+const KEPT_POOLS: usize = 4;
+
+/// The pools one process made, the most recently used last.
 struct ProcessPools {
     pid: u32,
-    by_size: FxHashMap<usize, Arc<ThreadPool>>,
+    by_size: Vec<(usize, Arc<ThreadPool>)>,
 }
 
 /// The number of threads when the caller gives none: `RAYON_NUM_THREADS`, else all cores.
@@ -174,6 +182,18 @@ fn default_threads() -> usize {
         .and_then(|n| n.parse().ok())
         .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(MAX_THREADS)
+}
+
+/// The caller's `threads=`, checked: `None` (the default) or 1 to [`MAX_THREADS`].
+pub(crate) fn check_threads(threads: Option<usize>) -> PyResult<Option<usize>> {
+    match threads {
+        Some(n) if !(1..=MAX_THREADS).contains(&n) => Err(to_py_err(crate::Error::argument(
+            "threads",
+            format!("must be at least 1 and at most {MAX_THREADS}, got {n}"),
+        ))),
+        _ => Ok(threads),
+    }
 }
 
 fn pool(threads: usize) -> PyResult<Arc<ThreadPool>> {
@@ -189,12 +209,15 @@ fn pool(threads: usize) -> PyResult<Arc<ThreadPool>> {
         }
         *pools = Some(ProcessPools {
             pid,
-            by_size: FxHashMap::default(),
+            by_size: Vec::new(),
         });
     }
     let by_size = &mut pools.as_mut().expect("set above").by_size;
-    if let Some(pool) = by_size.get(&threads) {
-        return Ok(pool.clone());
+    if let Some(index) = by_size.iter().position(|(size, _)| *size == threads) {
+        let entry = by_size.remove(index);
+        let pool = entry.1.clone();
+        by_size.push(entry);
+        return Ok(pool);
     }
     let pool = ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -202,7 +225,10 @@ fn pool(threads: usize) -> PyResult<Arc<ThreadPool>> {
         .build()
         .map_err(|err| PyOSError::new_err(format!("cannot start {threads} threads: {err}")))?;
     let pool = Arc::new(pool);
-    by_size.insert(threads, pool.clone());
+    by_size.push((threads, pool.clone()));
+    if by_size.len() > KEPT_POOLS {
+        by_size.remove(0);
+    }
     Ok(pool)
 }
 
@@ -212,11 +238,7 @@ pub(crate) fn in_pool<T: Send>(
     threads: Option<usize>,
     work: impl FnOnce() -> crate::Result<T> + Send,
 ) -> PyResult<T> {
-    let threads = match threads {
-        Some(0) => return Err(PyValueError::new_err("threads must be at least 1")),
-        Some(n) => n,
-        None => default_threads(),
-    };
+    let threads = check_threads(threads)?.unwrap_or_else(default_threads);
     pool(threads)?.install(work).py()
 }
 
@@ -229,6 +251,10 @@ pub(crate) struct Stoppable<'a> {
 impl Progress for Stoppable<'_> {
     fn update(&self, phase: Phase, done: u64, total: u64) -> bool {
         !self.stop.load(Ordering::Relaxed) && self.inner.update(phase, done, total)
+    }
+
+    fn keep_going(&self) -> bool {
+        !self.stop.load(Ordering::Relaxed)
     }
 }
 
@@ -251,10 +277,7 @@ pub(crate) fn run_batch<T: Send>(
     threads: Option<args::U64Arg>,
     work: impl Fn(&AtomicBool) -> crate::Result<T> + Send + Sync,
 ) -> PyResult<T> {
-    let threads = args::optional_usize(threads, "threads")?;
-    if threads == Some(0) {
-        return Err(PyValueError::new_err("threads must be at least 1"));
-    }
+    let threads = args::threads(threads)?;
     let never = AtomicBool::new(false);
     if size < parallel_from {
         return py.detach(|| work(&never)).py();

@@ -75,8 +75,8 @@ impl std::fmt::Debug for WordPieceModel {
 
 impl WordPieceModel {
     /// Compiles `vocab` (the id of a token is its index). Fails with
-    /// [`Error::InvalidInput`] on an empty vocab, an empty or duplicate token, or an
-    /// `unk_token` that is not in the vocab.
+    /// [`Error::InvalidInput`] on an empty vocab, an empty or duplicate token, a token
+    /// `vocab.txt` cannot hold (a line break), or an `unk_token` that is not in the vocab.
     pub fn new(
         vocab: Vec<String>,
         unk_token: &str,
@@ -102,6 +102,7 @@ impl WordPieceModel {
                     "the vocab holds an empty token at index {id}"
                 )));
             }
+            crate::formats::check_vocab_txt_token(token)?;
             if let Some(first) = ids.insert(token, id) {
                 return Err(Error::InvalidInput(format!(
                     "the vocab holds the token {token:?} twice: at index {first} and {id}"

@@ -60,7 +60,7 @@ use super::scoring::{Entropic, compare_fractions, likelihood_gain, x_ln_x};
 use super::{DEFAULT_SPECIAL_TOKENS, refine};
 use crate::count::WordCounts;
 use crate::progress::{Phase, Progress};
-use crate::{Error, Result};
+use crate::{Error, Result, formats};
 
 /// The settings of [`train`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,10 @@ pub fn train(
             "special token {empty} is empty; a vocab cannot hold an empty token"
         )));
     }
+    for token in &config.special_tokens {
+        formats::check_vocab_txt_token(token)?;
+    }
+    formats::check_training_words(words.iter().map(|(word, _)| *word))?;
     if !progress.update(Phase::Merging, 0, config.vocab_size as u64) {
         return Err(Error::Interrupted);
     }

@@ -12,6 +12,30 @@ use std::collections::VecDeque;
 
 use crate::{Error, Result};
 
+/// The memory the failure pops of one vocab may take unless `SUBWORD_MAX_POPS_BYTES`
+/// says otherwise: 256 MiB, thousands of times what real vocabularies need (47k ids,
+/// under 200 KB, for bert-base-uncased).
+pub const DEFAULT_MAX_POPS_BYTES: usize = 256 << 20;
+
+/// The budget of failure pops, in ids: `SUBWORD_MAX_POPS_BYTES` (when set to a number)
+/// or [`DEFAULT_MAX_POPS_BYTES`], over 4 bytes an id, and below the u32 range limit.
+pub fn max_pops() -> usize {
+    let bytes = std::env::var("SUBWORD_MAX_POPS_BYTES")
+        .ok()
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(DEFAULT_MAX_POPS_BYTES);
+    (bytes / 4).min(NONE as usize - 1)
+}
+
+fn pops_over_budget(budget: usize) -> Error {
+    Error::InvalidInput(format!(
+        "the vocab cannot be compiled within its memory budget: its failure pops need more \
+         than {} MiB (tokens thousands of characters long whose prefixes are tokens too; \
+         set SUBWORD_MAX_POPS_BYTES to allow more)",
+        (budget * 4) >> 20
+    ))
+}
+
 /// "No node": a missing failure link, or the `check` of a free or root slot.
 pub(super) const NONE: u32 = u32::MAX;
 /// Slot of the root of trie A (the first piece of a word starts here).
@@ -134,8 +158,10 @@ impl Trie {
     /// Storage: a node whose pops equal its parent's shares them; for the real BERT vocab
     /// (73k slots) the pool holds 47k ids. A contrived vocab of long tokens whose every
     /// prefix pops a little more can make the pool grow with the square of the token
-    /// length; ranges are u32, so an overflow fails with an error rather than wrapping.
+    /// length (one 16k-character token: half a gigabyte), so the pool has a budget
+    /// ([`max_pops`]) and a vocab past it fails with an error.
     fn failures(&self) -> Result<(Vec<Failure>, Vec<u32>)> {
+        let budget = max_pops();
         let none = Failure {
             link: NONE,
             start: 0,
@@ -182,12 +208,11 @@ impl Trie {
                         len: pops.len() as u32,
                     };
                     pool.extend_from_slice(&pops);
-                    // Ranges are u32; only an absurd vocab (long tokens whose prefixes
-                    // pop many pieces) gets near this, and it must fail, not wrap.
-                    if pool.len() >= NONE as usize {
-                        return Err(Error::InvalidInput(
-                            "the vocab is too large to compile (failure pops overflow)".into(),
-                        ));
+                    // Only a contrived vocab (long tokens whose every prefix pops a few
+                    // more pieces) gets near the budget; it must fail fast and clearly,
+                    // not take gigabytes or wrap the u32 ranges.
+                    if pool.len() > budget {
+                        return Err(pops_over_budget(budget));
                     }
                 }
             }

@@ -153,19 +153,21 @@ def read_lines(
 def _blocks(
     source: Source, stream: ByteStream, errors: str, stats: ReadStats
 ) -> Iterator[list[str]]:
-    """The lines of one stream, a block at a time."""
-    carry = b""
-    while True:
-        block = _read_block(source, stream)
-        if not block:
-            break
-        data = carry + block
-        cut = data.rfind(b"\n") + 1
+    """The lines of one stream, a block at a time.
+
+    Only the block just read is searched for the last line end (the carried bytes, which
+    follow the previous one, hold none), and the carry grows in place: linear in the
+    input however long its lines.
+    """
+    carry = bytearray()
+    while block := _read_block(source, stream):
+        cut = block.rfind(b"\n") + 1
         if cut == 0:  # no line end yet: a very long line, keep reading
-            carry = data
+            carry += block
             continue
-        carry = data[cut:]
-        yield _decode(source, data[:cut], errors, stats).split("\n")[:-1]
+        carry += block[:cut]
+        yield _decode(source, carry, errors, stats).split("\n")[:-1]
+        carry = bytearray(block[cut:])
     if carry:
         yield [_decode(source, carry, errors, stats)]
 
@@ -179,7 +181,7 @@ def _read_block(source: Source, stream: ByteStream) -> bytes:
         raise
 
 
-def _decode(source: Source, data: bytes, errors: str, stats: ReadStats) -> str:
+def _decode(source: Source, data: bytes | bytearray, errors: str, stats: ReadStats) -> str:
     try:
         text = data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as err:

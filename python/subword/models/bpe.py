@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from subword import _core, counting
+from subword._atomic import locked_folder
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -223,7 +224,8 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
 
         ``vocab.json`` + ``merges.txt`` load in Hugging Face ``tokenizers`` with
         ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``; ``merges.txt`` is also
-        a subword-nmt codes file. Each file is written atomically.
+        a subword-nmt codes file. Each file is written atomically, and saves into one folder
+        take turns (:func:`subword._atomic.locked_folder`).
 
         >>> import tempfile
         >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
@@ -233,18 +235,19 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self._inner.save(str(directory))
-        write_config(
-            directory,
-            {
-                "model": "bpe",
-                "unk_token": self._inner.unk_token,
-                "byte_fallback": self._inner.byte_fallback,
-                "end_of_word_suffix": self._inner.end_of_word_suffix,
-                "pre_tokenizer": self.pre_tokenizer,
-                "do_lower_case": self.lowercase,
-            },
-        )
+        with locked_folder(directory):
+            self._inner.save(str(directory))
+            write_config(
+                directory,
+                {
+                    "model": "bpe",
+                    "unk_token": self._inner.unk_token,
+                    "byte_fallback": self._inner.byte_fallback,
+                    "end_of_word_suffix": self._inner.end_of_word_suffix,
+                    "pre_tokenizer": self.pre_tokenizer,
+                    "do_lower_case": self.lowercase,
+                },
+            )
         return directory
 
     @classmethod
@@ -259,14 +262,26 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         (True, ['lowe', 'st</w>'])
         """
         directory = Path(directory)
-        config = read_config(directory, "bpe")
-        model = _core.BpeModel.from_files(
-            str(directory / "vocab.json"),
-            str(directory / "merges.txt"),
-            unk_token=config.get("unk_token", "<unk>"),
-            byte_fallback=config.get("byte_fallback", False),
-            end_of_word_suffix=config.get("end_of_word_suffix", "</w>"),
-        )
+        with locked_folder(directory, shared=True):
+            config = read_config(directory, "bpe")
+            model = _core.BpeModel.from_files(
+                str(directory / "vocab.json"),
+                str(directory / "merges.txt"),
+                unk_token=config.get("unk_token"),
+                byte_fallback=config.get("byte_fallback", False),
+                end_of_word_suffix=config.get("end_of_word_suffix", "</w>"),
+            )
+        if "unk_token" not in config and model.token_to_id("<unk>") is not None:
+            # A folder without subword.json (Hugging Face's, subword-nmt's) loads as
+            # Hugging Face's BPE.from_file does, with <unk> as the unk token when it is
+            # in the vocabulary and no unk token otherwise.
+            model = _core.BpeModel(
+                model.vocab,
+                model.merges,
+                unk_token="<unk>",
+                byte_fallback=model.byte_fallback,
+                end_of_word_suffix=model.end_of_word_suffix,
+            )
         return cls._wrap(
             model, config.get("pre_tokenizer", "whitespace"), config.get("do_lower_case", True)
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from subword import _core, counting
+from subword._atomic import locked_folder
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -272,21 +273,22 @@ class WordPiece(
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
-        write_config(
-            directory,
-            {
-                "model": "wordpiece",
-                "unk_token": self._inner.unk_token,
-                "continuing_subword_prefix": self._inner.continuing_subword_prefix,
-                "max_input_chars_per_word": self._inner.max_input_chars_per_word,
-                "pre_tokenizer": self.pre_tokenizer,
-                "do_lower_case": self.lowercase,
-                "strip_accents": self.strip_accents,
-                "scoring": self.scoring,
-                "refine": self.refine,
-            },
-        )
+        with locked_folder(directory):
+            _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
+            write_config(
+                directory,
+                {
+                    "model": "wordpiece",
+                    "unk_token": self._inner.unk_token,
+                    "continuing_subword_prefix": self._inner.continuing_subword_prefix,
+                    "max_input_chars_per_word": self._inner.max_input_chars_per_word,
+                    "pre_tokenizer": self.pre_tokenizer,
+                    "do_lower_case": self.lowercase,
+                    "strip_accents": self.strip_accents,
+                    "scoring": self.scoring,
+                    "refine": self.refine,
+                },
+            )
         return directory
 
     @classmethod
@@ -300,13 +302,14 @@ class WordPiece(
         ['hug', '##s']
         """
         directory = Path(directory)
-        config = read_config(directory, "wordpiece")
-        encoder = _core.WordPieceModel.from_file(
-            str(directory / "vocab.txt"),
-            unk_token=config.get("unk_token", "[UNK]"),
-            continuing_subword_prefix=config.get("continuing_subword_prefix", "##"),
-            max_input_chars_per_word=config.get("max_input_chars_per_word", 100),
-        )
+        with locked_folder(directory, shared=True):
+            config = read_config(directory, "wordpiece")
+            encoder = _core.WordPieceModel.from_file(
+                str(directory / "vocab.txt"),
+                unk_token=config.get("unk_token", "[UNK]"),
+                continuing_subword_prefix=config.get("continuing_subword_prefix", "##"),
+                max_input_chars_per_word=config.get("max_input_chars_per_word", 100),
+            )
         return cls._wrap(
             encoder,
             config.get("pre_tokenizer", "bert"),

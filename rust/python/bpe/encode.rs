@@ -12,7 +12,14 @@ use crate::batch::PARALLEL_TEXTS;
 use crate::bpe::DEFAULT_UNK_TOKEN;
 use crate::bpe::encode::{BpeModel, BpeOptions};
 use crate::python::args::U64Arg;
-use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
+use crate::python::{
+    IntoPyResult, WATCHED_TEXTS, checked_id, in_pool, run_batch, run_watching_signals,
+};
+
+/// Texts of at least this many bytes are encoded by `encode` / `tokenize` without the GIL,
+/// in pieces, in parallel and interruptible (a text this long takes milliseconds; a
+/// shorter one, microseconds, less than releasing the GIL and starting a watcher costs).
+const LONG_TEXT: usize = 1 << 20;
 
 /// What a pickled `BpeModel` holds: vocab, merges, unk token, byte fallback, suffix.
 type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
@@ -40,6 +47,7 @@ impl PyBpeModel {
     #[new]
     #[pyo3(signature = (vocab, merges, *, unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn new(
+        py: Python<'_>,
         vocab: Vec<String>,
         merges: Vec<(String, String)>,
         unk_token: Option<String>,
@@ -47,7 +55,7 @@ impl PyBpeModel {
         end_of_word_suffix: String,
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
-        let inner = BpeModel::new(vocab, merges, options).py()?;
+        let inner = py.detach(|| BpeModel::new(vocab, merges, options)).py()?;
         Ok(PyBpeModel {
             inner: Arc::new(inner),
         })
@@ -57,6 +65,7 @@ impl PyBpeModel {
     #[staticmethod]
     #[pyo3(signature = (vocab_path, merges_path, *, unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_files(
+        py: Python<'_>,
         vocab_path: PathBuf,
         merges_path: PathBuf,
         unk_token: Option<String>,
@@ -64,7 +73,9 @@ impl PyBpeModel {
         end_of_word_suffix: String,
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
-        let inner = BpeModel::from_files(&vocab_path, &merges_path, options).py()?;
+        let inner = py
+            .detach(|| BpeModel::from_files(&vocab_path, &merges_path, options))
+            .py()?;
         Ok(PyBpeModel {
             inner: Arc::new(inner),
         })
@@ -74,6 +85,7 @@ impl PyBpeModel {
     #[staticmethod]
     #[pyo3(signature = (path, *, special_tokens = vec![DEFAULT_UNK_TOKEN.to_string()], unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_codes(
+        py: Python<'_>,
         path: PathBuf,
         special_tokens: Vec<String>,
         unk_token: Option<String>,
@@ -81,20 +93,34 @@ impl PyBpeModel {
         end_of_word_suffix: String,
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
-        let inner = BpeModel::from_codes(&path, &special_tokens, options).py()?;
+        let inner = py
+            .detach(|| BpeModel::from_codes(&path, &special_tokens, options))
+            .py()?;
         Ok(PyBpeModel {
             inner: Arc::new(inner),
         })
     }
 
-    /// The symbols of `text` (vocabulary tokens; unseen characters as themselves).
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        self.inner.tokenize(text)
+    /// The symbols of `text` (vocabulary tokens; unseen characters as themselves). A long
+    /// text is encoded without the GIL, in parallel, and Ctrl-C stops it.
+    fn tokenize(&self, py: Python<'_>, text: &str) -> PyResult<Vec<String>> {
+        if text.len() < LONG_TEXT {
+            return Ok(self.inner.tokenize(text));
+        }
+        run_watching_signals(py, |stop| {
+            in_pool(None, || self.inner.tokenize_long_until(text, stop))
+        })
     }
 
-    /// The ids of `text`.
-    fn encode(&self, text: &str) -> PyResult<Vec<u32>> {
-        self.inner.encode(text).py()
+    /// The ids of `text`. A long text is encoded without the GIL, in parallel, and Ctrl-C
+    /// stops it.
+    fn encode(&self, py: Python<'_>, text: &str) -> PyResult<Vec<u32>> {
+        if text.len() < LONG_TEXT {
+            return self.inner.encode(text).py();
+        }
+        run_watching_signals(py, |stop| {
+            in_pool(None, || self.inner.encode_long_until(text, stop))
+        })
     }
 
     /// The ids of many texts (each split on whitespace as `str.split()`), in parallel
@@ -194,9 +220,9 @@ impl PyBpeModel {
 
 /// Rebuilds a pickled `BpeModel`.
 #[pyfunction]
-fn _bpe_model_from_state(state: BpeState) -> PyResult<PyBpeModel> {
+fn _bpe_model_from_state(py: Python<'_>, state: BpeState) -> PyResult<PyBpeModel> {
     let (vocab, merges, unk_token, byte_fallback, suffix) = state;
-    PyBpeModel::new(vocab, merges, unk_token, byte_fallback, suffix)
+    PyBpeModel::new(py, vocab, merges, unk_token, byte_fallback, suffix)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use super::Merges;
 use crate::bpe::train::{self, BpeSize, BpeTrainerConfig};
 use crate::bpe::{DEFAULT_UNK_TOKEN, END_OF_WORD};
-use crate::python::args::{U64Arg, optional_usize};
+use crate::python::args::{self, U64Arg};
 use crate::python::count::PyWordCounts;
 use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals};
 
@@ -41,7 +41,7 @@ fn train_bpe(
             ));
         }
     };
-    let threads = optional_usize(threads, "threads")?;
+    let threads = args::threads(threads)?;
     let config = BpeTrainerConfig {
         size,
         min_frequency: min_frequency.get("min_frequency")?,

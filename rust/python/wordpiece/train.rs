@@ -2,7 +2,7 @@
 
 use pyo3::prelude::*;
 
-use crate::python::args::U64Arg;
+use crate::python::args::{self, U64Arg};
 use crate::python::count::PyWordCounts;
 use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
 use crate::wordpiece::DEFAULT_SPECIAL_TOKENS;
@@ -47,11 +47,7 @@ fn train_wordpiece(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Vec<String>> {
     let vocab_size = vocab_size.get("vocab_size")?;
-    let threads = match threads {
-        // More threads than usize can count cannot be started either; the pool says so.
-        Some(threads) => Some(usize::try_from(threads.get("threads")?).unwrap_or(usize::MAX)),
-        None => None,
-    };
+    let threads = args::threads(threads)?;
     let min_frequency = min_frequency.get("min_frequency")?;
     let scoring: Scoring = scoring.parse().map_err(to_py_err)?;
     let config = WordPieceTrainerConfig {
