@@ -117,6 +117,48 @@ def test_two_processes_saving_into_one_folder_leave_one_whole_model(tmp_path) ->
         assert not _leftovers(tmp_path)
 
 
+INTERRUPTED_SAVES = """
+import os, random, signal, sys, threading, time
+from subword import BPE
+random.seed(3)
+words = ["".join(random.choices("abcdefghijkl", k=10)) for _ in range(100000)]
+models = [BPE.train_from_iterator(half, num_merges=20000, min_frequency=1, lowercase=flag)
+          for half, flag in ((words[::2], True), (words[1::2], False))]
+states = [(m.vocab, m.merges, m.lowercase) for m in models]
+folder = sys.argv[1]
+start = time.perf_counter()
+models[1].save(folder)
+took = time.perf_counter() - start  # the signals land anywhere in a save like this one
+interrupted = 0
+for i in range(40):
+    timer = threading.Timer(random.uniform(0, took), os.kill, (os.getpid(), signal.SIGINT))
+    try:
+        timer.start()
+        models[i % 2].save(folder)
+        time.sleep(0.03)  # a late signal lands here, after the save
+        timer.join()
+    except KeyboardInterrupt:
+        interrupted += 1
+        timer.join()
+    loaded = BPE.load(folder)
+    assert (loaded.vocab, loaded.merges, loaded.lowercase) in states, f"a mix after round {i}"
+print("interrupted", interrupted)
+"""
+
+
+def test_ctrl_c_during_saves_never_leaves_a_mix(tmp_path) -> None:
+    # The two models differ in every file (vocab.json, merges.txt, and subword.json's
+    # do_lower_case), so a save stopped between two files would load as neither.
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_SAVES, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout.split()[-1]) >= 20  # the signals did arrive, mid-save or after
+
+
 def test_saved_files_get_the_usual_permissions(tmp_path) -> None:
     umask = os.umask(0)
     os.umask(umask)

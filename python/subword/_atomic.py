@@ -25,7 +25,9 @@ import errno
 import os
 import secrets
 import shutil
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -140,7 +142,9 @@ def locked_folder(directory: StrPath, *, shared: bool = False) -> Iterator[None]
     whole model, and a load holding the shared lock never reads half of one save and half
     of another. The lock is ``flock(2)`` on the folder (no lock file is left behind); it
     works between threads and processes, and is released when the block ends or the
-    process dies. Waiting for it can be interrupted with Ctrl-C. A path that cannot be
+    process dies. Waiting for it can be interrupted with Ctrl-C; once a save holds it, a
+    Ctrl-C is raised only after the block (:func:`interrupts_deferred`), so an
+    interrupted save still leaves a whole model. A path that cannot be
     opened as a folder, a file system without locks, or a system without ``flock``
     (Windows), runs the block unlocked.
 
@@ -168,6 +172,39 @@ def locked_folder(directory: StrPath, *, shared: bool = False) -> Iterator[None]
             # as before locking existed, rather than not at all.
             if err.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
                 raise
-        yield
+        with contextlib.nullcontext() if shared else interrupts_deferred():
+            yield
     finally:
         os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Holds back SIGINT (Ctrl-C) until the block ends, then delivers it as it would have been.
+
+    A save of several files must not stop between them. On the main thread (the only one
+    Python delivers signals to) the SIGINT handler is replaced for the block by one that
+    only notes the signal; after the block the original handler is put back and the
+    signal raised again, so the caller sees its usual ``KeyboardInterrupt``. Elsewhere, or
+    when SIGINT is ignored, the block runs as it is.
+
+    Example:
+        >>> with interrupts_deferred():
+        ...     pass
+
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    original = signal.getsignal(signal.SIGINT)
+    if original in (signal.SIG_IGN, None):
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, original)
+        if received:
+            signal.raise_signal(signal.SIGINT)
