@@ -507,18 +507,13 @@ mod tests {
     use crate::count::WordCounts;
     use crate::progress::Silent;
     use crate::reference;
+    use crate::wordpiece::train::tests::{config as plain_config, counts};
     use crate::wordpiece::train::{Scoring, train};
-
-    fn counts(words: &[(&str, u64)]) -> WordCounts {
-        words.iter().map(|&(w, c)| (w.to_string(), c)).collect()
-    }
 
     fn config(vocab_size: usize, specials: &[&str]) -> WordPieceTrainerConfig {
         WordPieceTrainerConfig {
-            vocab_size,
-            special_tokens: specials.iter().map(|s| s.to_string()).collect(),
             refine: true,
-            ..Default::default()
+            ..plain_config(vocab_size, specials)
         }
     }
 

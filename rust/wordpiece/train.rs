@@ -789,19 +789,24 @@ impl<'a> Trainer<'a> {
     }
 }
 
+// `pub(super)` so that `refine`'s tests build their counts and configs with the same
+// helpers.
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::progress::Silent;
     // The naive recount is the oracle: every count recounted for every merge.
     use crate::reference::{wordpiece_initial_vocab as initial_vocab, wordpiece_train as naive};
     use proptest::prelude::*;
 
-    fn counts(words: &[(&str, u64)]) -> WordCounts {
+    pub(in crate::wordpiece) fn counts(words: &[(&str, u64)]) -> WordCounts {
         words.iter().map(|&(w, c)| (w.to_string(), c)).collect()
     }
 
-    fn config(vocab_size: usize, specials: &[&str]) -> WordPieceTrainerConfig {
+    pub(in crate::wordpiece) fn config(
+        vocab_size: usize,
+        specials: &[&str],
+    ) -> WordPieceTrainerConfig {
         WordPieceTrainerConfig {
             vocab_size,
             special_tokens: specials.iter().map(|s| s.to_string()).collect(),
