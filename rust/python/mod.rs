@@ -242,6 +242,21 @@ pub(crate) fn in_pool<T: Send>(
     pool(threads)?.install(work).py()
 }
 
+/// Hands the memory that earlier calls freed back to the operating system, where the
+/// allocator keeps it otherwise: glibc gives each thread that allocates its own arena and
+/// keeps freed pages there, so the tables a parallel count built and dropped on pool
+/// threads stay in the process while training, on other threads, allocates anew. Called
+/// before training: measured on `subword train` of en-100m (WordPiece, 2 threads), the
+/// peak fell from 350-360 MB to 274 MB (Hugging Face's: 299 MB) for about 4% more time
+/// (8.6 s to 9.0 s, pages faulted in again). A no-op where glibc is not the allocator.
+pub(crate) fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free pages to the OS; it touches no live memory.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Progress that also stops once `stop` is set.
 pub(crate) struct Stoppable<'a> {
     pub(crate) inner: &'a PyProgress,

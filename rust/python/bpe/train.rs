@@ -8,7 +8,7 @@ use crate::bpe::train::{self, BpeSize, BpeTrainerConfig};
 use crate::bpe::{DEFAULT_UNK_TOKEN, END_OF_WORD};
 use crate::python::args::{self, U64Arg};
 use crate::python::count::PyWordCounts;
-use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals};
+use crate::python::{PyProgress, Stoppable, in_pool, release_freed_memory, run_watching_signals};
 
 /// Trains BPE on word counts; returns `(vocab, merges)`.
 #[pyfunction]
@@ -51,6 +51,7 @@ fn train_bpe(
     };
     let counts = counts.inner.clone();
     let progress = PyProgress::new(progress);
+    py.detach(release_freed_memory);
     let trained = run_watching_signals(py, |stop| {
         let progress = Stoppable {
             inner: &progress,

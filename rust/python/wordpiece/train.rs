@@ -4,7 +4,9 @@ use pyo3::prelude::*;
 
 use crate::python::args::{self, U64Arg};
 use crate::python::count::PyWordCounts;
-use crate::python::{PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
+use crate::python::{
+    PyProgress, Stoppable, in_pool, release_freed_memory, run_watching_signals, to_py_err,
+};
 use crate::wordpiece::DEFAULT_SPECIAL_TOKENS;
 use crate::wordpiece::train::{self as wordpiece_train, Scoring, WordPieceTrainerConfig};
 
@@ -62,6 +64,7 @@ fn train_wordpiece(
     };
     let counts = counts.inner.clone();
     let progress = PyProgress::new(progress);
+    py.detach(release_freed_memory);
     run_watching_signals(py, |stop| {
         let progress = Stoppable {
             inner: &progress,
