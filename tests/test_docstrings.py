@@ -107,7 +107,7 @@ def test_the_walk_finds_the_public_api() -> None:
         "subword.chunking.plan_chunks",
         "subword.truncation.truncation_windows",
         "subword.processors.assemble",
-        "subword.padding.BatchEncoding",
+        "subword.batch_encoding.BatchEncoding",
         "subword.decoding.decode_tokens",
         "subword.special_tokens.SpecialTokensMixin.cls_token_id",
         "subword.cli.main",

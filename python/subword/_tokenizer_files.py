@@ -40,6 +40,14 @@ OPTION_NAMES = frozenset(
         "strip_accents",
         "model_max_length",
         "max_input_chars_per_word",
+        "padding_side",
+        "truncation_side",
+        "bos_token",
+        "eos_token",
+        "split_special_tokens",
+        "added_tokens_decoder",
+        "extra_special_tokens",
+        "additional_special_tokens",
     }
 )
 
@@ -70,9 +78,18 @@ def read_options(directory: Path) -> dict[str, Any]:
             if key in OPTION_NAMES and value is not None:
                 # transformers stores special tokens as AddedToken dicts
                 options[key] = (
-                    value["content"] if isinstance(value, dict) and "content" in value else value
+                    [_content(item) for item in value]
+                    if isinstance(value, list)
+                    else _content(value)
                 )
+    if "additional_special_tokens" in options:  # transformers 4's name
+        options.setdefault("extra_special_tokens", options.pop("additional_special_tokens"))
     return options
+
+
+def _content(value: Any) -> Any:
+    """A special token written as transformers' ``AddedToken`` dict, as its string."""
+    return value["content"] if isinstance(value, dict) and "content" in value else value
 
 
 def write_vocab(save_directory: PathLike, tokens: Sequence[str], prefix: str | None) -> str:

@@ -1,10 +1,15 @@
-"""Special tokens found whole in the raw text, before normalization cuts it into words.
+"""Tokens found whole in the text before normalization cuts it into words.
 
-As transformers does (and ``tokenizers``' added vocabulary), ``[CLS]``, ``[SEP]`` and the
-other special tokens of the vocabulary are matched in the text first, longest first, as
-written (never lowercased); the text between them goes through the
+As transformers does (``tokenizers``' added vocabulary), the special tokens (``[CLS]``,
+``[SEP]``, ...) and the tokens a user adds (``add_tokens``) are matched in the text
+first, longest first; the text between them goes through the
 :class:`~subword.normalization.BasicTokenizer`, and each match is one word of its own.
-A special token that is not in the vocabulary is not matched.
+
+An :class:`AddedToken` says how it is matched: ``normalized=False`` (special tokens) in
+the raw text, as written; ``normalized=True`` (the default for added tokens that are not
+special) in the normalized text, so that with lowercasing ``COVID-19`` also matches
+``covid-19``; ``single_word`` only between non-word characters; ``lstrip`` / ``rstrip``
+taking the whitespace on its left / right into the match.
 
 >>> from subword.normalization import BasicTokenizer
 >>> splitter = AddedTokenSplitter(["[CLS]", "[SEP]"], BasicTokenizer())
@@ -16,10 +21,124 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from subword.normalization import AlignedToken, BasicTokenizer
 
-__all__ = ["AddedTokenSplitter"]
+__all__ = ["AddedToken", "AddedTokenSplitter", "WholeToken", "as_added_token"]
+
+
+@dataclass(frozen=True)
+class AddedToken:
+    """A token matched whole in the text, with transformers' ``AddedToken`` options.
+
+    ``normalized=None`` means ``not special``, as in ``tokenizers``.
+
+    >>> AddedToken("[E1]").normalized, AddedToken("<ent>", special=True).normalized
+    (True, False)
+    """
+
+    content: str
+    single_word: bool = False
+    lstrip: bool = False
+    rstrip: bool = False
+    normalized: bool | None = None
+    special: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.content, str) or not self.content:
+            raise ValueError(f"an added token must be a non-empty string, not {self.content!r}")
+        if self.normalized is None:
+            object.__setattr__(self, "normalized", not self.special)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as ``tokenizer_config.json``'s ``added_tokens_decoder`` writes them.
+
+        >>> AddedToken("x").as_dict()["normalized"]
+        True
+        """
+        return {
+            "content": self.content,
+            "single_word": self.single_word,
+            "lstrip": self.lstrip,
+            "rstrip": self.rstrip,
+            "normalized": self.normalized,
+            "special": self.special,
+        }
+
+
+def as_added_token(token: Any, special: bool = False) -> AddedToken:
+    """An :class:`AddedToken` from a string or an ``AddedToken`` (ours or ``tokenizers``').
+
+    A string gets transformers' defaults: ``normalized`` unless ``special``.
+
+    >>> as_added_token("[E1]", special=True)  # doctest: +NORMALIZE_WHITESPACE
+    AddedToken(content='[E1]', single_word=False, lstrip=False, rstrip=False,
+               normalized=False, special=True)
+    """
+    if isinstance(token, AddedToken):
+        return token if not special or token.special else _with_special(token)
+    if isinstance(token, str):
+        return AddedToken(token, special=special)
+    if hasattr(token, "content"):  # tokenizers.AddedToken
+        return AddedToken(
+            token.content,
+            single_word=token.single_word,
+            lstrip=token.lstrip,
+            rstrip=token.rstrip,
+            normalized=token.normalized,
+            special=special or token.special,
+        )
+    raise TypeError(f"an added token must be a str or an AddedToken, not {type(token).__name__}")
+
+
+def _with_special(token: AddedToken) -> AddedToken:
+    fields = token.as_dict()
+    fields["special"] = True
+    return AddedToken(**fields)
+
+
+class WholeToken(AlignedToken):
+    """A word that is an added or special token found whole (never WordPiece-encoded).
+
+    >>> from subword.normalization import BasicTokenizer
+    >>> words = AddedTokenSplitter(["[SEP]"], BasicTokenizer()).aligned_words("a[SEP]")
+    >>> [isinstance(word, WholeToken) for word in words]
+    [False, True]
+    """
+
+
+class _Matcher:
+    """One regular expression over some added tokens; the token each match is."""
+
+    def __init__(self, tokens: list[AddedToken], surface: dict[str, str]) -> None:
+        self.surface = surface  # the text a token is matched as -> the token's text
+        longest_first = sorted(tokens, key=lambda token: (-len(token.content), token.content))
+        alternatives = [self._alternative(token, surface) for token in longest_first]
+        self.pattern = re.compile("|".join(alternatives)) if alternatives else None
+        self.strips = any(token.lstrip or token.rstrip for token in tokens)
+
+    @staticmethod
+    def _alternative(token: AddedToken, surface: dict[str, str]) -> str:
+        matched = next(key for key, value in surface.items() if value == token.content)
+        core = re.escape(matched)
+        if token.single_word:
+            core = rf"(?<!\w){core}(?!\w)"
+        return (r"\s*" if token.lstrip else "") + core + (r"\s*" if token.rstrip else "")
+
+    def matches(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, matched text)`` of each match, left to right."""
+        if self.pattern is None:
+            return []
+        found = []
+        for match in self.pattern.finditer(text):
+            key = match.group()
+            if key not in self.surface and self.strips:  # whitespace taken by lstrip/rstrip
+                key = key.strip()
+            if match.end() > match.start():
+                found.append((match.start(), match.end(), key))
+        return found
 
 
 class AddedTokenSplitter:
@@ -31,36 +150,111 @@ class AddedTokenSplitter:
     [['a', '[MASK]', 'b'], ['no', 'special']]
 
     Args:
-        tokens: the tokens to keep whole (the special tokens that are in the vocabulary).
-        basic_tokenizer: cuts the rest of the text into words.
+        tokens: the tokens to keep whole: strings (matched as written) or
+            :class:`AddedToken` records.
+        basic_tokenizer: cuts the rest of the text into words, and normalizes the text
+            that ``normalized`` tokens are matched in.
 
     """
 
-    def __init__(self, tokens: Iterable[str], basic_tokenizer: BasicTokenizer) -> None:
+    def __init__(self, tokens: Iterable[str | AddedToken], basic_tokenizer: BasicTokenizer) -> None:
         self.basic_tokenizer = basic_tokenizer
-        longest_first = sorted(set(tokens), key=lambda token: (-len(token), token))
-        self._pattern = (
-            re.compile("|".join(map(re.escape, longest_first))) if longest_first else None
-        )
+        records: dict[str, AddedToken] = {}
+        for token in tokens:
+            record = token if isinstance(token, AddedToken) else AddedToken(token, special=True)
+            records.setdefault(record.content, record)
+        raw = [record for record in records.values() if not record.normalized]
+        normalized = [record for record in records.values() if record.normalized]
+        #: the text of a whole token: its content, or for a normalized one, the content
+        #: normalized (``[E1]`` is found and shown as ``[e1]`` when lowercasing)
+        self.token_texts = {record.content: record.content for record in raw}
+        normalized_surface: dict[str, str] = {}
+        for record in normalized:
+            surface, _ = basic_tokenizer.normalize_aligned(record.content)
+            if surface.strip():
+                normalized_surface.setdefault(surface, record.content)
+                self.token_texts[record.content] = surface
+        self._raw = _Matcher(raw, {record.content: record.content for record in raw})
+        self._normalized = _Matcher(normalized, normalized_surface)
+        self._pattern = self._raw.pattern  # kept for the quick "any token?" test
+
+    @property
+    def has_normalized_tokens(self) -> bool:
+        """Whether some tokens are matched in the normalized text.
+
+        >>> from subword.normalization import BasicTokenizer
+        >>> AddedTokenSplitter([AddedToken("x")], BasicTokenizer()).has_normalized_tokens
+        True
+        """
+        return self._normalized.pattern is not None
 
     def segments(self, text: str) -> list[tuple[str, int, bool]]:
         """``text`` cut around the whole tokens: ``(piece, start, is_whole_token)``.
+
+        A whole token's piece is the token's text (for a normalized token, its
+        normalized content), and its span in ``text`` ends where the match ends.
 
         >>> from subword.normalization import BasicTokenizer
         >>> AddedTokenSplitter(["[SEP]"], BasicTokenizer()).segments("a[SEP]b")
         [('a', 0, False), ('[SEP]', 1, True), ('b', 6, False)]
         """
-        if self._pattern is None:
-            return [(text, 0, False)]
-        segments, position = [], 0
-        for match in self._pattern.finditer(text):
-            if match.start() > position:
-                segments.append((text[position : match.start()], position, False))
-            segments.append((match.group(), match.start(), True))
-            position = match.end()
-        if position < len(text):
-            segments.append((text[position:], position, False))
-        return segments
+        return [(piece, start, whole) for piece, start, _, whole in self._spans(text)]
+
+    def _spans(self, text: str) -> list[tuple[str, int, int, bool]]:
+        """``(piece, start, end, whole)`` of each segment of ``text``."""
+        spans = []
+        for start, end, piece, whole in self._cut(text, self._raw.matches(text), self._raw):
+            if whole or self._normalized.pattern is None:
+                spans.append((piece, start, end, whole))
+                continue
+            normalized, origins = self.basic_tokenizer.normalize_aligned(piece)
+            matches = [
+                (start + origins[first], start + origins[last - 1] + 1, key)
+                for first, last, key in self._normalized.matches(normalized)
+            ]
+            spans += [
+                (piece, first, last, whole)
+                for first, last, piece, whole in self._cut(
+                    text, matches, self._normalized, start, end
+                )
+            ]
+        return spans
+
+    def _cut(
+        self,
+        text: str,
+        matches: list[tuple[int, int, str]],
+        matcher: _Matcher,
+        start: int = 0,
+        end: int | None = None,
+    ) -> list[tuple[int, int, str, bool]]:
+        """``text[start:end]`` cut at the matches: ``(start, end, piece, whole)``."""
+        end = len(text) if end is None else end
+        pieces = []
+        position = start
+        for match_start, match_end, key in matches:
+            if match_start < position:  # overlaps the previous match
+                continue
+            if match_start > position:
+                pieces.append((position, match_start, text[position:match_start], False))
+            content = matcher.surface[key]
+            pieces.append((match_start, match_end, self.token_texts[content], True))
+            position = match_end
+        if position < end:
+            pieces.append((position, end, text[position:end], False))
+        return pieces
+
+    def content_of(self, token_text: str) -> str | None:
+        """The added token whose text (as found in the text) is ``token_text``, if any.
+
+        >>> from subword.normalization import BasicTokenizer
+        >>> AddedTokenSplitter([AddedToken("[E1]")], BasicTokenizer()).content_of("[e1]")
+        '[E1]'
+        """
+        for content, text in self.token_texts.items():
+            if text == token_text:
+                return str(content)
+        return None
 
     def words(self, text: str) -> list[str]:
         """The words of one text: whole tokens kept, the rest basic-tokenized.
@@ -81,9 +275,12 @@ class AddedTokenSplitter:
         >>> AddedTokenSplitter([], BasicTokenizer()).words_batch(["Hi there", "Bye"])
         [['hi', 'there'], ['bye']]
         """
-        if self._pattern is None:
+        if self._pattern is None and not self.has_normalized_tokens:
             return self.basic_tokenizer.tokenize_batch(texts)
-        has_token = [self._pattern.search(text) is not None for text in texts]
+        has_token = [
+            self.has_normalized_tokens or self._raw.pattern.search(text) is not None  # type: ignore[union-attr]
+            for text in texts
+        ]
         plain = iter(
             self.basic_tokenizer.tokenize_batch(
                 [text for text, found in zip(texts, has_token, strict=True) if not found]
@@ -95,7 +292,7 @@ class AddedTokenSplitter:
         ]
 
     def aligned_words(self, text: str) -> list[AlignedToken]:
-        """:meth:`words` with where each came from in ``text``.
+        """:meth:`words` with where each came from; whole tokens are :class:`WholeToken`.
 
         >>> from subword.normalization import BasicTokenizer
         >>> words = AddedTokenSplitter(["[SEP]"], BasicTokenizer()).aligned_words("Hi[SEP]")
@@ -103,9 +300,9 @@ class AddedTokenSplitter:
         [('hi', 0, 2), ('[SEP]', 2, 7)]
         """
         words: list[AlignedToken] = []
-        for piece, start, whole in self.segments(text):
+        for piece, start, end, whole in self._spans(text):
             if whole:
-                words.append(AlignedToken(piece, start, start + len(piece)))
+                words.append(WholeToken(piece, start, end, [(start, end)] * len(piece)))
             else:
                 words += self.basic_tokenizer.aligned_tokens(piece, start)
         return words

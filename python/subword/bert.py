@@ -31,18 +31,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union, overload
+from typing import Any, Union
 
 import subword._tokenizer_files as files
 from subword import evaluation
 from subword._atomic import locked_folder
 from subword._core import WordPieceModel
+from subword.added_tokens import AddedToken
+from subword.added_vocabulary import AddedVocabularyMixin, added_tokens_from_config
+from subword.batch_encoding import BatchEncoding
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
-from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
+from subword.decoding import DecodingMixin
 from subword.evaluation import QualityReport
+from subword.model_inputs import CallOptions, Samples, SpecialIds, encode_call, resolve_strategies
 from subword.normalization import BasicTokenizer
-from subword.padding import BatchEncoding, padded_fields, padding_length, padding_strategy
-from subword.processors import Row, Segment, assemble, special_tokens_to_add, with_special_tokens
+from subword.padding import pad_features, padding_strategy
+from subword.processors import Segment, assemble, special_tokens_to_add, with_special_tokens
 from subword.special_tokens import (
     CLS_TOKEN,
     MASK_TOKEN,
@@ -51,21 +55,28 @@ from subword.special_tokens import (
     UNK_TOKEN,
     SpecialTokensMixin,
 )
+from subword.tensors import tensor_type_of
 from subword.text_encoding import TextEncoder
-from subword.text_inputs import as_batch, check_text
-from subword.truncation import (
-    LARGE_INTEGER,
-    check_stride_fits,
-    truncation_strategy,
-    truncation_windows,
-)
+from subword.text_inputs import as_batch, as_word_batch, check_text, check_unsupported
+from subword.truncation import check_side
 
 __all__ = ["BatchEncoding", "BertTokenizer"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+# Options a pickle of an older version may lack (the constructor always gives them all).
+_DEFAULT_OPTIONS = {
+    "padding_side": "right",
+    "truncation_side": "right",
+    "bos_token": None,
+    "eos_token": None,
+    "split_special_tokens": False,
+    "added_tokens_decoder": None,
+    "extra_special_tokens": None,
+}
 
-class BertTokenizer(SpecialTokensMixin):
+
+class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
     r"""BERT's tokenizer over a ``vocab.txt``, equal to transformers' ``BertTokenizer``.
 
     >>> import pathlib, tempfile
@@ -88,6 +99,8 @@ class BertTokenizer(SpecialTokensMixin):
         model_max_length: the ``max_length`` used by ``truncation=True`` and
             ``padding="max_length"`` when none is given.
         max_input_chars_per_word: longer words become ``unk_token``.
+        padding_side, truncation_side: ``"right"`` (the default) or ``"left"``: where
+            padding goes and which end truncation keeps (also settable as attributes).
 
     The examples of the methods below use a small tokenizer, ``tokenizer =
     BertTokenizer("[PAD] [UNK] [CLS] [SEP] [MASK] hello world ! ##s".split())`` (ids 0
@@ -114,7 +127,24 @@ class BertTokenizer(SpecialTokensMixin):
         strip_accents: bool | None = None,
         model_max_length: int = 512,
         max_input_chars_per_word: int = 100,
+        padding_side: str = "right",
+        truncation_side: str = "right",
+        bos_token: str | None = None,
+        eos_token: str | None = None,
+        extra_special_tokens: Sequence[str | AddedToken] | None = None,
+        added_tokens_decoder: Mapping[str, Any] | None = None,
+        split_special_tokens: bool = False,
+        additional_special_tokens: Sequence[str | AddedToken] | None = None,
+        **unsupported: Any,
     ):
+        check_unsupported("__init__", unsupported)
+        # Every other argument is an option of the tokenizer (what _options() saves).
+        options = {
+            name: value
+            for name, value in locals().items()
+            if name not in ("self", "vocab_file", "additional_special_tokens", "unsupported")
+        }
+        options["extra_special_tokens"] = extra_special_tokens or additional_special_tokens
         if isinstance(vocab_file, (str, os.PathLike)):
             self.vocab_file: str | None = files.checked_vocab_file(vocab_file)
             self._encoder = WordPieceModel.from_file(
@@ -129,44 +159,56 @@ class BertTokenizer(SpecialTokensMixin):
                 unk_token=unk_token,
                 max_input_chars_per_word=max_input_chars_per_word,
             )
-        self._init_options(
-            do_lower_case=do_lower_case,
-            tokenize_chinese_chars=tokenize_chinese_chars,
-            strip_accents=strip_accents,
-            never_split=never_split,
-            unk_token=unk_token,
-            sep_token=sep_token,
-            pad_token=pad_token,
-            cls_token=cls_token,
-            mask_token=mask_token,
-            model_max_length=model_max_length,
-        )
+        self._init_options(options)
 
-    def _init_options(
-        self,
-        do_lower_case: bool,
-        tokenize_chinese_chars: bool,
-        strip_accents: bool | None,
-        never_split: Iterable[str] | None,
-        unk_token: str,
-        sep_token: str,
-        pad_token: str,
-        cls_token: str,
-        mask_token: str,
-        model_max_length: int,
-    ) -> None:
-        self.unk_token, self.sep_token, self.pad_token = unk_token, sep_token, pad_token
-        self.cls_token, self.mask_token = cls_token, mask_token
-        self.model_max_length = model_max_length
+    def _init_options(self, options: Mapping[str, Any]) -> None:
+        """Set the options (the constructor's, or a pickle's) on a tokenizer with an encoder."""
+        options = {**_DEFAULT_OPTIONS, **options}
+        check_side(options["padding_side"], "padding_side")
+        check_side(options["truncation_side"], "truncation_side")
+        self.padding_side = options["padding_side"]
+        self.truncation_side = options["truncation_side"]
+        for name in ("unk_token", "sep_token", "pad_token", "cls_token", "mask_token"):
+            setattr(self, name, options[name])
+        self.bos_token, self.eos_token = options["bos_token"], options["eos_token"]
+        self.split_special_tokens = options["split_special_tokens"]
+        self.model_max_length = options["model_max_length"]
         self.basic_tokenizer = BasicTokenizer(
-            do_lower_case=do_lower_case,
-            never_split=never_split,
-            tokenize_chinese_chars=tokenize_chinese_chars,
-            strip_accents=strip_accents,
+            do_lower_case=options["do_lower_case"],
+            never_split=options["never_split"],
+            tokenize_chinese_chars=options["tokenize_chinese_chars"],
+            strip_accents=options["strip_accents"],
         )
         self._vocab = self._encoder.vocab
-        self._texts = TextEncoder(self._encoder, self.basic_tokenizer, self.all_special_tokens)
-        self._token_ids = self._texts.token_ids
+        self._base_ids = {token: index for index, token in enumerate(self._vocab)}
+        self._added = {}
+        self.extra_special_tokens = []
+        for token, index in added_tokens_from_config(options["added_tokens_decoder"], self._vocab):
+            self._added[token.content] = (token, index)
+        special = {key: options[key] for key in ("bos_token", "eos_token") if options[key]}
+        self.add_special_tokens(
+            special | {"extra_special_tokens": options["extra_special_tokens"] or []}
+        )  # rebuilds the text encoder
+
+    def _vocabulary_changed(self) -> None:
+        """Rebuild the text encoder and the id tables after tokens were added."""
+        added = {token: index for token, index in self._added.values()}
+        special = self.all_special_tokens
+        if self.split_special_tokens:  # special tokens in the text are plain text
+            added = {token: index for token, index in added.items() if not token.special}
+            special = []
+        self._texts = TextEncoder(self._encoder, self.basic_tokenizer, special, added)
+        self._token_ids = {**self._base_ids, **{t.content: i for t, i in self._added.values()}}
+        self._added_texts = {
+            index: self._texts.splitter.token_texts.get(token.content, token.content)
+            for token, index in self._added.values()
+            if index >= len(self._vocab)
+        }
+
+    def _special_ids_to_skip(self) -> set[int]:
+        """What ``decode(..., skip_special_tokens=True)`` skips: every special token."""
+        special_added = {index for token, index in self._added.values() if token.special}
+        return set(self.all_special_ids) | special_added
 
     def _options(self) -> dict[str, Any]:
         """The options of ``_init_options``, as ``tokenizer_config.json`` writes them."""
@@ -181,6 +223,12 @@ class BertTokenizer(SpecialTokensMixin):
             "cls_token": self.cls_token,
             "mask_token": self.mask_token,
             "model_max_length": self.model_max_length,
+            "padding_side": self.padding_side,
+            "truncation_side": self.truncation_side,
+            "bos_token": self.bos_token,
+            "eos_token": self.eos_token,
+            "split_special_tokens": self.split_special_tokens,
+            **self._added_config(),
         }
 
     def __reduce__(
@@ -240,9 +288,6 @@ class BertTokenizer(SpecialTokensMixin):
         """
         return len(self._vocab)
 
-    def __len__(self) -> int:
-        return len(self._vocab)
-
     @property
     def vocab(self) -> dict[str, int]:
         r"""Token -> id.
@@ -259,6 +304,10 @@ class BertTokenizer(SpecialTokensMixin):
         8
         """
         return dict(self._token_ids)
+
+    def __len__(self) -> int:
+        """The vocabulary's size with the added tokens (``vocab_size`` without them)."""
+        return AddedVocabularyMixin.__len__(self)
 
     def __repr__(self) -> str:
         return (
@@ -335,89 +384,6 @@ class BertTokenizer(SpecialTokensMixin):
         second = tokens[1] if pair else None
         return with_special_tokens(tokens[0], second, self.cls_token, self.sep_token)
 
-    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> int | list[int]:
-        r"""Ids of tokens (the unk id for a token not in the vocab).
-
-        >>> tokenizer.convert_tokens_to_ids(["hello", "there"])
-        [5, 1]
-        """
-        unk = self.unk_token_id
-        if isinstance(tokens, str):
-            return self._token_ids.get(tokens, unk)
-        return [self._token_ids.get(token, unk) for token in tokens]
-
-    @overload
-    def convert_ids_to_tokens(self, ids: int, skip_special_tokens: bool = False) -> str: ...
-    @overload
-    def convert_ids_to_tokens(
-        self, ids: Iterable[int], skip_special_tokens: bool = False
-    ) -> list[str]: ...
-    def convert_ids_to_tokens(
-        self, ids: int | Iterable[int], skip_special_tokens: bool = False
-    ) -> str | list[str]:
-        r"""Tokens of ids; ``IndexError`` for an id outside the vocab.
-
-        (transformers returns ``None`` there; an error is clearer.)
-
-        >>> tokenizer.convert_ids_to_tokens([5, 6, 8])
-        ['hello', 'world', '##s']
-        """
-        if is_single_id(ids):
-            return self._token_of(ids)
-        skipped = set(self.all_special_ids) if skip_special_tokens else set()
-        return [self._token_of(i) for i in id_list(ids) if i not in skipped]
-
-    def _token_of(self, index: int) -> str:
-        index = int(index)
-        if not 0 <= index < len(self._vocab):
-            raise IndexError(
-                f"token id {index} is out of range for a vocab of {len(self._vocab)} tokens"
-            )
-        return self._vocab[index]
-
-    def convert_tokens_to_string(self, tokens: Iterable[str]) -> str:
-        r"""Join tokens into text: pieces glued (``##`` removed), words apart by a space.
-
-        This is ``BertTokenizerLegacy``'s rule (transformers 5's ``BertTokenizer`` also glues
-        ``.,!?`` to the word before); so ``convert_tokens_to_string(tokenize(x))`` is the
-        basic tokens joined by spaces whenever no unk occurs.
-
-        >>> tokenizer.convert_tokens_to_string(["hello", "world", "##s", "!"])
-        'hello worlds !'
-        """
-        return tokens_to_string(tokens)
-
-    def decode(
-        self,
-        token_ids: int | Iterable[int],
-        skip_special_tokens: bool = False,
-        clean_up_tokenization_spaces: bool | None = None,
-    ) -> str:
-        r"""Text of ids, as transformers 5's ``BertTokenizer`` decodes it.
-
-        Pieces are glued, words joined by spaces, and ``. , ! ?`` glued to the word before
-        (the WordPiece decoder's clean-up); ``clean_up_tokenization_spaces=True`` adds
-        transformers' clean-up (``it ' s`` -> ``it's``). An id outside the vocab raises
-        ``IndexError`` (transformers skips it silently).
-
-        >>> tokenizer.decode([2, 5, 6, 8, 7, 3])
-        '[CLS] hello worlds! [SEP]'
-        >>> tokenizer.decode([2, 5, 6, 8, 7, 3], skip_special_tokens=True)
-        'hello worlds!'
-        """
-        tokens = self.convert_ids_to_tokens(
-            [token_ids] if is_single_id(token_ids) else token_ids, skip_special_tokens
-        )
-        return decode_tokens(tokens, clean_up_tokenization_spaces)
-
-    def batch_decode(self, sequences: Iterable[Iterable[int]], **kwargs: Any) -> list[str]:
-        r"""``[decode(ids, **kwargs) for ids in sequences]``.
-
-        >>> tokenizer.batch_decode([[5, 6], [6, 8, 7]])
-        ['hello world', 'worlds!']
-        """
-        return [self.decode(ids, **kwargs) for ids in sequences]
-
     def num_special_tokens_to_add(self, pair: bool = False) -> int:
         r"""How many special tokens ``__call__`` adds: 2 (``[CLS] A [SEP]``) or 3 for a pair.
 
@@ -437,15 +403,74 @@ class BertTokenizer(SpecialTokensMixin):
         return with_special_tokens(token_ids_0, token_ids_1, *self._cls_sep_ids())
 
     def get_special_tokens_mask(
-        self, token_ids_0: list[int], token_ids_1: list[int] | None = None
+        self,
+        token_ids_0: list[int],
+        token_ids_1: list[int] | None = None,
+        already_has_special_tokens: bool = False,
     ) -> list[int]:
         r"""1 where ``build_inputs_with_special_tokens`` puts a special token, else 0.
 
+        With ``already_has_special_tokens=True``, ``token_ids_0`` is a whole model input
+        and the mask marks the ids of special tokens in it (what
+        ``DataCollatorForLanguageModeling`` asks, so that it never masks them).
+
         >>> tokenizer.get_special_tokens_mask([5], [6])
         [1, 0, 1, 0, 1]
+        >>> tokenizer.get_special_tokens_mask([2, 5, 3, 0], already_has_special_tokens=True)
+        [1, 0, 1, 1]
         """
+        if already_has_special_tokens:
+            if token_ids_1 is not None:
+                raise ValueError(
+                    "You should not supply a second sequence if the provided sequence of ids is "
+                    "already formatted with special tokens for the model."
+                )
+            special = set(self.all_special_ids)
+            return [1 if int(token) in special else 0 for token in token_ids_0]
         second = None if token_ids_1 is None else Segment(token_ids_1)
         return assemble(Segment(token_ids_0), second, (-1, -1)).special
+
+    def pad(
+        self,
+        encoded_inputs: Any,
+        padding: bool | str = True,
+        max_length: int | None = None,
+        pad_to_multiple_of: int | None = None,
+        padding_side: str | None = None,
+        return_attention_mask: bool | None = None,
+        return_tensors: str | None = None,
+        verbose: bool = True,
+    ) -> BatchEncoding:
+        r"""Pad encoded inputs, as transformers' ``pad`` (what data collators call).
+
+        ``encoded_inputs`` is a :class:`BatchEncoding`, a dict of lists, or a list of
+        dicts (one per example; numpy arrays and torch tensors are read too). Pads
+        ``input_ids``, ``token_type_ids``, ``attention_mask`` (made when missing) and
+        ``special_tokens_mask``; other fields (``labels``, ...) are left as they are.
+
+        >>> batch = tokenizer.pad([{"input_ids": [2, 5, 3]}, {"input_ids": [2, 3]}])
+        >>> batch["input_ids"], batch["attention_mask"]
+        ([[2, 5, 3], [2, 3, 0]], [[1, 1, 1], [1, 1, 0]])
+        >>> features = {"input_ids": [[2, 3]]}
+        >>> tokenizer.pad(features, pad_to_multiple_of=4, return_tensors="np")["input_ids"]
+        array([[2, 3, 0, 0]])
+        """
+        strategy = padding_strategy(padding)
+        if strategy == "max_length" and max_length is None:
+            max_length = self.model_max_length
+        side = self.padding_side if padding_side is None else padding_side
+        fields, _ = pad_features(
+            encoded_inputs,
+            strategy,
+            max_length,
+            pad_to_multiple_of,
+            (self.pad_token_id, self.pad_token_type_id),
+            side,
+            with_attention=return_attention_mask is not False,
+        )
+        if return_tensors is None:
+            return_tensors = tensor_type_of(encoded_inputs)
+        return BatchEncoding(fields, tensor_type=return_tensors)
 
     # ------------------------------------------------------------------ encoding
 
@@ -478,19 +503,25 @@ class BertTokenizer(SpecialTokensMixin):
 
     def __call__(
         self,
-        text: str | Sequence[str] | Sequence[tuple[str, str]],
-        text_pair: str | Sequence[str] | None = None,
+        text: Any = None,
+        text_pair: Any = None,
         add_special_tokens: bool = True,
         padding: bool | str = False,
         truncation: bool | str | None = None,
         max_length: int | None = None,
         stride: int = 0,
-        return_overflowing_tokens: bool = False,
-        return_offsets_mapping: bool = False,
-        return_special_tokens_mask: bool = False,
-        return_length: bool = False,
+        is_split_into_words: bool = False,
+        pad_to_multiple_of: int | None = None,
+        padding_side: str | None = None,
+        return_tensors: str | None = None,
         return_token_type_ids: bool | None = None,
         return_attention_mask: bool | None = None,
+        return_overflowing_tokens: bool = False,
+        return_special_tokens_mask: bool = False,
+        return_offsets_mapping: bool = False,
+        return_length: bool = False,
+        verbose: bool = True,
+        **unsupported: Any,
     ) -> BatchEncoding:
         r"""Encode a text, a pair, or a batch of them, as transformers' ``BertTokenizer``.
 
@@ -501,111 +532,62 @@ class BertTokenizer(SpecialTokensMixin):
         Returns ``input_ids``, ``token_type_ids`` and ``attention_mask`` (plus
         ``special_tokens_mask``, ``offset_mapping``, ``length`` and
         ``overflow_to_sample_mapping`` when asked); lists of lists for a batch or with
-        ``return_overflowing_tokens``.
+        ``return_overflowing_tokens``, arrays with ``return_tensors="np"`` (or ``"pt"``).
+        ``padding_side`` and ``pad_to_multiple_of`` shape the padding; the tokenizer's
+        ``truncation_side`` the truncation. The result also answers alignment questions
+        (``word_ids()``, ``char_to_token()``, ...); ``is_split_into_words=True`` takes
+        lists of words. Arguments of transformers' ``__call__`` that subword does not
+        support (``text_target``, ...) raise a ``TypeError`` naming them.
+
+        >>> tokenizer(["Hello worlds", "hello"], padding=True, return_tensors="np")["input_ids"]
+        array([[2, 5, 6, 8, 3],
+               [2, 5, 3, 0, 0]])
+        >>> tokenizer("Hello worlds").word_ids()
+        [None, 0, 1, 1, None]
         """
-        padding, truncation, max_length = self._strategies(padding, truncation, max_length)
-        if truncation != "do_not_truncate":
-            assert max_length is not None  # _strategies gives one whenever it truncates
-            check_stride_fits(stride, max_length)
-        pairs, batched = as_batch(text, text_pair)
-        seconds = [second for _, second in pairs if second is not None]
-        encoded = iter(
-            self._texts.encode([first for first, _ in pairs] + seconds, return_offsets_mapping)
-        )
-        firsts = [next(encoded) for _ in pairs]
-        samples = [
-            (first, next(encoded) if second is not None else None)
-            for first, (_, second) in zip(firsts, pairs, strict=True)
-        ]
-        cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
-        truncating = (truncation, max_length, stride)
-        rows_per_sample = [
-            self._rows(first, second, cls_sep, truncating, return_overflowing_tokens)
-            for first, second in samples
-        ]
-        rows = [row for sample_rows in rows_per_sample for row in sample_rows]
-        fields = padded_fields(
-            rows,
-            padding_length(rows, padding, max_length),
-            self.pad_token_id,
-            self.pad_token_type_id,
+        check_unsupported("__call__", unsupported)
+        padding, truncation, max_length = resolve_strategies(
+            padding, truncation, max_length, self.model_max_length, self.pad_token_id,
+            self.pad_token,
+        )  # fmt: skip
+        options = CallOptions(
+            padding=padding,
+            truncation=truncation,
+            max_length=max_length,
+            stride=stride,
+            pad_to_multiple_of=pad_to_multiple_of,
+            padding_side=self.padding_side if padding_side is None else padding_side,
+            truncation_side=self.truncation_side,
+            overflow=return_overflowing_tokens,
             with_type_ids=return_token_type_ids is not False,
             with_attention=return_attention_mask is not False,
             with_special=return_special_tokens_mask,
             with_offsets=return_offsets_mapping,
             with_length=return_length,
+            tensor_type=return_tensors,
         )
-        if return_overflowing_tokens:
-            fields["overflow_to_sample_mapping"] = [
-                sample for sample, sample_rows in enumerate(rows_per_sample) for _ in sample_rows
+        if is_split_into_words:
+            word_pairs, batched = as_word_batch(text, text_pair)
+            encode = self._texts.encode_split
+            pairs: list[tuple[Any, Any]] = list(word_pairs)
+        else:
+            text_pairs, batched = as_batch(text, text_pair)
+            encode = self._texts.encode  # type: ignore[assignment]
+            pairs = list(text_pairs)
+        seconds = [second for _, second in pairs if second is not None]
+        texts = [first for first, _ in pairs] + seconds
+
+        def encoded(with_offsets: bool, with_words: bool) -> Samples:
+            segments = iter(encode(texts, with_offsets, with_words))
+            firsts = [next(segments) for _ in pairs]
+            return [
+                (first, next(segments) if second is not None else None)
+                for first, (_, second) in zip(firsts, pairs, strict=True)
             ]
-        elif not batched:
-            fields = {
-                key: value[0] if value and isinstance(value[0], list) else value
-                for key, value in fields.items()
-            }
-        return BatchEncoding(fields)
 
-    def _strategies(
-        self, padding: Any, truncation: Any, max_length: int | None
-    ) -> tuple[str, str, int | None]:
-        """Resolve the strategies as transformers: ``max_length`` alone truncates."""
-        if max_length is not None and padding is False and truncation is None:
-            truncation = "longest_first"
-        padding, truncation = padding_strategy(padding), truncation_strategy(truncation)
-        if max_length is None:
-            unlimited = self.model_max_length > LARGE_INTEGER
-            if padding == "max_length":
-                padding, max_length = (
-                    ("do_not_pad", None) if unlimited else (padding, self.model_max_length)
-                )
-            if truncation != "do_not_truncate":
-                truncation, max_length = (
-                    ("do_not_truncate", max_length)
-                    if unlimited
-                    else (truncation, self.model_max_length)
-                )
-        if padding != "do_not_pad" and self.pad_token_id is None:
-            raise ValueError(
-                f"asking to pad but the pad token {self.pad_token!r} is not in the vocab"
-            )
-        return padding, truncation, max_length
-
-    def _rows(
-        self,
-        first: Segment,
-        second: Segment | None,
-        cls_sep: tuple[int, int] | None,
-        truncating: tuple[str, int | None, int],  # the strategy, max_length and stride
-        overflow: bool,
-    ) -> list[Row]:
-        """The model inputs of one sample: the main one, then (``overflow``) the others."""
-        truncation, max_length, stride = truncating
-        if truncation == "do_not_truncate":
-            return [assemble(first, second, cls_sep)]
-        assert max_length is not None  # _strategies gives one whenever it truncates
-        n_special = special_tokens_to_add(second is not None) if cls_sep else 0
-        if max_length < n_special:
-            raise ValueError(
-                f"max_length={max_length} is smaller than the {n_special} special tokens "
-                "added to every sequence"
-            )
-        windows = truncation_windows(
-            len(first.ids),
-            len(second.ids) if second else None,
-            max_length - n_special,
-            truncation,
-            stride,
-            overflow,
-        )
-        return [
-            assemble(
-                first.window(*window_first),
-                second.window(*window_second) if second is not None and window_second else None,
-                cls_sep,
-            )
-            for window_first, window_second in windows
-        ]
+        cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
+        ids = SpecialIds(cls_sep, self.pad_token_id, self.pad_token_type_id, self._token_of)
+        return encode_call(encoded, options, ids, batched)
 
     def _segmenter(self) -> evaluation.Segmenter:  # what evaluate() needs
         def encode(words: list[str]) -> list[list[int]]:
@@ -665,7 +647,7 @@ class BertTokenizer(SpecialTokensMixin):
         check_strategy(strategy)
         pad_to = chunk_padding_length(padding, max_length)
         texts = [check_text(text)] + ([check_text(text_pair)] if text_pair is not None else [])
-        encoded = self._texts.encode(texts, with_offsets=True)
+        encoded = self._texts.encode(texts, with_offsets=True, with_words=True)
         question, context = (
             (encoded[0], encoded[1]) if text_pair is not None else (None, encoded[0])
         )
@@ -686,6 +668,7 @@ class BertTokenizer(SpecialTokensMixin):
             self.pad_token_id,
             pad_to,
             return_special_tokens_mask,
+            self._token_of,
         )
 
 
@@ -696,5 +679,5 @@ def _unpickle_tokenizer(
     tokenizer = BertTokenizer.__new__(BertTokenizer)
     tokenizer.vocab_file = vocab_file
     tokenizer._encoder = encoder
-    tokenizer._init_options(**options)
+    tokenizer._init_options(options)
     return tokenizer

@@ -21,8 +21,10 @@ inputs with the ``[CLS] A [SEP] B [SEP]`` template of :mod:`subword.processors`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
+from subword.model_inputs import row_encoding
 from subword.padding import BatchEncoding, padded_fields
 from subword.processors import Segment, assemble, special_tokens_to_add
 from subword.truncation import check_stride, overflow_windows
@@ -115,12 +117,16 @@ def chunk_encodings(
     pad_id: int | None = None,
     pad_to: int = 0,
     with_special: bool = False,
+    token_of: Callable[[int], str] | None = None,
 ) -> list[BatchEncoding]:
     """One model input per chunk of the plan: ``[CLS] (question [SEP]) content [SEP]``.
 
     The content is the plan's ranges of ``context`` (its ids and offsets); each input is
     padded to ``pad_to`` tokens (0: not padded) and has ``input_ids``, ``token_type_ids``,
     ``attention_mask``, ``offset_mapping`` (and ``special_tokens_mask`` when asked).
+    When the segments carry their words and ``token_of`` is given, each input also
+    answers alignment questions (``word_ids()``: a word's index in its whole text, so a
+    label follows the word into every window that holds it).
 
     >>> from subword.processors import Segment
     >>> context = Segment([7, 8, 9], [(0, 1), (2, 3), (4, 5)])
@@ -133,13 +139,20 @@ def chunk_encodings(
     for ranges in plan.chunks:
         ids = [i for start, stop in ranges for i in context.ids[start:stop]]
         offsets = [o for start, stop in ranges for o in context.offsets[start:stop]]
-        content = Segment(ids, offsets)
+        words = None
+        if context.words is not None:
+            words = [w for start, stop in ranges for w in context.words[start:stop]]
+        content = Segment(ids, offsets, words)
         if question is not None:
             row = assemble(question, content, cls_sep)
         else:
             row = assemble(content, None, cls_sep)
         fields = padded_fields([row], pad_to, pad_id, with_special=with_special, with_offsets=True)
-        encodings.append(BatchEncoding({key: value[0] for key, value in fields.items()}))
+        alignment = None
+        if row.words is not None and token_of is not None:
+            alignment = [row_encoding(row, pad_to, pad_id, 0, "right", token_of)]
+        single = {key: value[0] for key, value in fields.items()}
+        encodings.append(BatchEncoding(single, encoding=alignment))
     return encodings
 
 

@@ -269,6 +269,28 @@ class BasicTokenizer:
         text = self._normalize_unicode(text.translate(_clean_table()))
         return text.translate(_marks_table()) if self._strip else text
 
+    def normalize_aligned(self, text: str) -> tuple[str, list[int]]:
+        r"""The text normalized character by character, with where each output came from.
+
+        Each character is cleaned, lowercased and stripped of accents on its own (a CJK
+        ideograph gets a space on each side when ``tokenize_chinese_chars``), as
+        ``tokenizers``' ``BertNormalizer`` does; ``origins[i]`` is the index in ``text``
+        of output character ``i``. Added tokens with ``normalized=True`` are matched in
+        this text.
+
+        >>> BasicTokenizer().normalize_aligned("Ça\x00 Va")
+        ('ca va', [0, 1, 3, 4, 5])
+        """
+        output: list[str] = []
+        origins: list[int] = []
+        for index, char in enumerate(text):
+            normalized = _normalize_char(char, self.do_lower_case, self._strip)
+            if self.tokenize_chinese_chars and is_cjk(char):
+                normalized = f" {normalized} "
+            output.append(normalized)
+            origins += [index] * len(normalized)
+        return "".join(output), origins
+
     def _normalize_unicode(self, cleaned: str) -> str:
         """NFC, lowercase, and NFD when stripping accents (the marks stay for the caller)."""
         text = unicodedata2.normalize("NFC", cleaned)

@@ -13,7 +13,7 @@ their inputs with it.
 ['[CLS]', 'a', '[SEP]', 'b', 'c', '[SEP]']
 >>> assemble(Segment([7]), Segment([8, 9]), (101, 102))  # doctest: +NORMALIZE_WHITESPACE
 Row(ids=[101, 7, 102, 8, 9, 102], type_ids=[0, 0, 0, 1, 1, 1],
-    special=[1, 0, 1, 0, 0, 1], offsets=None)
+    special=[1, 0, 1, 0, 0, 1], offsets=None, words=None, sequence_ids=None)
 """
 
 from __future__ import annotations
@@ -37,7 +37,10 @@ NO_OFFSETS: Offsets = (0, 0)
 
 
 class Segment(NamedTuple):
-    """One encoded text (or a window of it) before special tokens: ids and their offsets.
+    """One encoded text (or a window of it) before special tokens.
+
+    Its ids, and when asked for, each token's character offsets and the index of the word
+    it belongs to (the ``word_ids`` of transformers' fast tokenizers).
 
     >>> Segment([5, 6], [(0, 5), (6, 11)]).ids
     [5, 6]
@@ -45,19 +48,25 @@ class Segment(NamedTuple):
 
     ids: list[int]
     offsets: list[Offsets] | None = None
+    words: list[int] | None = None
 
     def window(self, start: int, stop: int) -> Segment:
-        """The tokens ``[start, stop)`` of the segment (ids and offsets).
+        """The tokens ``[start, stop)`` of the segment (ids, offsets and words).
 
         >>> Segment([5, 6, 7], [(0, 1), (2, 3), (4, 5)]).window(1, 3)
-        Segment(ids=[6, 7], offsets=[(2, 3), (4, 5)])
+        Segment(ids=[6, 7], offsets=[(2, 3), (4, 5)], words=None)
         """
         offsets = self.offsets[start:stop] if self.offsets is not None else None
-        return Segment(self.ids[start:stop], offsets)
+        words = self.words[start:stop] if self.words is not None else None
+        return Segment(self.ids[start:stop], offsets, words)
 
 
 class Row(NamedTuple):
-    """One model input: parallel lists of equal length (``offsets`` only when asked for).
+    """One model input: parallel lists of equal length.
+
+    ``offsets`` only when asked for; ``words`` and ``sequence_ids`` (the word and the
+    sequence, 0 or 1, of each token; ``None`` on special tokens and padding) only when
+    the segments carry their words.
 
     >>> Row(ids=[101, 102], type_ids=[0, 0], special=[1, 1], offsets=None).special
     [1, 1]
@@ -67,6 +76,8 @@ class Row(NamedTuple):
     type_ids: list[int]
     special: list[int]
     offsets: list[Offsets] | None
+    words: list[int | None] | None = None
+    sequence_ids: list[int | None] | None = None
 
 
 def special_tokens_to_add(pair: bool) -> int:
@@ -112,10 +123,12 @@ def assemble(first: Segment, second: Segment | None, cls_sep: tuple[int, int] | 
     ``cls_sep`` is ``(cls_id, sep_id)``, or ``None`` to join the segments without special
     tokens. Offsets come through when the segments carry them.
 
-    >>> assemble(Segment([5], [(0, 5)]), None, (2, 3))
-    Row(ids=[2, 5, 3], type_ids=[0, 0, 0], special=[1, 0, 1], offsets=[(0, 0), (0, 5), (0, 0)])
-    >>> assemble(Segment([5]), Segment([6]), None)
-    Row(ids=[5, 6], type_ids=[0, 1], special=[0, 0], offsets=None)
+    >>> assemble(Segment([5], [(0, 5)]), None, (2, 3))  # doctest: +NORMALIZE_WHITESPACE
+    Row(ids=[2, 5, 3], type_ids=[0, 0, 0], special=[1, 0, 1], offsets=[(0, 0), (0, 5), (0, 0)],
+        words=None, sequence_ids=None)
+    >>> row = assemble(Segment([5], None, [0]), Segment([6, 7], None, [0, 0]), (2, 3))
+    >>> row.words, row.sequence_ids
+    ([None, 0, None, 0, 0, None], [None, 0, None, 1, 1, None])
     """
     second_ids = second.ids if second is not None else None
     second_length = len(second.ids) if second is not None else None
@@ -128,11 +141,33 @@ def assemble(first: Segment, second: Segment | None, cls_sep: tuple[int, int] | 
             offsets = first.offsets + (second_offsets or [])
         else:
             offsets = with_special_tokens(first.offsets, second_offsets, NO_OFFSETS, NO_OFFSETS)
+    words, sequence_ids = _words_and_sequences(first, second, cls_sep is not None)
     if cls_sep is None:
         ids = first.ids + (second_ids or [])
-        return Row(ids, type_ids, [0] * len(ids), offsets)
+        return Row(ids, type_ids, [0] * len(ids), offsets, words, sequence_ids)
     cls_id, sep_id = cls_sep
     ids = with_special_tokens(first.ids, second_ids, cls_id, sep_id)
     zeros = [0] * second_length if second_length is not None else None
     special = with_special_tokens([0] * len(first.ids), zeros, 1, 1)
-    return Row(ids, type_ids, special, offsets)
+    return Row(ids, type_ids, special, offsets, words, sequence_ids)
+
+
+def _words_and_sequences(
+    first: Segment, second: Segment | None, template: bool
+) -> tuple[list[int | None] | None, list[int | None] | None]:
+    """The word and sequence of each token of ``assemble``'s row, when segments carry words."""
+    if first.words is None:
+        return None, None
+    words: list[int | None] = list(first.words)
+    sequences: list[int | None] = [0] * len(first.ids)
+    second_words: list[int | None] | None = None
+    second_sequences: list[int | None] | None = None
+    if second is not None:
+        assert second.words is not None  # all segments carry words or none
+        second_words, second_sequences = list(second.words), [1] * len(second.ids)
+    if not template:
+        return words + (second_words or []), sequences + (second_sequences or [])
+    return (
+        with_special_tokens(words, second_words, None, None),
+        with_special_tokens(sequences, second_sequences, None, None),
+    )

@@ -51,17 +51,22 @@ class SpecialTokensMixin:
     pad_token: str
     cls_token: str
     mask_token: str
+    bos_token: str | None = None  # BERT has none; a tokenizer may be given them
+    eos_token: str | None = None
+    extra_special_tokens: list[str]
     _token_ids: dict[str, int]
 
     @property
     def all_special_tokens(self) -> list[str]:
-        r"""The special tokens, in transformers' order.
+        r"""The special tokens, in transformers' order (then the extra special tokens).
 
         >>> tokenizer.all_special_tokens
         ['[UNK]', '[SEP]', '[PAD]', '[CLS]', '[MASK]']
         """
-        tokens = [self.unk_token, self.sep_token, self.pad_token, self.cls_token, self.mask_token]
-        return list(dict.fromkeys(tokens))
+        tokens = [self.bos_token, self.eos_token, self.unk_token, self.sep_token]
+        tokens += [self.pad_token, self.cls_token, self.mask_token]
+        tokens += getattr(self, "extra_special_tokens", [])
+        return list(dict.fromkeys(token for token in tokens if token is not None))
 
     @property
     def all_special_ids(self) -> list[int]:
@@ -72,8 +77,26 @@ class SpecialTokensMixin:
         """
         return [self._token_ids[t] for t in self.all_special_tokens if t in self._token_ids]
 
-    def _special_id(self, token: str) -> int | None:
-        return self._token_ids.get(token)
+    def _special_id(self, token: str | None) -> int | None:
+        return None if token is None else self._token_ids.get(token)
+
+    @property
+    def bos_token_id(self) -> int | None:
+        r"""The id of the beginning-of-sequence token (BERT has none: ``None``).
+
+        >>> tokenizer.bos_token_id is None
+        True
+        """
+        return self._special_id(self.bos_token)
+
+    @property
+    def eos_token_id(self) -> int | None:
+        r"""The id of the end-of-sequence token (BERT has none: ``None``).
+
+        >>> tokenizer.eos_token_id is None
+        True
+        """
+        return self._special_id(self.eos_token)
 
     @property
     def unk_token_id(self) -> int:

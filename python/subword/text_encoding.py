@@ -13,19 +13,23 @@ carries its ``(start, end)`` in the original text.
 >>> encoder = WordPieceModel(["[UNK]", "[SEP]", "hello", "world", "##s"], unk_token="[UNK]")
 >>> texts = TextEncoder(encoder, BasicTokenizer(never_split=["Hello!"]), ["[SEP]"])
 >>> texts.encode(["Hello! worlds[SEP]"], with_offsets=True)
-[Segment(ids=[0, 3, 4, 1], offsets=[(0, 6), (7, 12), (12, 13), (13, 18)])]
+[Segment(ids=[0, 3, 4, 1], offsets=[(0, 6), (7, 12), (12, 13), (13, 18)], words=None)]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from subword._core import WordPieceModel
-from subword.added_tokens import AddedTokenSplitter
+from subword.added_tokens import AddedToken, AddedTokenSplitter, WholeToken
 from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
 
 __all__ = ["TextEncoder"]
+
+
+def _matched_as_written(token: AddedToken) -> bool:
+    return not (token.normalized or token.lstrip or token.rstrip or token.single_word)
 
 
 class TextEncoder:
@@ -35,13 +39,15 @@ class TextEncoder:
     >>> from subword.normalization import BasicTokenizer
     >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
     >>> TextEncoder(encoder, BasicTokenizer(), []).encode(["Hello worlds"])
-    [Segment(ids=[1, 2, 3], offsets=None)]
+    [Segment(ids=[1, 2, 3], offsets=None, words=None)]
 
     Args:
         encoder: the Rust WordPiece encoder of the vocabulary.
         basic_tokenizer: BERT's normalization and pre-tokenization (its ``never_split``
             words are kept whole).
         special_tokens: tokens found whole in the raw text (those that are in the vocab).
+        added: the added tokens (``add_tokens``) and their ids, found whole as their
+            options say (:mod:`subword.added_tokens`); each is one token of that id.
 
     """
 
@@ -50,12 +56,25 @@ class TextEncoder:
         encoder: WordPieceModel,
         basic_tokenizer: BasicTokenizer,
         special_tokens: Iterable[str],
+        added: Mapping[AddedToken, int] | None = None,
     ) -> None:
         self.encoder = encoder
         self.never_split = basic_tokenizer.never_split
         self.token_ids = {token: index for index, token in enumerate(encoder.vocab)}
+        added = added or {}
         in_vocab = [token for token in special_tokens if token in self.token_ids]
-        self.splitter = AddedTokenSplitter(in_vocab, basic_tokenizer)
+        self.splitter = AddedTokenSplitter([*in_vocab, *added], basic_tokenizer)
+        #: the id of each whole token, by its text as found (:class:`WholeToken` words)
+        self.whole_ids = {token: self.token_ids[token] for token in in_vocab}
+        for record, index in added.items():
+            self.whole_ids[self.splitter.token_texts[record.content]] = index
+        # Without never_split words, and with added tokens only of the kind special tokens
+        # are (in the vocab, matched as written), every word can go to Rust as a string:
+        # the quick path (WordPiece gives a word that is a token of the vocab its id).
+        self._words_as_strings = not self.never_split and all(
+            self.token_ids.get(record.content) == index and _matched_as_written(record)
+            for record, index in added.items()
+        )
 
     def tokens(self, texts: list[str]) -> list[list[str]]:
         """The WordPiece tokens of each text (a ``never_split`` word as it is written).
@@ -67,78 +86,137 @@ class TextEncoder:
         [['Hi!', 'world', '##s']]
         """
         vocab = self.encoder.vocab
-        if not self.never_split:
+        if self._words_as_strings:
             ids = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
             return [[vocab[i] for i in sequence] for sequence in ids]
         tokens = []
         for text in texts:
             sequence: list[str] = []
-            for word in self.splitter.words(text):
-                if word in self.never_split:
-                    sequence.append(word)
+            for word in self.splitter.aligned_words(text):
+                if self._kept_id(word) is not None:
+                    sequence.append(word.text)
                 else:
-                    sequence += self.encoder.tokenize_word(word)
+                    sequence += self.encoder.tokenize_word(word.text)
             tokens.append(sequence)
         return tokens
 
-    def encode(self, texts: list[str], with_offsets: bool = False) -> list[Segment]:
-        """The ids (and, when asked, the original offsets) of each text, one Rust call.
+    def encode(
+        self, texts: list[str], with_offsets: bool = False, with_words: bool = False
+    ) -> list[Segment]:
+        """The ids (and when asked, the original offsets and words) of each text, one Rust call.
+
+        A token's word is the index of the word it is a piece of, among the text's words
+        (a special token found whole is a word of its own), as transformers' ``word_ids``.
 
         >>> from subword._core import WordPieceModel
         >>> from subword.normalization import BasicTokenizer
         >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
         >>> TextEncoder(encoder, BasicTokenizer(), []).encode(["Hi worlds"], with_offsets=True)
-        [Segment(ids=[0, 2, 3], offsets=[(0, 2), (3, 8), (8, 9)])]
+        [Segment(ids=[0, 2, 3], offsets=[(0, 2), (3, 8), (8, 9)], words=None)]
         """
-        if not with_offsets and not self.never_split:
+        if not with_offsets and not with_words and self._words_as_strings:
             batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
-            return [Segment(ids, None) for ids in batch]
+            return [Segment(ids) for ids in batch]
         aligned = [self.splitter.aligned_words(text) for text in texts]
+        return self._encode_aligned(aligned, None, with_offsets, with_words)
+
+    def encode_split(
+        self, texts: list[list[str]], with_offsets: bool = False, with_words: bool = False
+    ) -> list[Segment]:
+        """:meth:`encode` for texts given as lists of words (``is_split_into_words``).
+
+        Each given word is still normalized and split (``"Hello,"`` is two basic tokens),
+        and the pieces of both carry the given word's index; offsets are into the given
+        word, as in transformers' fast tokenizers.
+
+        >>> from subword._core import WordPieceModel
+        >>> from subword.normalization import BasicTokenizer
+        >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
+        >>> texts = TextEncoder(encoder, BasicTokenizer(), [])
+        >>> texts.encode_split([["Hello!", "worlds"]], with_offsets=True, with_words=True)
+        [Segment(ids=[1, 0, 2, 3], offsets=[(0, 5), (5, 6), (0, 5), (5, 6)], words=[0, 0, 1, 1])]
+        """
+        aligned, owners = [], []
+        for words in texts:
+            text_words: list[AlignedToken] = []
+            text_owners: list[int] = []
+            for index, word in enumerate(words):
+                pieces = self.splitter.aligned_words(word)
+                text_words += pieces
+                text_owners += [index] * len(pieces)
+            aligned.append(text_words)
+            owners.append(text_owners)
+        return self._encode_aligned(aligned, owners, with_offsets, with_words)
+
+    def _encode_aligned(
+        self,
+        aligned: list[list[AlignedToken]],
+        owners: list[list[int]] | None,
+        with_offsets: bool,
+        with_words: bool,
+    ) -> list[Segment]:
+        """Encode the basic tokens of each text; ``owners`` maps them to the user's words."""
         to_encode = [
-            [word for word in words if word.text not in self.never_split] for words in aligned
+            [index for index, word in enumerate(words) if self._kept_id(word) is None]
+            for words in aligned
         ]
         results = self.encoder.encode_pretokenized_with_offsets(
-            [[word.text for word in words] for words in to_encode]
+            [
+                [words[index].text for index in kept]
+                for words, kept in zip(aligned, to_encode, strict=True)
+            ]
         )
         segments = []
-        for words, encoded_words, (ids, word_indices, spans) in zip(
-            aligned, to_encode, results, strict=True
+        for number, (words, kept, (ids, word_indices, spans)) in enumerate(
+            zip(aligned, to_encode, results, strict=True)
         ):
-            if len(encoded_words) == len(words):  # no never_split word in this text
-                offsets = None
-                if with_offsets:
-                    offsets = [
-                        words[w].span_of(s, e)
-                        for w, (s, e) in zip(word_indices, spans, strict=True)
-                    ]
-                segments.append(Segment(ids, offsets))
-                continue
-            pieces = self._with_kept_words(
-                words,
-                [
-                    (piece_id, encoded_words[w], span)
-                    for piece_id, w, span in zip(ids, word_indices, spans, strict=True)
-                ],
-            )
-            offsets = [word.span_of(*span) for _, word, span in pieces] if with_offsets else None
-            segments.append(Segment([piece_id for piece_id, _, _ in pieces], offsets))
+            pieces = [kept[w] for w in word_indices]  # the index in ``words`` of each piece
+            if len(kept) != len(words):  # a never_split word or added token is in this text
+                ids, pieces, spans = self._with_kept_words(words, ids, pieces, spans)
+            offsets = None
+            if with_offsets:
+                offsets = [words[w].span_of(*span) for w, span in zip(pieces, spans, strict=True)]
+            word_ids = None
+            if with_words:
+                word_ids = [owners[number][w] for w in pieces] if owners is not None else pieces
+            segments.append(Segment(ids, offsets, word_ids))
         return segments
 
     def _with_kept_words(
-        self, words: list[AlignedToken], pieces: list[tuple[int, AlignedToken, Offsets]]
-    ) -> list[tuple[int, AlignedToken, Offsets]]:
-        """The pieces of the encoded words with each ``never_split`` word in its place.
+        self,
+        words: list[AlignedToken],
+        ids: list[int],
+        pieces: list[int],
+        spans: list[Offsets],
+    ) -> tuple[list[int], list[int], list[Offsets]]:
+        """The encoded pieces with each kept word (:meth:`_kept_id`) in its place.
 
-        A kept word is one token spanning the whole word: its id, or the unk id.
+        A kept word is one token spanning the whole word.
         """
-        merged = []
+        merged_ids, merged_pieces, merged_spans = [], [], []
         next_piece = 0
-        for word in words:
-            if word.text in self.never_split:
-                piece_id = self.token_ids.get(word.text, self.encoder.unk_id)
-                merged.append((piece_id, word, (0, len(word.text))))
+        for index, word in enumerate(words):
+            kept_id = self._kept_id(word)
+            if kept_id is not None:
+                merged_ids.append(kept_id)
+                merged_pieces.append(index)
+                merged_spans.append((0, len(word.text)))
                 continue
-            while next_piece < len(pieces) and pieces[next_piece][1] is word:
-                merged.append(pieces[next_piece])
+            while next_piece < len(pieces) and pieces[next_piece] == index:
+                merged_ids.append(ids[next_piece])
+                merged_pieces.append(index)
+                merged_spans.append(spans[next_piece])
                 next_piece += 1
-        return merged
+        return merged_ids, merged_pieces, merged_spans
+
+    def _kept_id(self, word: AlignedToken) -> int | None:
+        """The id of a word that is one token as it is, else ``None`` (WordPiece-encode it).
+
+        An added or special token found whole is its token; a ``never_split`` word is its
+        id, or the unk id when it is not in the vocab (as ``BertTokenizerLegacy``).
+        """
+        if isinstance(word, WholeToken):
+            return self.whole_ids[word.text]
+        if word.text in self.never_split:
+            return self.token_ids.get(word.text, self.encoder.unk_id)
+        return None

@@ -4,7 +4,8 @@
 a list of ``(text, text_pair)`` tuples, or two lists of the same length. Every call is
 read as a list of ``(text, text_pair or None)`` plus whether it was a batch; anything
 else raises transformers' errors (the same types and messages, so that code matching on
-them keeps working). Pre-tokenized input (lists of words) is not supported.
+them keeps working). With ``is_split_into_words=True`` each text is a list of words
+instead (:func:`as_word_batch`).
 
 >>> as_batch(["a", "b"], ["x", "y"])
 ([('a', 'x'), ('b', 'y')], True)
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["INVALID_TEXT_MESSAGE", "as_batch", "check_text"]
+__all__ = ["INVALID_TEXT_MESSAGE", "as_batch", "as_word_batch", "check_text", "check_unsupported"]
+
+Words = list[str]
 
 # transformers' messages, so that code matching on them keeps working.
 INVALID_TEXT_MESSAGE = (
@@ -84,3 +87,61 @@ def _as_pair(item: Any) -> tuple[Any, Any]:
             )
         return item[0], item[1]
     return item, None
+
+
+def as_word_batch(text: Any, text_pair: Any) -> tuple[list[tuple[Words, Words | None]], bool]:
+    """``(pairs, batched)`` for ``is_split_into_words=True``: each text is a list of words.
+
+    One text is a list of strings; a batch is a list of them (or of ``(words, pair_words)``
+    tuples), and ``text_pair`` matches ``text``'s shape.
+
+    >>> as_word_batch(["Hello", "world"], None)
+    ([(['Hello', 'world'], None)], False)
+    >>> as_word_batch([["a"], ["b", "c"]], [["x"], ["y"]])
+    ([(['a'], ['x']), (['b', 'c'], ['y'])], True)
+    """
+    if text is None:
+        raise ValueError("You need to specify either `text` or `text_target`.")
+    if not isinstance(text, (list, tuple)):
+        raise ValueError(INVALID_TEXT_MESSAGE)
+    batched = bool(text) and isinstance(text[0], (list, tuple))
+    if not batched:
+        if text_pair is not None and not _is_words(text_pair):
+            raise ValueError(INVALID_TEXT_MESSAGE)
+        pairs = [(text, text_pair or None)]
+    elif text_pair is not None:
+        if not isinstance(text_pair, (list, tuple)) or len(text_pair) != len(text):
+            raise ValueError(
+                "with is_split_into_words=True and a batch, `text_pair` must be a list of word "
+                "lists with the same length as `text`"
+            )
+        pairs = list(zip(text, text_pair, strict=True))
+    else:
+        pairs = [
+            (item[0], item[1]) if item and isinstance(item[0], (list, tuple)) else (item, None)
+            for item in text
+        ]
+    for first, second in pairs:
+        if not _is_words(first) or (second is not None and not _is_words(second)):
+            raise ValueError(INVALID_TEXT_MESSAGE)
+    words = [(list(first), list(second) if second is not None else None) for first, second in pairs]
+    return words, batched
+
+
+def _is_words(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(word, str) for word in value)
+
+
+def check_unsupported(method: str, arguments: dict[str, Any]) -> None:
+    """A ``TypeError`` naming transformers' arguments that subword does not support.
+
+    Raised rather than ignored, so that a call never silently means something else.
+
+    >>> check_unsupported("__call__", {"text_target": "x"})
+    Traceback (most recent call last):
+    ...
+    TypeError: BertTokenizer.__call__() got text_target, which subword does not support
+    """
+    if arguments:
+        names = ", ".join(sorted(arguments))
+        raise TypeError(f"BertTokenizer.{method}() got {names}, which subword does not support")

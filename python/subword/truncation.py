@@ -23,6 +23,7 @@ __all__ = [
     "LARGE_INTEGER",
     "MAX_PAIR_OVERFLOW_ROWS",
     "TRUNCATION_STRATEGIES",
+    "check_side",
     "check_stride",
     "check_stride_fits",
     "overflow_windows",
@@ -131,11 +132,23 @@ def overflow_windows(length: int, budget: int, stride: int) -> list[Window]:
 
 @overload
 def truncation_windows(
-    first: int, second: None, budget: int, strategy: str, stride: int, overflow: bool = True
+    first: int,
+    second: None,
+    budget: int,
+    strategy: str,
+    stride: int,
+    overflow: bool = True,
+    side: str = "right",
 ) -> list[tuple[Window, None]]: ...
 @overload
 def truncation_windows(
-    first: int, second: int, budget: int, strategy: str, stride: int, overflow: bool = True
+    first: int,
+    second: int,
+    budget: int,
+    strategy: str,
+    stride: int,
+    overflow: bool = True,
+    side: str = "right",
 ) -> list[tuple[Window, Window]]: ...
 @overload
 def truncation_windows(
@@ -145,6 +158,7 @@ def truncation_windows(
     strategy: str,
     stride: int,
     overflow: bool = True,
+    side: str = "right",
 ) -> list[tuple[Window, Window | None]]: ...
 def truncation_windows(
     first: int,
@@ -153,6 +167,7 @@ def truncation_windows(
     strategy: str,
     stride: int,
     overflow: bool = True,
+    side: str = "right",
 ) -> Sequence[tuple[Window, Window | None]]:
     """The ``(first, second)`` windows of each model input, in ``tokenizers``' order.
 
@@ -165,17 +180,24 @@ def truncation_windows(
     pair that would overflow into more than :data:`MAX_PAIR_OVERFLOW_ROWS` inputs is a
     ``ValueError``.
 
+    ``side="left"`` (``truncation_side``) keeps the end of each sequence: every window is
+    mirrored, so the main input holds the last tokens and the overflow walks back to
+    the start, as ``tokenizers``' left truncation direction does.
+
     >>> truncation_windows(6, None, 4, "longest_first", 0)
     [((0, 4), None), ((4, 6), None)]
+    >>> truncation_windows(6, None, 4, "longest_first", 0, side="left")
+    [((2, 6), None), ((0, 2), None)]
     >>> truncation_windows(3, 3, 4, "longest_first", 0)  # doctest: +NORMALIZE_WHITESPACE
     [((0, 2), (0, 2)), ((2, 3), (0, 2)), ((2, 3), (2, 3)), ((0, 2), (2, 3))]
     """
+    check_side(side, "truncation_side")
     if second is None:
-        windows = _single_windows(first, budget, strategy, stride)
+        windows = _mirrored(_single_windows(first, budget, strategy, stride), first, side)
         return [(window, None) for window in (windows if overflow else windows[:1])]
     budget_first, budget_second = pair_budgets(first, second, budget, strategy)
-    windows_first = overflow_windows(first, budget_first, stride)
-    windows_second = overflow_windows(second, budget_second, stride)
+    windows_first = _mirrored(overflow_windows(first, budget_first, stride), first, side)
+    windows_second = _mirrored(overflow_windows(second, budget_second, stride), second, side)
     combined: list[tuple[Window, Window | None]] = [(windows_first[0], windows_second[0])]
     if not overflow:
         return combined
@@ -227,6 +249,25 @@ def pair_budgets(first: int, second: int, budget: int, strategy: str) -> tuple[i
     if strategy == "only_first":
         return first - to_remove, second
     return first, second - to_remove
+
+
+def check_side(side: str, name: str) -> None:
+    """``side`` is ``"right"`` or ``"left"`` (``padding_side``, ``truncation_side``).
+
+    >>> check_side("middle", "padding_side")
+    Traceback (most recent call last):
+    ...
+    ValueError: padding_side must be 'right' or 'left', not 'middle'
+    """
+    if side not in ("right", "left"):
+        raise ValueError(f"{name} must be 'right' or 'left', not {side!r}")
+
+
+def _mirrored(windows: list[Window], length: int, side: str) -> list[Window]:
+    """The windows counted from the end of the sequence when truncating on the left."""
+    if side == "right":
+        return windows
+    return [(length - stop, length - start) for start, stop in windows]
 
 
 def _single_windows(length: int, budget: int, strategy: str, stride: int) -> list[Window]:

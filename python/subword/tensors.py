@@ -1,0 +1,117 @@
+"""``return_tensors``: the fields of a batch as numpy arrays or torch tensors.
+
+``"np"`` gives ``int64`` arrays (``offset_mapping`` as ``(batch, length, 2)``), as
+transformers does; ``"pt"`` gives torch tensors when torch is installed (it is not a
+dependency of subword). Rows of different lengths cannot make one array: numpy gets an
+object array holding one ``int64`` array per row, as transformers 5 gives, and torch
+transformers' ``ValueError`` suggesting padding. ``prepend_batch_axis`` gives a single
+input a batch axis of 1, as ``tokenizer(text, return_tensors="np")`` does.
+
+>>> fields = as_tensors({"input_ids": [[2, 5, 3], [2, 6, 3]]}, "np")
+>>> fields["input_ids"].dtype, fields["input_ids"].shape
+(dtype('int64'), (2, 3))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["TENSOR_TYPES", "as_tensors", "check_tensor_type", "tensor_type_of"]
+
+#: What ``return_tensors=`` accepts.
+TENSOR_TYPES = ("np", "pt")
+
+# transformers' message, so that code and users that know it recognise it.
+_RAGGED_MESSAGE = (
+    "Unable to create tensor, you should probably activate truncation and/or padding with "
+    "'padding=True' 'truncation=True' to have batched tensors with the same length. Perhaps "
+    "your features (`{key}` in this case) have excessive nesting (inputs type `list` where "
+    "type `int` is expected)."
+)
+
+
+def check_tensor_type(tensor_type: Any) -> str | None:
+    """``return_tensors`` read as transformers does: ``None``, ``"np"`` or ``"pt"``.
+
+    >>> check_tensor_type("tf")
+    Traceback (most recent call last):
+    ...
+    ValueError: return_tensors='tf' is not supported: use 'np' (numpy) or 'pt' (torch)
+    """
+    if tensor_type is None:
+        return None
+    value = getattr(tensor_type, "value", tensor_type)  # transformers' TensorType enum
+    if value not in TENSOR_TYPES:
+        raise ValueError(
+            f"return_tensors={value!r} is not supported: use 'np' (numpy) or 'pt' (torch)"
+        )
+    return str(value)
+
+
+def as_tensors(
+    fields: dict[str, Any], tensor_type: Any, prepend_batch_axis: bool = False
+) -> dict[str, Any]:
+    """The fields as arrays of ``tensor_type`` (``None``: unchanged).
+
+    >>> as_tensors({"input_ids": [2, 5, 3]}, "np", prepend_batch_axis=True)["input_ids"]
+    array([[2, 5, 3]])
+    """
+    kind = check_tensor_type(tensor_type)
+    if kind is None:
+        return fields
+    convert = _torch_tensor if kind == "pt" else _numpy_array
+    converted = {}
+    for key, value in fields.items():
+        if prepend_batch_axis:
+            value = [value]
+        try:
+            converted[key] = convert(value)
+        except ValueError as error:
+            raise ValueError(_RAGGED_MESSAGE.format(key=key)) from error
+    return converted
+
+
+def tensor_type_of(features: Any) -> str | None:
+    """The tensor type of padded input's ``input_ids`` (``pad()`` returns the same kind).
+
+    >>> tensor_type_of({"input_ids": np.array([[2, 3]])}), tensor_type_of([{"input_ids": [2]}])
+    ('np', None)
+    """
+    if isinstance(features, (list, tuple)) and features:
+        features = features[0]
+    value = features.get("input_ids") if hasattr(features, "get") else None
+    if isinstance(value, np.ndarray):
+        return "np"
+    if type(value).__module__.startswith("torch"):
+        return "pt"
+    return None
+
+
+def _numpy_array(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value
+    try:
+        array = np.asarray(value)
+    except ValueError:  # rows of different lengths: one array per row, as transformers
+        array = np.empty(len(value), dtype=object)
+        array[:] = [_numpy_array(row) for row in value]
+        return array
+    return array.astype(np.int64) if array.dtype.kind in "iub" else array
+
+
+def _torch_tensor(value: Any) -> Any:
+    try:
+        import torch  # type: ignore[import-not-found]  # optional
+    except ImportError:
+        raise ImportError(
+            "return_tensors='pt' needs PyTorch, which is not installed (it is not a "
+            "dependency of subword): pip install torch, or use return_tensors='np'"
+        ) from None
+    if isinstance(value, torch.Tensor):
+        return value
+    array = _numpy_array(value)
+    if array.dtype == object:
+        raise ValueError("rows of different lengths")
+    return torch.from_numpy(array)
