@@ -144,3 +144,30 @@ def tokens_in_id_order(vocab: Sequence[str] | Mapping[str, int]) -> list[str]:
     if [vocab[token] for token in tokens] != list(range(len(tokens))):
         raise ValueError("the vocab's ids must be 0, 1, ..., len(vocab) - 1, each once")
     return tokens
+
+
+def vocab_argument(
+    vocab_file: PathLike | Sequence[str] | Mapping[str, int] | None,
+    vocab: Sequence[Any] | Mapping[str, int] | None,
+    merges: Sequence[Any] | None,
+) -> PathLike | Sequence[str] | Mapping[str, int]:
+    """The vocabulary a constructor was given: ``vocab_file``, or transformers 5's ``vocab``.
+
+    ``vocab`` is a token -> id mapping, tokens in id order, or ``(token, score)`` pairs
+    in id order (what transformers' converters hand over); ``merges`` must be empty
+    (WordPiece has none).
+
+    >>> vocab_argument(None, [("[UNK]", 0.0), ("a", 0.0)], [])
+    ['[UNK]', 'a']
+    """
+    if merges:
+        raise ValueError("a WordPiece vocabulary has no merges; got a non-empty merges=")
+    if vocab_file is not None and vocab is not None:
+        raise TypeError("give vocab_file or vocab, not both")
+    if vocab is None:
+        if vocab_file is None:
+            raise TypeError("BertTokenizer needs a vocabulary: vocab_file= (a vocab.txt) or vocab=")
+        return vocab_file
+    if isinstance(vocab, Mapping):
+        return vocab
+    return [item[0] if isinstance(item, (tuple, list)) else item for item in vocab]

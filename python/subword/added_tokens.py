@@ -26,7 +26,7 @@ from typing import Any
 
 from subword.normalization import AlignedToken, BasicTokenizer
 
-__all__ = ["AddedToken", "AddedTokenSplitter", "WholeToken", "as_added_token"]
+__all__ = ["AddedToken", "AddedTokenSplitter", "WholeToken", "as_added_token", "token_content"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,10 @@ class AddedToken:
             raise ValueError(f"an added token must be a non-empty string, not {self.content!r}")
         if self.normalized is None:
             object.__setattr__(self, "normalized", not self.special)
+
+    def __str__(self) -> str:
+        """The token itself, as ``str()`` of a ``tokenizers.AddedToken`` gives."""
+        return self.content
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as ``tokenizer_config.json``'s ``added_tokens_decoder`` writes them.
@@ -91,6 +95,15 @@ def as_added_token(token: Any, special: bool = False) -> AddedToken:
             special=special or token.special,
         )
     raise TypeError(f"an added token must be a str or an AddedToken, not {type(token).__name__}")
+
+
+def token_content(token: Any) -> str | None:
+    """A special token's string: itself, or an ``AddedToken``'s content (``None`` stays).
+
+    >>> token_content(AddedToken("[X]")), token_content("[Y]"), token_content(None)
+    ('[X]', '[Y]', None)
+    """
+    return None if token is None else as_added_token(token).content
 
 
 def _with_special(token: AddedToken) -> AddedToken:

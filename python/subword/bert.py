@@ -37,8 +37,12 @@ import subword._tokenizer_files as files
 from subword import evaluation
 from subword._atomic import locked_folder
 from subword._core import WordPieceModel
-from subword.added_tokens import AddedToken
-from subword.added_vocabulary import AddedVocabularyMixin, added_tokens_from_config
+from subword.added_tokens import AddedToken, token_content
+from subword.added_vocabulary import (
+    SPECIAL_TOKEN_KEYS,
+    AddedVocabularyMixin,
+    added_tokens_from_config,
+)
 from subword.batch_encoding import BatchEncoding
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import DecodingMixin
@@ -46,7 +50,7 @@ from subword.evaluation import QualityReport
 from subword.model_inputs import CallOptions, Samples, SpecialIds, encode_call, resolve_strategies
 from subword.normalization import BasicTokenizer
 from subword.padding import pad_features, padding_strategy
-from subword.processors import Segment, assemble, special_tokens_to_add, with_special_tokens
+from subword.processors import with_special_tokens
 from subword.special_tokens import (
     CLS_TOKEN,
     MASK_TOKEN,
@@ -57,7 +61,13 @@ from subword.special_tokens import (
 )
 from subword.tensors import tensor_type_of
 from subword.text_encoding import TextEncoder
-from subword.text_inputs import as_batch, as_word_batch, check_text, check_unsupported
+from subword.text_inputs import (
+    as_batch,
+    as_word_batch,
+    check_keywords,
+    check_text,
+    check_unsupported,
+)
 from subword.truncation import check_side
 
 __all__ = ["BatchEncoding", "BertTokenizer"]
@@ -115,7 +125,7 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
 
     def __init__(
         self,
-        vocab_file: PathLike | Sequence[str] | Mapping[str, int],
+        vocab_file: PathLike | Sequence[str] | Mapping[str, int] | None = None,
         do_lower_case: bool = True,
         never_split: Iterable[str] | None = None,
         unk_token: str = UNK_TOKEN,
@@ -135,16 +145,25 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         added_tokens_decoder: Mapping[str, Any] | None = None,
         split_special_tokens: bool = False,
         additional_special_tokens: Sequence[str | AddedToken] | None = None,
+        add_bos_token: bool = False,
+        add_eos_token: bool = False,
+        vocab: Sequence[str] | Sequence[tuple[str, float]] | Mapping[str, int] | None = None,
+        merges: Sequence[Any] | None = None,
         **unsupported: Any,
     ):
-        check_unsupported("__init__", unsupported)
+        check_keywords(type(self), unsupported)
         # Every other argument is an option of the tokenizer (what _options() saves).
         options = {
             name: value
             for name, value in locals().items()
-            if name not in ("self", "vocab_file", "additional_special_tokens", "unsupported")
+            if name not in ("self", "vocab_file", "vocab", "merges", "unsupported")
         }
+        #: the options given, as transformers keeps them (``add_bos_token`` and
+        #: ``add_eos_token`` are kept and, as in transformers' BERT, change nothing)
+        self.init_kwargs = dict(options)
+        self.init_inputs: tuple[Any, ...] = ()
         options["extra_special_tokens"] = extra_special_tokens or additional_special_tokens
+        vocab_file = files.vocab_argument(vocab_file, vocab, merges)
         if isinstance(vocab_file, (str, os.PathLike)):
             self.vocab_file: str | None = files.checked_vocab_file(vocab_file)
             self._encoder = WordPieceModel.from_file(
@@ -168,11 +187,17 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         check_side(options["truncation_side"], "truncation_side")
         self.padding_side = options["padding_side"]
         self.truncation_side = options["truncation_side"]
+        #: the special tokens as given (strings, or AddedToken objects)
+        self._special_tokens_map = {
+            name: options[name] for name in SPECIAL_TOKEN_KEYS if options[name] is not None
+        }
         for name in ("unk_token", "sep_token", "pad_token", "cls_token", "mask_token"):
-            setattr(self, name, options[name])
-        self.bos_token, self.eos_token = options["bos_token"], options["eos_token"]
+            setattr(self, name, token_content(options[name]))
+        self.bos_token, self.eos_token = None, None  # set by add_special_tokens below
         self.split_special_tokens = options["split_special_tokens"]
         self.model_max_length = options["model_max_length"]
+        #: warnings given once per tokenizer (transformers' name and keys)
+        self.deprecation_warnings: dict[str, bool] = {}
         self.basic_tokenizer = BasicTokenizer(
             do_lower_case=options["do_lower_case"],
             never_split=options["never_split"],
@@ -382,53 +407,9 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         if not add_special_tokens:
             return [token for sequence in tokens for token in sequence]
         second = tokens[1] if pair else None
+        if self.cls_token is None or self.sep_token is None:
+            raise ValueError("cannot add special tokens: the cls or sep token is unset")
         return with_special_tokens(tokens[0], second, self.cls_token, self.sep_token)
-
-    def num_special_tokens_to_add(self, pair: bool = False) -> int:
-        r"""How many special tokens ``__call__`` adds: 2 (``[CLS] A [SEP]``) or 3 for a pair.
-
-        >>> tokenizer.num_special_tokens_to_add(), tokenizer.num_special_tokens_to_add(pair=True)
-        (2, 3)
-        """
-        return special_tokens_to_add(pair)
-
-    def build_inputs_with_special_tokens(
-        self, token_ids_0: list[int], token_ids_1: list[int] | None = None
-    ) -> list[int]:
-        r"""``[CLS] A [SEP]`` or ``[CLS] A [SEP] B [SEP]`` as ids.
-
-        >>> tokenizer.build_inputs_with_special_tokens([5], [6])
-        [2, 5, 3, 6, 3]
-        """
-        return with_special_tokens(token_ids_0, token_ids_1, *self._cls_sep_ids())
-
-    def get_special_tokens_mask(
-        self,
-        token_ids_0: list[int],
-        token_ids_1: list[int] | None = None,
-        already_has_special_tokens: bool = False,
-    ) -> list[int]:
-        r"""1 where ``build_inputs_with_special_tokens`` puts a special token, else 0.
-
-        With ``already_has_special_tokens=True``, ``token_ids_0`` is a whole model input
-        and the mask marks the ids of special tokens in it (what
-        ``DataCollatorForLanguageModeling`` asks, so that it never masks them).
-
-        >>> tokenizer.get_special_tokens_mask([5], [6])
-        [1, 0, 1, 0, 1]
-        >>> tokenizer.get_special_tokens_mask([2, 5, 3, 0], already_has_special_tokens=True)
-        [1, 0, 1, 1]
-        """
-        if already_has_special_tokens:
-            if token_ids_1 is not None:
-                raise ValueError(
-                    "You should not supply a second sequence if the provided sequence of ids is "
-                    "already formatted with special tokens for the model."
-                )
-            special = set(self.all_special_ids)
-            return [1 if int(token) in special else 0 for token in token_ids_0]
-        second = None if token_ids_1 is None else Segment(token_ids_1)
-        return assemble(Segment(token_ids_0), second, (-1, -1)).special
 
     def pad(
         self,
@@ -565,6 +546,7 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
             with_offsets=return_offsets_mapping,
             with_length=return_length,
             tensor_type=return_tensors,
+            model_max_length=self.model_max_length if verbose else None,
         )
         if is_split_into_words:
             word_pairs, batched = as_word_batch(text, text_pair)
@@ -587,11 +569,12 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
 
         cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
         ids = SpecialIds(cls_sep, self.pad_token_id, self.pad_token_type_id, self._token_of)
-        return encode_call(encoded, options, ids, batched)
+        return encode_call(encoded, options, ids, batched, self.deprecation_warnings)
 
     def _segmenter(self) -> evaluation.Segmenter:  # what evaluate() needs
         def encode(words: list[str]) -> list[list[int]]:
-            return self(words, add_special_tokens=False)["input_ids"]  # type: ignore[no-any-return]
+            encoded = self(words, add_special_tokens=False, verbose=False)
+            return encoded["input_ids"]  # type: ignore[no-any-return]
 
         return evaluation.Segmenter(
             self.basic_tokenizer.tokenize_batch, encode, self.convert_ids_to_tokens,

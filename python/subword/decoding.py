@@ -137,7 +137,7 @@ class DecodingMixin:
     _vocab: Sequence[str]
     _token_ids: dict[str, int]
     _added_texts: dict[int, str]
-    unk_token_id: int
+    unk_token_id: int | None
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -145,7 +145,7 @@ class DecodingMixin:
     def _special_ids_to_skip(self) -> set[int]:
         raise NotImplementedError
 
-    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> int | list[int]:
+    def convert_tokens_to_ids(self, tokens: str | Iterable[str]) -> int | None | list[int | None]:
         r"""Ids of tokens (the unk id for a token not in the vocab).
 
         >>> tokenizer.convert_tokens_to_ids(["hello", "there"])

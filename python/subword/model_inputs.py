@@ -12,6 +12,7 @@ only when first asked for, by running the same stages again with words and offse
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,13 @@ __all__ = [
 
 #: The encoded texts of a call: ``(first, second or None)`` per sample.
 Samples = list[tuple[Segment, Segment | None]]
+
+# The warning about inputs longer than the model takes goes to the logger transformers
+# uses for it, so that code that silences or captures transformers' tokenizer warnings
+# (``transformers.logging.set_verbosity_error()``, ``assertLogs("transformers")``)
+# handles ours the same way.
+TOO_LONG_LOGGER = logging.getLogger("transformers.tokenization_utils_base")
+TOO_LONG_KEY = "sequence-length-is-longer-than-the-specified-maximum"
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class CallOptions:
     with_offsets: bool = False
     with_length: bool = False
     tensor_type: str | None = None
+    #: warn once when an input is longer than this and no max_length applies
+    model_max_length: int | None = None
 
     def __post_init__(self) -> None:
         check_side(self.padding_side, "padding_side")
@@ -108,7 +118,7 @@ def resolve_strategies(
     max_length: int | None,
     model_max_length: int,
     pad_id: int | None,
-    pad_token: str,
+    pad_token: str | None,
 ) -> tuple[str, str, int | None]:
     """Resolve the strategies as transformers: ``max_length`` alone truncates.
 
@@ -138,12 +148,15 @@ def encode_call(
     options: CallOptions,
     ids: SpecialIds,
     batched: bool,
+    warned: dict[str, bool] | None = None,
 ) -> BatchEncoding:
     """The :class:`BatchEncoding` of a call.
 
     ``encode(with_offsets, with_words)`` encodes the call's texts (the tokenizer's
     :class:`~subword.text_encoding.TextEncoder` over them); it runs once for the fields,
-    and once more if the alignment is asked for.
+    and once more if the alignment is asked for. An input longer than
+    ``options.model_max_length`` with no ``max_length`` in force logs transformers'
+    warning, once per ``warned`` dict (the tokenizer's ``deprecation_warnings``).
 
     >>> from subword.processors import Segment
     >>> def encode(with_offsets, with_words):
@@ -156,6 +169,7 @@ def encode_call(
     """
     rows_per_sample = _rows_per_sample(encode(options.with_offsets, False), options, ids)
     rows = [row for sample_rows in rows_per_sample for row in sample_rows]
+    _warn_if_too_long(rows, options, warned)
     length = padding_length(rows, options.padding, options.max_length, options.pad_to_multiple_of)
     fields = padded_fields(
         rows,
@@ -198,6 +212,23 @@ def encode_call(
         prepend_batch_axis=single,
         n_sequences=2 if paired else 1,
     )
+
+
+def _warn_if_too_long(
+    rows: list[Row], options: CallOptions, warned: dict[str, bool] | None
+) -> None:
+    """Transformers' warning: an input longer than the model takes, with no max_length."""
+    limit = options.model_max_length
+    if limit is None or options.max_length is not None or warned is None:
+        return
+    longest = max((len(row.ids) for row in rows), default=0)
+    if longest > limit and not warned.get(TOO_LONG_KEY):
+        TOO_LONG_LOGGER.warning(
+            "Token indices sequence length is longer than the specified maximum sequence length "
+            f"for this model ({longest} > {limit}). Running this sequence through the model will "
+            "result in indexing errors"
+        )
+        warned[TOO_LONG_KEY] = True
 
 
 def row_encoding(

@@ -377,6 +377,7 @@ def _tokenize_documents(documents: Any, tokenizer: Any) -> list[list[list[int]]]
             add_special_tokens=False,
             return_token_type_ids=False,
             return_attention_mask=False,
+            verbose=False,  # sentences are packed to max_length below, not fed as they are
         )["input_ids"]
         if sentences
         else []

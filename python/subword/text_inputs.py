@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["INVALID_TEXT_MESSAGE", "as_batch", "as_word_batch", "check_text", "check_unsupported"]
+__all__ = [
+    "INVALID_TEXT_MESSAGE",
+    "as_batch",
+    "as_word_batch",
+    "check_keywords",
+    "check_text",
+    "check_unsupported",
+]
 
 Words = list[str]
 
@@ -145,3 +152,19 @@ def check_unsupported(method: str, arguments: dict[str, Any]) -> None:
     if arguments:
         names = ", ".join(sorted(arguments))
         raise TypeError(f"BertTokenizer.{method}() got {names}, which subword does not support")
+
+
+def check_keywords(cls: type, arguments: dict[str, Any]) -> None:
+    """The constructor's unknown keywords: ``AttributeError`` for a method's name, as transformers.
+
+    >>> class Tokenizer:
+    ...     def get_vocab(self): ...
+    >>> check_keywords(Tokenizer, {"get_vocab": True})
+    Traceback (most recent call last):
+    ...
+    AttributeError: get_vocab conflicts with the method get_vocab in Tokenizer
+    """
+    for name in arguments:
+        if hasattr(cls, name):
+            raise AttributeError(f"{name} conflicts with the method {name} in {cls.__name__}")
+    check_unsupported("__init__", arguments)
