@@ -35,7 +35,6 @@ from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
 from subword import evaluation
-from subword._atomic import locked_folder
 from subword._core import WordPieceModel
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
@@ -272,9 +271,10 @@ class BertTokenizer(SpecialTokensMixin):
     def from_pretrained(cls, directory: PathLike, **overrides: Any) -> BertTokenizer:
         r"""Load a local model directory (never the network).
 
-        Reads ``vocab.txt`` and, when present, ``tokenizer_config.json`` and
-        ``special_tokens_map.json`` (transformers' files) and ``subword.json``; keyword
-        arguments override them. A path to a ``vocab.txt`` itself also works.
+        Reads ``vocab.txt`` or ``tokenizer.json`` (a folder transformers 5 saved) and,
+        when present, ``tokenizer_config.json``, ``special_tokens_map.json`` and
+        ``subword.json``; keyword arguments override them (``subword._tokenizer_files``
+        says which file wins). A path to a ``vocab.txt`` itself also works.
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as model:
@@ -282,12 +282,9 @@ class BertTokenizer(SpecialTokensMixin):
         ...     BertTokenizer.from_pretrained(model, model_max_length=128).model_max_length
         128
         """
-        path = Path(directory)
-        if path.is_file():
-            return cls(path, **overrides)
-        vocab = files.folder_vocab(directory)
-        with locked_folder(vocab.parent, shared=True):  # not half of a concurrent save
-            return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
+        if Path(directory).is_file():
+            return cls(directory, **overrides)
+        return files.load_folder(cls, directory, overrides)
 
     def save_vocabulary(
         self, save_directory: PathLike, filename_prefix: str | None = None
@@ -305,18 +302,20 @@ class BertTokenizer(SpecialTokensMixin):
         return (files.write_vocab(save_directory, self._vocab, filename_prefix),)
 
     def save_pretrained(self, save_directory: PathLike) -> tuple[str, ...]:
-        r"""Write ``vocab.txt`` and ``tokenizer_config.json``.
+        r"""Write the folder: ``vocab.txt``, ``tokenizer.json`` and transformers' configs.
 
-        ``from_pretrained`` (ours or transformers') reads them back.
+        ``from_pretrained`` (ours or transformers'), ``AutoTokenizer`` and ``tokenizers``
+        read it back; the paths come in transformers' order (``_tokenizer_files``).
 
         >>> import pathlib, tempfile
         >>> with tempfile.TemporaryDirectory() as out:
         ...     [pathlib.Path(path).name for path in tokenizer.save_pretrained(out)]
         ...     BertTokenizer.from_pretrained(out).vocab == tokenizer.vocab
-        ['vocab.txt', 'tokenizer_config.json']
+        ['tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'tokenizer.json']
         True
         """
-        return files.save_folder(save_directory, self._vocab, self._options())
+        limit = {"max_input_chars_per_word": self._encoder.max_input_chars_per_word}
+        return files.save_folder(save_directory, self._vocab, {**self._options(), **limit})
 
     # ------------------------------------------------------------------ tokens and ids
 
