@@ -253,10 +253,9 @@ def test_a_trained_wordpiece_round_trips_through_tokenizer_json(
     assert [encoding.ids for encoding in plain] == model.encode_batch(held_out)
 
 
-@pytest.mark.parametrize("lowercase", [True, False], ids=["uncased", "cased"])
-def test_a_whitespace_wordpiece_round_trips(training_lines, held_out, tmp_path, lowercase):
+def test_a_whitespace_wordpiece_round_trips(training_lines, held_out, tmp_path) -> None:
     model = WordPiece.train_from_iterator(
-        training_lines, vocab_size=3000, pre_tokenizer="whitespace", lowercase=lowercase
+        training_lines, vocab_size=3000, pre_tokenizer="whitespace"
     )
     model.save(tmp_path)
     tokenizer = Tokenizer.from_file(str(tmp_path / TOKENIZER_JSON_NAME))
