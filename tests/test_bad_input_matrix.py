@@ -326,10 +326,24 @@ def _(tmp):
 @cell("WordPiece.load", "truncated vocab.txt (cut mid-token)")
 def _(tmp):
     directory = wordpiece_dir(tmp)
+    (directory / "tokenizer.json").unlink()  # else the cut is caught (next cell)
     data = (directory / "vocab.txt").read_bytes()
     (directory / "vocab.txt").write_bytes(data[: data.index(b"mat") + 2])
     model = WordPiece.load(directory)
     assert model.vocab_size == SMALL_VOCAB.index("mat") + 1  # "ma" is the last token
+
+
+@cell(
+    "WordPiece.load",
+    "vocab.txt cut, tokenizer.json whole",
+    ValueError,
+    r"tokenizer\.json: its vocab differs from .*vocab\.txt",
+)
+def _(tmp):
+    directory = wordpiece_dir(tmp)
+    data = (directory / "vocab.txt").read_bytes()
+    (directory / "vocab.txt").write_bytes(data[: data.index(b"mat") + 2])
+    WordPiece.load(directory)
 
 
 @cell("BPE.load", "truncated vocab.json", ValueError, r"vocab\.json:1\b")

@@ -94,10 +94,19 @@ def test_help_has_examples(command):
 
 
 def test_train_writes_a_complete_directory(wordpiece_dir: Path, bpe_dir: Path):
-    assert sorted(p.name for p in wordpiece_dir.iterdir()) == ["subword.json", "vocab.txt"]
+    assert sorted(p.name for p in wordpiece_dir.iterdir()) == [
+        "subword.json",
+        "tokenizer.json",
+        "vocab.txt",
+    ]
     assert json.loads((wordpiece_dir / "subword.json").read_text())["model"] == "wordpiece"
     assert len((wordpiece_dir / "vocab.txt").read_text().splitlines()) == 4000
-    assert sorted(p.name for p in bpe_dir.iterdir()) == ["merges.txt", "subword.json", "vocab.json"]
+    assert sorted(p.name for p in bpe_dir.iterdir()) == [
+        "merges.txt",
+        "subword.json",
+        "tokenizer.json",
+        "vocab.json",
+    ]
     assert len(subword.BPE.load(bpe_dir).merges) == 2000
     # readable like any file the user creates (mkstemp alone would make it 0600)
     modes = {p.name: p.stat().st_mode & 0o777 for p in wordpiece_dir.iterdir()}
@@ -146,7 +155,12 @@ def test_existing_directory_is_overwritten_in_place(corpus: Path, tmp_path: Path
     ok(run("train", corpus, "--vocab-size", "500", "-q", "-o", tmp_path))
     assert (tmp_path / "keep.txt").read_text() == "mine"
     assert len((tmp_path / "vocab.txt").read_text().splitlines()) == 500
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "subword.json", "vocab.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "keep.txt",
+        "subword.json",
+        "tokenizer.json",
+        "vocab.txt",
+    ]
 
 
 # --- inputs: gzip, stdin, globs ---------------------------------------------------------

@@ -167,7 +167,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path) -> None:
         tmp_path / "bert"
     )
     written = [*(tmp_path / "bpe").iterdir(), *(tmp_path / "bert").iterdir()]
-    assert len(written) == 5
+    assert len(written) == 8  # bpe: 4 files; bert: 4
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
 
@@ -180,7 +180,14 @@ def test_save_pretrained_leaves_the_other_files_of_the_folder(tmp_path) -> None:
     tokenizer.save_pretrained(tmp_path)
     assert weights.read_bytes() == b"\x00weights"
     names = sorted(path.name for path in tmp_path.iterdir())
-    assert names == ["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"]
+    assert names == [
+        "config.json",
+        "model.safetensors",
+        "special_tokens_map.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "vocab.txt",
+    ]
 
 
 # --- what a format cannot hold is refused up front -----------------------------------------

@@ -411,9 +411,12 @@ def test_added_tokens_are_saved_and_loaded(added_pair, tmp_path: Path, lines) ->
     from transformers import AutoTokenizer
     from transformers import BertTokenizer as TransformersBertTokenizer
 
+    from tokenizers import Tokenizer
+
     ours, reference = added_pair
     ours.save_pretrained(tmp_path)
     ours_again = BertTokenizer.from_pretrained(tmp_path)
+    raw = Tokenizer.from_file(str(tmp_path / "tokenizer.json"))  # the added tokens are in it
     theirs = TransformersBertTokenizer.from_pretrained(tmp_path)
     auto = AutoTokenizer.from_pretrained(tmp_path)
     for text in ADDED_TEXTS + lines[:20]:
@@ -421,6 +424,7 @@ def test_added_tokens_are_saved_and_loaded(added_pair, tmp_path: Path, lines) ->
         assert ours_again(text)["input_ids"] == expected
         assert theirs(text)["input_ids"] == expected
         assert auto(text)["input_ids"] == expected
+        assert raw.encode(text).ids == expected
     assert len(ours_again) == len(theirs) == len(reference)
 
 

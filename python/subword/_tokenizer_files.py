@@ -1,26 +1,48 @@
 """The files of a BERT tokenizer folder: read as constructor options, written back.
 
-A folder holds ``vocab.txt`` (one token a line, id = line index) and, when present,
-transformers' ``tokenizer_config.json`` and ``special_tokens_map.json`` and our
-``subword.json`` (read through :func:`subword.config.read_json_object`). Later
-files win: ``subword.json``, then ``special_tokens_map.json``, then
-``tokenizer_config.json``. :class:`~subword.bert.BertTokenizer`'s ``from_pretrained``,
-``save_pretrained`` and ``save_vocabulary`` are thin wrappers over this module.
+A folder holds ``vocab.txt`` (one token a line, id = line index) and/or Hugging Face's
+``tokenizer.json`` (:mod:`subword.tokenizer_json`), and, when present, transformers'
+``tokenizer_config.json`` and ``special_tokens_map.json`` and our ``subword.json`` (read
+through :func:`subword.config.read_json_object`). ``save_pretrained`` writes all four
+of transformers' files.
+
+Loading: the vocabulary is ``vocab.txt``'s when the folder has one (as before
+``tokenizer.json`` was read, and as transformers' Python tokenizer reads it), else
+``tokenizer.json``'s; when both are there they must agree. Options come from
+``tokenizer.json`` first, then the config files override them (``subword.json``, then
+``special_tokens_map.json``, then ``tokenizer_config.json``), as transformers 5's
+``BertTokenizer`` builds its pipeline from ``tokenizer_config.json`` and takes only the
+vocabulary and template from ``tokenizer.json``.
+:class:`~subword.bert.BertTokenizer`'s ``from_pretrained``, ``save_pretrained`` and
+``save_vocabulary`` are thin wrappers over this module.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Protocol, TypeVar, Union
 
+from subword import tokenizer_json
 from subword._atomic import locked_folder, write_text_atomic
 from subword.config import CONFIG_NAME as SUBWORD_CONFIG_NAME
 from subword.config import read_json_object
+from subword.tokenizer_json import TOKENIZER_JSON_NAME
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+class _Tokenizer(Protocol):
+    """What :func:`load_folder` checks on the tokenizer it made."""
+
+    @property
+    def vocab_size(self) -> int: ...
+    def get_vocab(self) -> dict[str, int]: ...
+
+
+T = TypeVar("T", bound=_Tokenizer)
 
 VOCAB_NAME = "vocab.txt"
 TOKENIZER_CONFIG_NAME = "tokenizer_config.json"
@@ -52,17 +74,42 @@ OPTION_NAMES = frozenset(
 )
 
 
-def folder_vocab(directory: PathLike) -> Path:
-    """The ``vocab.txt`` of a model folder, with clear errors (never the network)."""
+#: The special-token options, in the order ``special_tokens_map.json`` lists them.
+SPECIAL_TOKEN_NAMES = ("cls_token", "mask_token", "pad_token", "sep_token", "unk_token")
+
+
+def checked_folder(directory: PathLike) -> Path:
+    """``directory`` as a path, once it is known to be a directory (never the network)."""
     path = Path(directory)
     if not path.is_dir():
         raise OSError(
             f"{directory}: no such directory (subword loads local files only and never downloads)"
         )
-    vocab = path / VOCAB_NAME
-    if not vocab.is_file():
-        raise FileNotFoundError(f"{directory}: no {VOCAB_NAME} in this directory")
-    return vocab
+    return path
+
+
+def load_folder(make: Callable[..., T], directory: PathLike, overrides: Mapping[str, Any]) -> T:
+    """``make(vocab, **options)`` from a folder's files (see the module), ``overrides`` last.
+
+    ``vocab`` is the ``vocab.txt`` path or ``tokenizer.json``'s tokens; the folder is
+    locked shared while it is read, so a concurrent save is never half seen.
+    """
+    path = checked_folder(directory)
+    vocab, json_path = path / VOCAB_NAME, path / TOKENIZER_JSON_NAME
+    with locked_folder(path, shared=True):
+        if vocab.is_file():
+            made = make(vocab, **{**read_options(path), **overrides})
+            ids = made.get_vocab()  # added tokens come after the vocabulary's ids
+            tokens = sorted(ids, key=ids.__getitem__)[: made.vocab_size]
+            tokenizer_json.check_same_vocab(json_path, tokens, vocab)
+            return made
+        found = tokenizer_json.read_wordpiece_json(json_path)
+        if found is None:
+            raise FileNotFoundError(
+                f"{directory}: no {VOCAB_NAME} or {TOKENIZER_JSON_NAME} in this directory"
+            )
+        options = {**found.bert_options(), **read_options(path), **overrides}
+        return make(found.tokens, **options)
 
 
 def read_options(directory: Path) -> dict[str, Any]:
@@ -111,17 +158,50 @@ def write_tokenizer_config(save_directory: PathLike, options: Mapping[str, Any])
     return path
 
 
-def save_folder(
-    directory: PathLike, tokens: Sequence[str], options: Mapping[str, Any]
-) -> tuple[str, str]:
-    """Write ``vocab.txt`` and ``tokenizer_config.json`` into ``directory``; their paths.
+def write_special_tokens_map(save_directory: PathLike, options: Mapping[str, Any]) -> str:
+    """Write ``special_tokens_map.json`` (transformers 4's file); return its path."""
+    tokens = {name: options[name] for name in SPECIAL_TOKEN_NAMES if options.get(name)}
+    path = os.path.join(save_directory, SPECIAL_TOKENS_MAP_NAME)
+    write_text_atomic(path, json.dumps(tokens, indent=2, ensure_ascii=False) + "\n")
+    return path
 
-    The folder is created when missing, and locked while both files are written, so
-    concurrent saves leave one whole tokenizer (other files in it are left alone).
+
+def save_folder(
+    directory: PathLike,
+    tokens: Sequence[str],
+    options: Mapping[str, Any],
+    *,
+    added_tokens: Sequence[Mapping[str, Any]] = (),
+) -> tuple[str, str, str, str]:
+    """Write a BERT tokenizer folder; the paths, in the order transformers returns them.
+
+    ``tokenizer_config.json``, ``special_tokens_map.json``, ``vocab.txt`` and
+    ``tokenizer.json`` (transformers 5 returns the first and the last; 4 returned all
+    four in this order). ``added_tokens`` go into ``tokenizer.json`` (see
+    :func:`subword.tokenizer_json.bert_tokenizer_json`). The folder is created when
+    missing, and locked while the files are written, so concurrent saves leave one whole
+    tokenizer (other files in it are left alone).
     """
+    document = tokenizer_json.bert_tokenizer_json(
+        tokens,
+        unk_token=options["unk_token"],
+        special_tokens=[options[name] for name in SPECIAL_TOKEN_NAMES],
+        cls_token=options["cls_token"],
+        sep_token=options["sep_token"],
+        do_lower_case=options["do_lower_case"],
+        tokenize_chinese_chars=options["tokenize_chinese_chars"],
+        strip_accents=options["strip_accents"],
+        max_input_chars_per_word=options.get("max_input_chars_per_word", 100),
+        added_tokens=added_tokens,
+    )
     os.makedirs(directory, exist_ok=True)
     with locked_folder(directory):
-        return write_vocab(directory, tokens, None), write_tokenizer_config(directory, options)
+        return (
+            write_tokenizer_config(directory, options),
+            write_special_tokens_map(directory, options),
+            write_vocab(directory, tokens, None),
+            tokenizer_json.write_tokenizer_json(directory, document),
+        )
 
 
 def checked_vocab_file(path: PathLike) -> str:

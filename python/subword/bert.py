@@ -35,7 +35,6 @@ from typing import Any, Union
 
 import subword._tokenizer_files as files
 from subword import evaluation
-from subword._atomic import locked_folder
 from subword._core import WordPieceModel
 from subword.added_tokens import AddedToken, token_content
 from subword.added_vocabulary import (
@@ -346,9 +345,10 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
     def from_pretrained(cls, directory: PathLike, **overrides: Any) -> BertTokenizer:
         r"""Load a local model directory (never the network).
 
-        Reads ``vocab.txt`` and, when present, ``tokenizer_config.json`` and
-        ``special_tokens_map.json`` (transformers' files) and ``subword.json``; keyword
-        arguments override them. A path to a ``vocab.txt`` itself also works.
+        Reads ``vocab.txt`` or ``tokenizer.json`` (a folder transformers 5 saved) and,
+        when present, ``tokenizer_config.json``, ``special_tokens_map.json`` and
+        ``subword.json``; keyword arguments override them (``subword._tokenizer_files``
+        says which file wins). A path to a ``vocab.txt`` itself also works.
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as model:
@@ -356,12 +356,9 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         ...     BertTokenizer.from_pretrained(model, model_max_length=128).model_max_length
         128
         """
-        path = Path(directory)
-        if path.is_file():
-            return cls(path, **overrides)
-        vocab = files.folder_vocab(directory)
-        with locked_folder(vocab.parent, shared=True):  # not half of a concurrent save
-            return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
+        if Path(directory).is_file():
+            return cls(directory, **overrides)
+        return files.load_folder(cls, directory, overrides)
 
     def save_vocabulary(
         self, save_directory: PathLike, filename_prefix: str | None = None
@@ -379,18 +376,22 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         return (files.write_vocab(save_directory, self._vocab, filename_prefix),)
 
     def save_pretrained(self, save_directory: PathLike) -> tuple[str, ...]:
-        r"""Write ``vocab.txt`` and ``tokenizer_config.json``.
+        r"""Write the folder: ``vocab.txt``, ``tokenizer.json`` and transformers' configs.
 
-        ``from_pretrained`` (ours or transformers') reads them back.
+        ``from_pretrained`` (ours or transformers'), ``AutoTokenizer`` and ``tokenizers``
+        read it back; the paths come in transformers' order (``_tokenizer_files``).
 
         >>> import pathlib, tempfile
         >>> with tempfile.TemporaryDirectory() as out:
         ...     [pathlib.Path(path).name for path in tokenizer.save_pretrained(out)]
         ...     BertTokenizer.from_pretrained(out).vocab == tokenizer.vocab
-        ['vocab.txt', 'tokenizer_config.json']
+        ['tokenizer_config.json', 'special_tokens_map.json', 'vocab.txt', 'tokenizer.json']
         True
         """
-        return files.save_folder(save_directory, self._vocab, self._options())
+        limit = {"max_input_chars_per_word": self._encoder.max_input_chars_per_word}
+        added = [{"id": index, **token.as_dict()} for token, index in self._added.values()]
+        options = {**self._options(), **limit}
+        return files.save_folder(save_directory, self._vocab, options, added_tokens=added)
 
     # ------------------------------------------------------------------ tokens and ids
 

@@ -19,7 +19,14 @@ from typing import Any
 from subword import _core
 from subword._atomic import write_text_atomic
 
-__all__ = ["CONFIG_NAME", "LEGACY_KEYS", "read_config", "read_json_object", "write_config"]
+__all__ = [
+    "CONFIG_NAME",
+    "LEGACY_KEYS",
+    "read_config",
+    "read_json_file",
+    "read_json_object",
+    "write_config",
+]
 
 CONFIG_NAME = "subword.json"
 
@@ -50,9 +57,8 @@ def read_json_object(path: Path) -> dict[str, Any] | None:
     Every config a model directory holds (``subword.json``, transformers'
     ``tokenizer_config.json`` and ``special_tokens_map.json``) is read here, so a broken
     one is always reported the same way: a ``ValueError`` naming the file (and the key,
-    for a value of the wrong type or range: :data:`VALUE_CHECKS`). Only a regular file is
-    read, at most ``SUBWORD_MAX_FILE_BYTES`` of it, and JSON nested too deeply is an
-    error like any other. Keys of :data:`LEGACY_KEYS` come back under their current
+    for a value of the wrong type or range: :data:`VALUE_CHECKS`). The file is read by
+    :func:`read_json_file`. Keys of :data:`LEGACY_KEYS` come back under their current
     spelling (the current key wins when a file holds both).
 
     >>> import tempfile
@@ -61,6 +67,28 @@ def read_json_object(path: Path) -> dict[str, Any] | None:
     ...     _ = path.write_text('{"model": "bpe", "lowercase": false}')
     ...     read_json_object(path), read_json_object(Path(tmp, "missing.json"))
     ({'model': 'bpe', 'do_lower_case': False}, None)
+    """
+    config = read_json_file(path)
+    if config is None:
+        return None
+    for old, new in LEGACY_KEYS.items():
+        if old in config:
+            value = config.pop(old)
+            config.setdefault(new, value)
+    check_values(path, config)
+    return config
+
+
+def read_json_file(path: Path) -> dict[str, Any] | None:
+    """The JSON object in ``path`` as it is, or ``None`` when there is no such file.
+
+    Only a regular file is read, at most ``SUBWORD_MAX_FILE_BYTES`` of it; a broken file,
+    JSON nested too deeply, or anything but an object is a ``ValueError`` naming the file.
+    Config files go through :func:`read_json_object`, which checks their keys too;
+    ``tokenizer.json`` is read here directly (its keys are not config keys).
+
+    >>> read_json_file(Path("missing.json")) is None
+    True
     """
     try:
         info = path.stat()
@@ -84,11 +112,6 @@ def read_json_object(path: Path) -> dict[str, Any] | None:
         raise ValueError(f"{path}: not a valid config: {err}") from None
     if not isinstance(config, dict):
         raise ValueError(f"{path}: not a valid config: expected a JSON object")
-    for old, new in LEGACY_KEYS.items():
-        if old in config:
-            value = config.pop(old)
-            config.setdefault(new, value)
-    check_values(path, config)
     return config
 
 

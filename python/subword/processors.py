@@ -18,7 +18,7 @@ Row(ids=[101, 7, 102, 8, 9, 102], type_ids=[0, 0, 0, 1, 1, 1],
 
 from __future__ import annotations
 
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 __all__ = [
     "Row",
@@ -26,6 +26,7 @@ __all__ = [
     "assemble",
     "segment_ids",
     "special_tokens_to_add",
+    "template_processing",
     "with_special_tokens",
 ]
 
@@ -115,6 +116,43 @@ def segment_ids(first: int, second: int | None, add_special_tokens: bool = True)
     if second is not None:
         ids += [1] * (second + extra_second)
     return ids
+
+
+def template_processing(cls: str, cls_id: int, sep: str, sep_id: int) -> dict[str, Any]:
+    """The template as ``tokenizers``' ``TemplateProcessing`` (its ``tokenizer.json`` form).
+
+    What transformers 5's ``BertTokenizer`` writes: ``[CLS]:0 $A:0 [SEP]:0`` and
+    ``[CLS]:0 $A:0 [SEP]:0 $B:1 [SEP]:1``, laid out here by :func:`with_special_tokens`
+    and :func:`segment_ids`, so the exported template is the one ``__call__`` uses.
+
+    >>> template = template_processing("[CLS]", 2, "[SEP]", 3)
+    >>> [(kind, value["id"], value["type_id"])
+    ...  for piece in template["pair"] for kind, value in piece.items()]  # doctest: +ELLIPSIS
+    [('SpecialToken', '[CLS]', 0), ('Sequence', 'A', 0), ..., ('SpecialToken', '[SEP]', 1)]
+    >>> template["special_tokens"]["[SEP]"]
+    {'id': '[SEP]', 'ids': [3], 'tokens': ['[SEP]']}
+    """
+
+    def pieces(pair: bool) -> list[dict[str, dict[str, Any]]]:
+        second = [("Sequence", "B")] if pair else None
+        layout = with_special_tokens(
+            [("Sequence", "A")], second, ("SpecialToken", cls), ("SpecialToken", sep)
+        )
+        type_ids = segment_ids(1, 1 if pair else None)  # one token stands for each text
+        return [
+            {kind: {"id": name, "type_id": type_id}}
+            for (kind, name), type_id in zip(layout, type_ids, strict=True)
+        ]
+
+    return {
+        "type": "TemplateProcessing",
+        "single": pieces(pair=False),
+        "pair": pieces(pair=True),
+        "special_tokens": {
+            token: {"id": token, "ids": [token_id], "tokens": [token]}
+            for token, token_id in ((cls, cls_id), (sep, sep_id))
+        },
+    }
 
 
 def assemble(first: Segment, second: Segment | None, cls_sep: tuple[int, int] | None) -> Row:

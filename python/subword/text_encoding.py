@@ -63,7 +63,8 @@ class TextEncoder:
         self.token_ids = {token: index for index, token in enumerate(encoder.vocab)}
         added = added or {}
         in_vocab = [token for token in special_tokens if token in self.token_ids]
-        self.splitter = AddedTokenSplitter([*in_vocab, *added], basic_tokenizer)
+        # an added record wins over the plain special token of the same content
+        self.splitter = AddedTokenSplitter([*added, *in_vocab], basic_tokenizer)
         #: the id of each whole token, by its text as found (:class:`WholeToken` words)
         self.whole_ids = {token: self.token_ids[token] for token in in_vocab}
         for record, index in added.items():

@@ -50,6 +50,9 @@ def _guess(directory: Path) -> str:
         return "wordpiece"
     if (directory / "vocab.json").is_file() and (directory / "merges.txt").is_file():
         return "bpe"
+    if (directory / "tokenizer.json").is_file():  # transformers 5's save: WordPiece only
+        return "wordpiece"
     raise FileNotFoundError(
-        f"{directory}: not a model directory (no vocab.txt, nor vocab.json + merges.txt)"
+        f"{directory}: not a model directory "
+        "(no vocab.txt, nor vocab.json + merges.txt, nor tokenizer.json)"
     )

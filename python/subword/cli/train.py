@@ -312,7 +312,7 @@ def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     save(subword.WordPiece(["[UNK]", "hello"]), Path(tmp, "model"))
     ...     sorted(path.name for path in Path(tmp, "model").iterdir())
-    ['subword.json', 'vocab.txt']
+    ['subword.json', 'tokenizer.json', 'vocab.txt']
     """
     if output.is_dir():
         model.save(output)  # each file through a temp file and a rename

@@ -18,6 +18,7 @@ from subword.config import read_config, write_config
 from subword.counting import PathLike
 from subword.models._base import VocabularyModel
 from subword.models._training import TrainableModel, TrainerConfig
+from subword.tokenizer_json import TOKENIZER_JSON_NAME, bpe_tokenizer_json, write_tokenizer_json
 
 Progress = bool | ProgressCallback | None
 
@@ -220,23 +221,32 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
     # --- files ------------------------------------------------------------------------
 
     def save(self, directory: PathLike) -> Path:
-        """Writes ``vocab.json``, ``merges.txt`` and ``subword.json`` into ``directory``.
+        """Writes ``vocab.json``, ``merges.txt``, ``tokenizer.json`` and ``subword.json``.
 
-        ``vocab.json`` + ``merges.txt`` load in Hugging Face ``tokenizers`` with
-        ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``; ``merges.txt`` is also
-        a subword-nmt codes file. Each file is written atomically, and saves into one folder
-        take turns (:func:`subword._atomic.locked_folder`).
+        ``tokenizer.json`` (:mod:`subword.tokenizer_json`) is the whole model for Hugging
+        Face ``tokenizers`` (``Tokenizer.from_file``): the ``BPE`` model with the ``</w>``
+        suffix, our word splitting, the ``BPEDecoder``. ``vocab.json`` + ``merges.txt``
+        load there too, with ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``;
+        ``merges.txt`` is also a subword-nmt codes file. A ``byte_fallback`` model gets no
+        ``tokenizer.json`` (and a stale one is removed): ``tokenizers`` spells the suffix of
+        an unknown last character as four byte tokens, ours as the one suffix token. Each
+        file is written atomically, and saves into one folder take turns
+        (:func:`subword._atomic.locked_folder`).
 
         >>> import tempfile
         >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     sorted(path.name for path in bpe.save(tmp).iterdir())
-        ['merges.txt', 'subword.json', 'vocab.json']
+        ['merges.txt', 'subword.json', 'tokenizer.json', 'vocab.json']
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         with locked_folder(directory):
             self._inner.save(str(directory))
+            if self._inner.byte_fallback:
+                (directory / TOKENIZER_JSON_NAME).unlink(missing_ok=True)
+            else:
+                write_tokenizer_json(directory, self._tokenizer_json())
             write_config(
                 directory,
                 {
@@ -249,6 +259,16 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
                 },
             )
         return directory
+
+    def _tokenizer_json(self) -> dict[str, Any]:
+        """The model as a ``tokenizer.json`` document (see :meth:`save`)."""
+        return bpe_tokenizer_json(
+            self._inner.vocab,
+            self._inner.merges,
+            self._inner.unk_token,
+            self._inner.end_of_word_suffix,
+            bert_words=(self.lowercase, None) if self.pre_tokenizer == "bert" else None,
+        )
 
     @classmethod
     def load(cls, directory: PathLike) -> BPE:

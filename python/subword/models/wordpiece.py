@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from subword import _core, counting
 from subword._atomic import locked_folder
@@ -26,7 +26,15 @@ from subword.counting import PathLike
 from subword.errors import InvalidArgumentError
 from subword.models._base import VocabularyModel
 from subword.models._training import TrainableModel, TrainerConfig
-from subword.special_tokens import BERT_SPECIAL_TOKENS
+from subword.special_tokens import BERT_SPECIAL_TOKENS, CLS_TOKEN, SEP_TOKEN
+from subword.tokenizer_json import (
+    TOKENIZER_JSON_NAME,
+    bert_tokenizer_json,
+    check_same_vocab,
+    read_wordpiece_json,
+    whitespace_wordpiece_json,
+    write_tokenizer_json,
+)
 
 Progress = bool | ProgressCallback | None
 #: The rules that choose the next merge (see ``docs/algorithms.md``).
@@ -263,18 +271,25 @@ class WordPiece(
     # --- files ------------------------------------------------------------------------
 
     def save(self, directory: PathLike) -> Path:
-        r"""Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically.
+        r"""Writes ``vocab.txt``, ``tokenizer.json`` and ``subword.json``, atomically.
+
+        ``tokenizer.json`` (:mod:`subword.tokenizer_json`) loads in Hugging Face
+        ``tokenizers`` and transformers. With BERT words it is the BERT tokenizer the
+        folder loads as in :meth:`subword.BertTokenizer.from_pretrained` (the five BERT
+        special tokens found whole, the ``[CLS] A [SEP]`` template); with whitespace words
+        it is this model's own ``encode``.
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     directory = WordPiece(["[UNK]", "hug", "##s"]).save(tmp)
-        ...     (directory / "vocab.txt").read_text()
-        '[UNK]\nhug\n##s\n'
+        ...     (directory / "vocab.txt").read_text(), sorted(p.name for p in directory.iterdir())
+        ('[UNK]\nhug\n##s\n', ['subword.json', 'tokenizer.json', 'vocab.txt'])
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         with locked_folder(directory):
             _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
+            write_tokenizer_json(directory, self._tokenizer_json())
             write_config(
                 directory,
                 {
@@ -291,9 +306,32 @@ class WordPiece(
             )
         return directory
 
+    def _tokenizer_json(self) -> dict[str, Any]:
+        """The model as a ``tokenizer.json`` document (see :meth:`save`)."""
+        model: dict[str, Any] = {
+            "unk_token": self._inner.unk_token,
+            "continuing_subword_prefix": self._inner.continuing_subword_prefix,
+            "max_input_chars_per_word": self._inner.max_input_chars_per_word,
+        }
+        if self.pre_tokenizer != "bert":
+            return whitespace_wordpiece_json(self._inner.vocab, **model)
+        return bert_tokenizer_json(
+            self._inner.vocab,
+            special_tokens=[self._inner.unk_token, *BERT_SPECIAL_TOKENS],
+            cls_token=CLS_TOKEN,
+            sep_token=SEP_TOKEN,
+            do_lower_case=self.lowercase,
+            strip_accents=self.strip_accents,
+            **model,
+        )
+
     @classmethod
     def load(cls, directory: PathLike) -> WordPiece:
-        """Loads a directory written by :meth:`save` (or any BERT ``vocab.txt``).
+        """Loads a directory written by :meth:`save`, a BERT ``vocab.txt`` or ``tokenizer.json``.
+
+        ``vocab.txt`` wins when there is one (a ``tokenizer.json`` beside it must hold the
+        same vocabulary); a folder with only a WordPiece ``tokenizer.json`` (transformers 5
+        saves those) takes its vocabulary and options from it, ``subword.json`` overriding.
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as tmp:
@@ -302,14 +340,22 @@ class WordPiece(
         ['hug', '##s']
         """
         directory = Path(directory)
+        vocab, json_path = directory / "vocab.txt", directory / TOKENIZER_JSON_NAME
         with locked_folder(directory, shared=True):
             config = read_config(directory, "wordpiece")
-            encoder = _core.WordPieceModel.from_file(
-                str(directory / "vocab.txt"),
-                unk_token=config.get("unk_token", "[UNK]"),
-                continuing_subword_prefix=config.get("continuing_subword_prefix", "##"),
-                max_input_chars_per_word=config.get("max_input_chars_per_word", 100),
-            )
+            found = None if vocab.is_file() else read_wordpiece_json(json_path)
+            if found is not None:
+                config = {**found.wordpiece_options(), **config}
+            options = {
+                "unk_token": config.get("unk_token", "[UNK]"),
+                "continuing_subword_prefix": config.get("continuing_subword_prefix", "##"),
+                "max_input_chars_per_word": config.get("max_input_chars_per_word", 100),
+            }
+            if found is not None:
+                encoder = _core.WordPieceModel(found.tokens, **options)
+            else:
+                encoder = _core.WordPieceModel.from_file(str(vocab), **options)
+                check_same_vocab(json_path, encoder.vocab, vocab)
         return cls._wrap(
             encoder,
             config.get("pre_tokenizer", "bert"),
