@@ -199,7 +199,10 @@ class AddedVocabularyMixin:
 def added_tokens_from_config(
     decoder: Mapping[str, Any] | None, vocab: Sequence[str]
 ) -> list[tuple[AddedToken, int]]:
-    """The added tokens of a ``tokenizer_config.json`` ``added_tokens_decoder``, by id.
+    """The added tokens of an ``added_tokens_decoder`` (id -> token), by id.
+
+    As ``tokenizer_config.json`` writes it (string ids, dicts) or as transformers passes it
+    (int ids, ``AddedToken`` objects).
 
     Entries for tokens of the vocabulary must name the token at that id; the others
     must continue the vocabulary's ids (``len(vocab)``, ``len(vocab) + 1``, ...), or
@@ -214,7 +217,8 @@ def added_tokens_from_config(
     for key, fields in decoder.items():
         try:
             index = int(key)
-            token = AddedToken(**fields) if isinstance(fields, Mapping) else AddedToken(fields)
+            # a dict (tokenizer_config.json), or an AddedToken object (transformers' objects)
+            token = AddedToken(**fields) if isinstance(fields, Mapping) else as_added_token(fields)
         except (TypeError, ValueError) as error:
             raise ValueError(f"added_tokens_decoder: bad entry {key!r}: {error}") from None
         records.append((token, index))
