@@ -20,7 +20,7 @@ from typing import Any
 from subword.batch_encoding import BatchEncoding, Encoding
 from subword.padding import pad_row, padded_fields, padding_length, padding_strategy
 from subword.processors import Row, Segment, assemble, special_tokens_to_add
-from subword.tensors import check_tensor_type
+from subword.tensors import check_tensor_type, padded_arrays
 from subword.truncation import (
     LARGE_INTEGER,
     check_side,
@@ -171,28 +171,32 @@ def encode_call(
     rows = [row for sample_rows in rows_per_sample for row in sample_rows]
     _warn_if_too_long(rows, options, warned)
     length = padding_length(rows, options.padding, options.max_length, options.pad_to_multiple_of)
-    fields = padded_fields(
-        rows,
-        length,
-        ids.pad_id,
-        ids.pad_type_id,
-        with_type_ids=options.with_type_ids,
-        with_attention=options.with_attention,
-        with_special=options.with_special,
-        with_offsets=options.with_offsets,
-        with_length=options.with_length,
-        side=options.padding_side,
-    )
     single = not batched and not options.overflow
+    fields = _fields_as_arrays(rows, length, options, ids) if options.tensor_type else None
+    if fields is None:
+        fields = padded_fields(
+            rows,
+            length,
+            ids.pad_id,
+            ids.pad_type_id,
+            with_type_ids=options.with_type_ids,
+            with_attention=options.with_attention,
+            with_special=options.with_special,
+            with_offsets=options.with_offsets,
+            with_length=options.with_length,
+            side=options.padding_side,
+        )
+        if single:  # transformers keeps ``length`` a list of one
+            fields = {
+                key: value[0] if value and isinstance(value[0], list) else value
+                for key, value in fields.items()
+            }
+    else:
+        single = False  # the arrays have their batch axis already
     if options.overflow:
         fields["overflow_to_sample_mapping"] = [
             sample for sample, sample_rows in enumerate(rows_per_sample) for _ in sample_rows
         ]
-    elif single:  # transformers keeps ``length`` a list of one
-        fields = {
-            key: value[0] if value and isinstance(value[0], list) else value
-            for key, value in fields.items()
-        }
 
     def alignment() -> list[Encoding]:
         samples = encode(True, True)
@@ -212,6 +216,20 @@ def encode_call(
         prepend_batch_axis=single,
         n_sequences=2 if paired else 1,
     )
+
+
+def _fields_as_arrays(
+    rows: list[Row], length: int, options: CallOptions, ids: SpecialIds
+) -> dict[str, Any] | None:
+    """The fields as arrays, filled directly (``None``: ragged rows, made as lists)."""
+    keys = ["input_ids"]
+    keys += ["token_type_ids"] if options.with_type_ids else []
+    keys += ["attention_mask"] if options.with_attention else []
+    keys += ["special_tokens_mask"] if options.with_special else []
+    keys += ["offset_mapping"] if options.with_offsets else []
+    keys += ["length"] if options.with_length else []
+    pad_ids = (ids.pad_id if ids.pad_id is not None else 0, ids.pad_type_id)
+    return padded_arrays(rows, length, pad_ids, options.padding_side, keys)
 
 
 def _warn_if_too_long(

@@ -14,11 +14,15 @@ input a batch axis of 1, as ``tokenizer(text, return_tensors="np")`` does.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["TENSOR_TYPES", "as_tensors", "check_tensor_type", "tensor_type_of"]
+from subword.processors import Row
+
+__all__ = ["TENSOR_TYPES", "as_tensors", "check_tensor_type", "padded_arrays", "tensor_type_of"]
 
 #: What ``return_tensors=`` accepts.
 TENSOR_TYPES = ("np", "pt")
@@ -71,6 +75,64 @@ def as_tensors(
         except ValueError as error:
             raise ValueError(_RAGGED_MESSAGE.format(key=key)) from error
     return converted
+
+
+def padded_arrays(
+    rows: Sequence[Row],
+    length: int,
+    pad_ids: tuple[int, int],
+    side: str,
+    keys: Iterable[str],
+) -> dict[str, Any] | None:
+    """The fields of rows padded to one length as ``int64`` arrays, or ``None`` if ragged.
+
+    Filled from flat buffers through a mask, a few array operations per field, with no
+    padded Python list per row: what ``return_tensors`` asks for, made directly.
+    ``pad_ids`` is ``(pad_token_id, pad_token_type_id)``; ``keys`` the fields wanted, in
+    order. Rows of different lengths with no padding (``length`` 0) give ``None``.
+
+    >>> rows = [Row([2, 5, 3], [0, 0, 0], [1, 0, 1], None), Row([2, 3], [0, 0], [1, 1], None)]
+    >>> padded_arrays(rows, 3, (0, 0), "left", ["input_ids", "attention_mask"])["input_ids"]
+    array([[2, 5, 3],
+           [0, 2, 3]])
+    """
+    lengths = np.fromiter((len(row.ids) for row in rows), dtype=np.int64, count=len(rows))
+    if not length:
+        if len(rows) and (lengths != lengths[0]).any():
+            return None
+        length = int(lengths[0]) if len(rows) else 0
+    positions = np.arange(length)
+    if side == "left":
+        filled = positions >= (length - lengths)[:, None]
+    else:
+        filled = positions < lengths[:, None]
+    total = int(lengths.sum())
+
+    def field(values: Iterable[Iterable[int]], pad: int) -> Any:
+        array = np.full((len(rows), length), pad, dtype=np.int64)
+        array[filled] = np.fromiter(itertools.chain.from_iterable(values), np.int64, total)
+        return array
+
+    arrays: dict[str, Any] = {}
+    for key in keys:
+        if key == "input_ids":
+            arrays[key] = field((row.ids for row in rows), pad_ids[0])
+        elif key == "token_type_ids":
+            arrays[key] = field((row.type_ids for row in rows), pad_ids[1])
+        elif key == "attention_mask":
+            arrays[key] = filled.astype(np.int64)
+        elif key == "special_tokens_mask":
+            arrays[key] = field((row.special for row in rows), 1)
+        elif key == "offset_mapping":
+            offsets = np.zeros((len(rows), length, 2), dtype=np.int64)
+            flat = itertools.chain.from_iterable(
+                itertools.chain.from_iterable(row.offsets or ()) for row in rows
+            )
+            offsets[filled] = np.fromiter(flat, np.int64, 2 * total).reshape(total, 2)
+            arrays[key] = offsets
+        elif key == "length":
+            arrays[key] = np.full(len(rows), length, dtype=np.int64)
+    return arrays
 
 
 def tensor_type_of(features: Any) -> str | None:
