@@ -5,8 +5,11 @@ special tokens added, no padding or truncation) with the real bert-base-uncased 
 subword ``BertTokenizer`` against transformers 5 ``BertTokenizer`` (``tokenizers``-backed)
 on ``en-SIZE.txt`` at each thread count, and against ``BertTokenizerLegacy`` (pure Python)
 on ``en-LEGACY.txt`` with one thread; plus the time of subword's normalization alone
-(``BasicTokenizer.tokenize_batch`` on the same batches) as a share of the whole. Checks
-first that subword and transformers give identical input_ids on the first 1000 lines.
+(``BasicTokenizer.tokenize_batch`` on the same batches) as a share of the whole. Then model
+inputs as a training loop asks for them (``truncation=True, max_length=128,
+padding="max_length"``): subword's lists, subword's ``return_tensors="np"`` and
+transformers' ``return_tensors="np"``. Checks first that subword and transformers give
+identical input_ids on the first 1000 lines.
 Every run is a fresh process (see ``_harness``).
 
     python bench/bert.py --corpora ../corpora --threads 1,all --repeat 3 --out /tmp/bert.md
@@ -35,6 +38,9 @@ from _harness import (
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
 NORMALIZE = "subword: normalization only"
+# The model-input table: padded to 128 tokens, as lists or numpy arrays.
+OURS_NP, OURS_LISTS, HF_NP = "subword, np", "subword, lists", "transformers BertTokenizer, np"
+MODEL_INPUT = dict(truncation=True, max_length=128, padding="max_length")
 VOCAB_FILE = "bert-base-uncased-vocab.txt"
 
 
@@ -58,10 +64,14 @@ def _tokenizer(tool: str, vocab: str):
 
 
 def call(threads: int, tool: str, file: str, vocab: str, batch: int) -> dict:
-    tokenizer, batches = _tokenizer(tool, vocab), _batches(file, batch)
+    options = {}
+    if tool in (OURS_NP, OURS_LISTS, HF_NP):
+        options = dict(MODEL_INPUT, return_tensors=None if tool == OURS_LISTS else "np")
+    library = {OURS_NP: OURS, OURS_LISTS: OURS, HF_NP: HF}.get(tool, tool)
+    tokenizer, batches = _tokenizer(library, vocab), _batches(file, batch)
     start = time.perf_counter()  # threads: RAYON_NUM_THREADS, set by the harness
     for texts in batches:
-        tokenizer(texts)
+        tokenizer(texts, **options)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -86,7 +96,7 @@ def check_ids(threads: int, file: str, vocab: str, lines: int = 1000) -> dict:
 
 
 
-def run(args: argparse.Namespace) -> tuple[list[Row], str]:
+def run(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
     vocab = str(Path(args.corpora) / VOCAB_FILE)
     file = Path(args.corpora) / f"en-{args.size}.txt"
     check = measure("bert:check_ids", threads=1, repeat=1, file=str(file), vocab=vocab).value
@@ -96,9 +106,15 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
              f"{check['mismatches']} of the first {check['lines']} lines of en-{args.size} "
              f"(first: line {check['first'] + 1})")
     log(check)
-    rows = []
     plan = [(args.size, threads, [OURS, HF, NORMALIZE]) for threads in int_list(args.threads)]
     plan.append((args.legacy, 1, [OURS, HF, LEGACY]))
+    inputs_plan = [(args.size, threads, [OURS_NP, OURS_LISTS, HF_NP])
+                   for threads in int_list(args.threads)]
+    return _measure_plan(args, plan, vocab), _measure_plan(args, inputs_plan, vocab), check
+
+
+def _measure_plan(args: argparse.Namespace, plan: list, vocab: str) -> list[Row]:
+    rows = []
     for size, threads, tools in plan:
         file = Path(args.corpora) / f"en-{size}.txt"
         nbytes = len(file.read_bytes())  # also warms the page cache
@@ -114,10 +130,11 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
                 else ""
             rows.append(Row(group, tool, m, note=note, nbytes=nbytes))
             log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s {note}")
-    return rows, check
+    return rows
 
 
-def report(args: argparse.Namespace, argv: list[str], rows: list[Row], check: str) -> str:
+def report(args: argparse.Namespace, argv: list[str], rows: list[Row], inputs: list[Row],
+           check: str) -> str:
     command = shlex.join(["python", "bench/bert.py", *argv])
     empty = baseline().peak / 2**20
     return f"""## BERT tokenizer: subword vs transformers
@@ -142,6 +159,14 @@ en-{args.legacy} with one thread only).
 lowercasing, accent stripping, punctuation and CJK splitting) on the same batches; its note
 and time ratio give its share of subword's end-to-end time. MB/s counts the corpus file's
 bytes.
+
+### Model inputs: `tokenizer(batch, truncation=True, max_length=128, padding="max_length")`
+
+{markdown_table(inputs, OURS_NP)}
+
+The same batches made into what a training loop feeds a model: "np" is
+`return_tensors="np"` (int64 arrays; subword fills them from flat buffers), "lists" the
+same call returning Python lists. Ratios are against subword's "np".
 
 {check}
 """
