@@ -204,6 +204,8 @@ class BatchEncoding(dict[str, Any]):
         self._encodings_source = encoding
         self._encodings: Sequence[Encoding] | None = None
         self._n_sequences = n_sequences
+        #: for a window of ``chunk()``: the ``(question or None, context)`` it came from
+        self.source_texts: tuple[str | None, str] | None = None
 
     def __getattr__(self, name: str) -> Any:
         try:

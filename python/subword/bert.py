@@ -43,7 +43,7 @@ from subword.added_vocabulary import (
     added_tokens_from_config,
 )
 from subword.batch_encoding import BatchEncoding
-from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
+from subword.chunking import ChunkOptions, chunk_inputs, chunk_padding_length, chunk_samples
 from subword.decoding import DecodingMixin
 from subword.evaluation import QualityReport
 from subword.model_inputs import CallOptions, Samples, SpecialIds, encode_call, resolve_strategies
@@ -68,6 +68,7 @@ from subword.text_inputs import (
     check_unsupported,
 )
 from subword.truncation import check_side
+from subword.window_labels import SampleLabels
 
 __all__ = ["BatchEncoding", "BertTokenizer"]
 
@@ -596,8 +597,8 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
 
     def chunk(
         self,
-        text: str,
-        text_pair: str | None = None,
+        text: Any,
+        text_pair: Any = None,
         strategy: str = "sliding_window",
         max_length: int = 512,
         stride: int | None = None,
@@ -605,8 +606,13 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         doc_stride: int | None = None,
         padding: bool | str = False,
         return_special_tokens_mask: bool = False,
+        respect_words: bool = False,
+        answers: Any = None,
+        word_labels: Any = None,
+        spans: Any = None,
+        label_all_tokens: bool = False,
     ) -> list[BatchEncoding]:
-        r"""Encode a long text as model inputs of at most ``max_length`` tokens.
+        r"""Encode a long text (or a batch of them) as model inputs of at most ``max_length``.
 
         Strategies (``W = max_length - 2``, the content budget):
 
@@ -615,45 +621,39 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         - ``"sliding_window"``: windows of ``W`` tokens overlapping by ``stride`` (default
           128) tokens — the windows transformers makes with ``return_overflowing_tokens``;
           ``doc_stride=S`` (Google's ``run_squad.py``) starts a window every ``S`` tokens
-          instead.
+          instead; ``respect_words=True`` moves window edges to word boundaries.
 
         With ``text_pair``, ``text`` is the question, kept whole in every window, and
         ``text_pair`` the context that is cut (``W = max_length - 3 - len(question)``).
         Each result has ``input_ids``, ``token_type_ids``, ``attention_mask`` and
-        ``offset_mapping`` (into its own text), unpadded unless ``padding="max_length"``.
+        ``offset_mapping`` (into its own text), unpadded unless ``padding="max_length"``,
+        and answers ``word_ids()`` / ``sequence_ids()``. A batch (a list of texts, of
+        ``(question, context)`` pairs, or two lists) gives one flat list of windows, each
+        with ``overflow_to_sample_mapping``. Labels go into the windows
+        (:mod:`subword.window_labels`): ``answers`` (SQuAD's ``answer_start`` / ``text``,
+        one per sample) add ``start_positions`` / ``end_positions``; ``word_labels`` (one
+        label per word) or ``spans`` (``(start_char, end_char, label)``, as BIO) add
+        ``labels``. :mod:`subword.window_predictions` brings predictions back.
 
         >>> chunks = tokenizer.chunk("hello world hello world hello", max_length=4, stride=1)
         >>> [chunk["input_ids"] for chunk in chunks]
         [[2, 5, 6, 3], [2, 6, 5, 3], [2, 5, 6, 3], [2, 6, 5, 3]]
-        >>> chunks[1]["offset_mapping"]
-        [(0, 0), (6, 11), (12, 17), (0, 0)]
+        >>> chunks[1]["offset_mapping"], chunks[1].word_ids()
+        ([(0, 0), (6, 11), (12, 17), (0, 0)], [None, 1, 2, None])
         """
-        check_strategy(strategy)
-        pad_to = chunk_padding_length(padding, max_length)
-        texts = [check_text(text)] + ([check_text(text_pair)] if text_pair is not None else [])
-        encoded = self._texts.encode(texts, with_offsets=True, with_words=True)
-        question, context = (
-            (encoded[0], encoded[1]) if text_pair is not None else (None, encoded[0])
-        )
-        plan = plan_chunks(
-            len(context.ids),
-            strategy,
-            max_length=max_length,
-            question_length=len(question.ids) if question is not None else None,
-            stride=stride,
-            head=head,
-            doc_stride=doc_stride,
-        )
-        return chunk_encodings(
-            plan,
-            question,
-            context,
-            self._cls_sep_ids(),
-            self.pad_token_id,
-            pad_to,
-            return_special_tokens_mask,
-            self._token_of,
-        )
+        samples, batched = chunk_inputs(text, text_pair)
+        windows = chunk_samples(
+            self._texts,
+            samples,
+            ChunkOptions(
+                strategy, max_length, stride, head, doc_stride,
+                chunk_padding_length(padding, max_length), return_special_tokens_mask,
+                respect_words,
+            ),
+            SpecialIds(self._cls_sep_ids(), self.pad_token_id, 0, self._token_of),
+        )  # fmt: skip
+        labels = SampleLabels.read(answers, word_labels, spans, len(samples), batched)
+        return labels.attach(windows, self._cls_sep_ids()[0], label_all_tokens, batched)
 
 
 def _unpickle_tokenizer(

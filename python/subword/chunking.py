@@ -21,21 +21,27 @@ inputs with the ``[CLS] A [SEP] B [SEP]`` template of :mod:`subword.processors`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from subword.model_inputs import row_encoding
+from subword.model_inputs import SpecialIds, row_encoding
 from subword.padding import BatchEncoding, padded_fields
 from subword.processors import Segment, assemble, special_tokens_to_add
+from subword.text_encoding import TextEncoder
+from subword.text_inputs import as_batch
 from subword.truncation import check_stride, overflow_windows
 
 __all__ = [
     "STRATEGIES",
+    "ChunkOptions",
     "ChunkPlan",
+    "chunk_inputs",
+    "chunk_samples",
     "check_strategy",
     "chunk_encodings",
     "chunk_padding_length",
     "plan_chunks",
+    "word_windows",
 ]
 
 STRATEGIES = ("head", "tail", "head_tail", "sliding_window")
@@ -56,6 +62,88 @@ class ChunkPlan(NamedTuple):
     chunks: list[list[tuple[int, int]]]
 
 
+class ChunkOptions(NamedTuple):
+    """How ``chunk()`` cuts each text (its keyword arguments, checked when planning).
+
+    >>> ChunkOptions("head", 128).max_length
+    128
+    """
+
+    strategy: str = "sliding_window"
+    max_length: int = 512
+    stride: int | None = None
+    head: int = DEFAULT_HEAD
+    doc_stride: int | None = None
+    pad_to: int = 0
+    with_special: bool = False
+    respect_words: bool = False
+
+
+def chunk_inputs(text: object, text_pair: object) -> tuple[list[tuple[str | None, str]], bool]:
+    """``chunk()``'s texts as ``(question or None, context)`` samples, and whether a batch.
+
+    >>> chunk_inputs("a long text", None)
+    ([(None, 'a long text')], False)
+    >>> chunk_inputs([("who?", "a context")], None)
+    ([('who?', 'a context')], True)
+    """
+    pairs, batched = as_batch(text, text_pair)
+    return [(first, second) if second is not None else (None, first) for first, second in pairs], (
+        batched
+    )
+
+
+def chunk_samples(
+    encoder: TextEncoder,
+    samples: list[tuple[str | None, str]],
+    options: ChunkOptions,
+    ids: SpecialIds,
+) -> list[list[BatchEncoding]]:
+    """The windows of each sample (its text, or its question and context).
+
+    Every text of the batch is encoded in one call; each window keeps the texts it came
+    from (``window.source_texts``, for :func:`subword.window_predictions.best_answers`).
+
+    >>> from subword import BertTokenizer
+    >>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] a b".split())
+    >>> ids = SpecialIds((2, 3), 0, 0, tok.convert_ids_to_tokens)
+    >>> options = ChunkOptions(max_length=4, stride=1)
+    >>> windows = chunk_samples(tok._texts, [(None, "a b a")], options, ids)
+    >>> [window["input_ids"] for window in windows[0]]
+    [[2, 4, 5, 3], [2, 5, 4, 3]]
+    """
+    check_strategy(options.strategy)
+    assert ids.cls_sep is not None  # chunks always carry the template
+    questions = [question for question, _ in samples if question is not None]
+    encoded = iter(
+        encoder.encode(
+            [context for _, context in samples] + questions, with_offsets=True, with_words=True
+        )
+    )
+    contexts = [next(encoded) for _ in samples]
+    result = []
+    for (question_text, context_text), context in zip(samples, contexts, strict=True):
+        question = next(encoded) if question_text is not None else None
+        plan = plan_chunks(
+            len(context.ids),
+            options.strategy,
+            max_length=options.max_length,
+            question_length=len(question.ids) if question is not None else None,
+            stride=options.stride,
+            head=options.head,
+            doc_stride=options.doc_stride,
+            words=context.words if options.respect_words else None,
+        )
+        windows = chunk_encodings(
+            plan, question, context, ids.cls_sep, ids.pad_id, options.pad_to,
+            options.with_special, ids.token_of,
+        )  # fmt: skip
+        for window in windows:
+            window.source_texts = (question_text, context_text)
+        result.append(windows)
+    return result
+
+
 def plan_chunks(
     length: int,
     strategy: str,
@@ -64,11 +152,13 @@ def plan_chunks(
     stride: int | None = None,
     head: int = DEFAULT_HEAD,
     doc_stride: int | None = None,
+    words: Sequence[int] | None = None,
 ) -> ChunkPlan:
     """Plan the chunks of a text of ``length`` content tokens; ``ValueError`` on bad values.
 
     ``question_length`` is the length of the question kept whole in every chunk of a pair
-    (``None`` for a single text).
+    (``None`` for a single text). ``words`` (the word of each token) makes sliding windows
+    respect words (:func:`word_windows`).
 
     >>> plan_chunks(10, "head", max_length=6)
     ChunkPlan(window=4, chunks=[[(0, 4)]])
@@ -84,7 +174,42 @@ def plan_chunks(
     if strategy == "head_tail":
         return ChunkPlan(window, [_head_tail(length, window, head)])
     overlap = _overlap(window, stride, doc_stride)
+    if words is not None:
+        return ChunkPlan(window, [[span] for span in word_windows(words, window, overlap)])
     return ChunkPlan(window, [[span] for span in overflow_windows(length, window, overlap)])
+
+
+def word_windows(words: Sequence[int], window: int, overlap: int) -> list[tuple[int, int]]:
+    """Sliding windows whose edges fall between words (``respect_words=True``).
+
+    Each window takes as many whole words as fit in ``window`` tokens (a word longer than
+    the window alone is cut, as it must be); the next starts at the word holding the token
+    ``overlap`` tokens before the end, or the next word, so every token is in some window.
+
+    >>> word_windows([0, 0, 1, 2, 2, 2, 3], 4, 1)  # words of 2, 1, 3 and 1 tokens
+    [(0, 3), (2, 6), (3, 7)]
+    """
+    length = len(words)
+    starts = [i == 0 or words[i] != words[i - 1] for i in range(length)]
+
+    def word_start(position: int) -> int:
+        while position > 0 and not starts[position]:
+            position -= 1
+        return position
+
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        stop = min(start + window, length)
+        if stop < length and word_start(stop) > start:
+            stop = word_start(stop)  # the word at the edge goes to the next window
+        spans.append((start, stop))
+        if stop >= length:
+            return spans
+        following = word_start(max(stop - overlap, 0))
+        if following <= start:  # no overlap fits: the next word after start
+            following = next((i for i in range(start + 1, stop) if starts[i]), stop)
+        start = following
 
 
 def check_strategy(strategy: str) -> None:

@@ -45,10 +45,15 @@ CHUNK_EXAMPLES = """examples:
   subword chunk -m model docs.txt --max-length 512 --stride 128   # overlapping windows
   subword chunk -m model docs.txt --strategy head_tail --head 128
   subword chunk -m model squad.tsv --pair --max-length 384 --stride 128
+  subword chunk -m model squad.jsonl --jsonl --max-length 384 --doc-stride 128
 
 Each input line is one document (with --pair: question TAB context, the question kept
 whole in every window). Each window is one JSON line: line (1-based), window,
-input_ids, token_type_ids, attention_mask, offset_mapping.
+input_ids, token_type_ids, attention_mask, offset_mapping. With --jsonl each input line
+is a JSON object: {"text": ..., "labels": [one per word]} (or "spans": [[start, end,
+label], ...], as BIO), or {"question": ..., "context": ..., "answers": {"answer_start":
+[...], "text": [...]}}; windows then also carry word_ids, sequence_ids and their labels
+(labels, or start_positions and end_positions).
 """
 
 
@@ -102,7 +107,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--stride", type=int, help="sliding_window: overlap between windows in tokens (128)"
     )
     chunk.add_argument(
+        "--doc-stride", type=positive, help="sliding_window: start a window every N tokens"
+    )
+    chunk.add_argument(
         "--head", type=int, default=128, help="head_tail: tokens kept from the start (128)"
+    )
+    chunk.add_argument(
+        "--respect-words", action="store_true", help="sliding_window: never cut a word"
+    )
+    chunk.add_argument(
+        "--jsonl", action="store_true", help="lines are JSON records with texts and labels"
     )
     chunk.set_defaults(run=run_chunk)
 
@@ -291,19 +305,46 @@ def run_chunk(args: argparse.Namespace) -> int:
             f"{args.model}: chunk needs a BERT WordPiece model; this directory holds a "
             f"{type(tokenizer).__name__} model"
         )
-    options = {"strategy": args.strategy, "max_length": args.max_length, "head": args.head}
-    if args.stride is not None:
-        options["stride"] = args.stride
+    if args.jsonl and args.pair:
+        raise ValueError("--jsonl and --pair: give one (a JSON record names its question)")
+    options: dict[str, Any] = {"strategy": args.strategy, "max_length": args.max_length}
+    options |= {"head": args.head, "respect_words": args.respect_words}
+    for name in ("stride", "doc_stride"):
+        if getattr(args, name) is not None:
+            options[name] = getattr(args, name)
     for first, batch in _batches(args):
         out = []
         for number, item in enumerate(batch, start=first):
-            text, pair = (item[0], item[1]) if args.pair else (item, None)
             try:
-                chunks = tokenizer.chunk(text, pair, **options)
+                text, pair, labels = _chunk_item(item, args)
+                chunks = tokenizer.chunk(text, pair, **options, **labels)
             except ValueError as err:
                 raise _where(args, number, err) from None
             for window, chunk in enumerate(chunks):
                 record = {"line": number, "window": window} | dict(chunk)
+                if args.jsonl:
+                    record |= {"word_ids": chunk.word_ids(), "sequence_ids": chunk.sequence_ids()}
                 out.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         _write(out)
     return 0
+
+
+def _chunk_item(item: Any, args: argparse.Namespace) -> tuple[str, str | None, dict[str, Any]]:
+    """``(text, pair, label options)`` of one input line of ``subword chunk``."""
+    if args.pair:
+        return item[0], item[1], {}
+    if not args.jsonl:
+        return item, None, {}
+    try:
+        record = json.loads(item)
+    except json.JSONDecodeError as err:
+        raise ValueError(f"not a JSON record ({err.msg})") from None
+    if not isinstance(record, dict):
+        raise ValueError("a JSON record must be an object")
+    if "text" in record:
+        labels = {"word_labels": record.get("labels"), "spans": record.get("spans")}
+        return record["text"], None, {key: value for key, value in labels.items() if value}
+    if "question" in record and "context" in record:
+        answers = {"answers": record["answers"]} if "answers" in record else {}
+        return record["question"], record["context"], answers
+    raise ValueError('a JSON record needs "text", or "question" and "context"')

@@ -1,0 +1,152 @@
+"""Predictions over the windows of long texts, brought back to the texts.
+
+- :func:`merge_token_predictions`: one prediction per word of each text. A word seen in
+  several overlapping windows takes the prediction of the window where it has the most
+  context, Google's ``run_squad._check_is_max_context`` rule: the window maximizing
+  ``min(tokens before, tokens after) + 0.01 * window length``.
+- :func:`best_answers`: the best answer span of each question over all its windows, as
+  transformers' ``postprocess_qa_predictions`` finds it: the ``n_best`` highest start
+  and end logits of each window, spans inside the context, ``end >= start``, at most
+  ``max_answer_length`` tokens, scored by start + end logit; with ``allow_null`` (SQuAD v2)
+  the empty answer wins when its score (the ``[CLS]`` logits) is higher.
+
+Windows are what :meth:`subword.bert.BertTokenizer.chunk` returns (with
+``overflow_to_sample_mapping`` for a batch, else all from text 0).
+
+>>> from subword import BertTokenizer
+>>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] a b c d".split())
+>>> windows = tok.chunk("a b c d", max_length=4, stride=1)
+>>> predictions = [[0, 10, 11, 0], [0, 11, 12, 0], [0, 12, 13, 0]]
+>>> merge_token_predictions(windows, predictions)
+[[10, 11, 12, 13]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+__all__ = ["Answer", "best_answers", "merge_token_predictions"]
+
+
+class Answer(NamedTuple):
+    """An answer span in the context: its text, characters ``[start, end)`` and score.
+
+    >>> Answer("Paris", 10, 15, 7.5).text
+    'Paris'
+    """
+
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+def _sample_of(window: Any) -> int:
+    return int(window.get("overflow_to_sample_mapping", 0))
+
+
+def _content(window: Any) -> list[int]:
+    """The positions of the window's tokens from the text that is cut (the context)."""
+    sequences = window.sequence_ids()
+    context = 1 if 1 in sequences else 0
+    return [i for i, sequence in enumerate(sequences) if sequence == context]
+
+
+def merge_token_predictions(windows: Sequence[Any], predictions: Sequence[Any]) -> list[list[Any]]:
+    """One prediction per word of each text, from per-window token predictions.
+
+    ``predictions[i]`` holds one label id per token of window ``i`` (or one row of
+    logits per token: the highest wins). A word's prediction is that of its first token
+    in the window where the word has the most context. Words no window holds (the middle
+    of a ``head_tail`` chunk) get ``None``.
+
+    >>> from subword import BertTokenizer
+    >>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] a b".split())
+    >>> windows = tok.chunk(["a b", "b"], max_length=8, stride=0)
+    >>> merge_token_predictions(windows, [[0, 1, 2, 0], [0, 3, 0]])
+    [[1, 2], [3]]
+    """
+    if len(windows) != len(predictions):
+        raise ValueError(f"{len(windows)} windows but {len(predictions)} predictions")
+    best: dict[int, dict[int, tuple[float, Any]]] = {}
+    for window, predicted in zip(windows, predictions, strict=True):
+        labels = _labels(predicted)
+        content = _content(window)
+        words = window.word_ids()
+        seen: set[int] = set()
+        for rank, position in enumerate(content):
+            word = words[position]
+            if word is None or word in seen:
+                continue
+            seen.add(word)
+            score = min(rank, len(content) - 1 - rank) + 0.01 * len(content)
+            found = best.setdefault(_sample_of(window), {})
+            if word not in found or score > found[word][0]:
+                found[word] = (score, labels[position])
+    samples = max(best, default=-1) + 1
+    result = []
+    for sample in range(samples):
+        found = best.get(sample, {})
+        count = max(found, default=-1) + 1
+        result.append([found[word][1] if word in found else None for word in range(count)])
+    return result
+
+
+def _labels(predicted: Any) -> list[Any]:
+    array = np.asarray(predicted)
+    return (array.argmax(-1) if array.ndim == 2 else array).tolist()  # type: ignore[no-any-return]
+
+
+def best_answers(
+    windows: Sequence[Any],
+    start_logits: Sequence[Any],
+    end_logits: Sequence[Any],
+    n_best: int = 20,
+    max_answer_length: int = 30,
+    allow_null: bool = False,
+) -> list[Answer]:
+    """The best answer of each question over its windows (``postprocess_qa_predictions``).
+
+    ``start_logits[i]`` / ``end_logits[i]`` score each token of window ``i``. The answer's
+    text is cut from the context the window was made from; a null answer (``allow_null``
+    and the ``[CLS]`` score the highest) is ``Answer("", 0, 0, score)``.
+
+    >>> from subword import BertTokenizer
+    >>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] who paris is nice".split())
+    >>> windows = tok.chunk("who", "Paris is nice", max_length=16, stride=0)
+    >>> best_answers(windows, [[0, 0, 0, 5, 1, 0, 0]], [[0, 0, 0, 4, 0, 1, 0]])
+    [Answer(text='Paris', start=0, end=5, score=9.0)]
+    """
+    if not len(windows) == len(start_logits) == len(end_logits):
+        raise ValueError("give one row of start and end logits per window")
+    candidates: dict[int, list[Answer]] = {}
+    null: dict[int, float] = {}
+    for window, starts, ends in zip(windows, start_logits, end_logits, strict=True):
+        sample = _sample_of(window)
+        starts, ends = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
+        null_score = float(starts[0] + ends[0])
+        null[sample] = min(null.get(sample, null_score), null_score)
+        content = set(_content(window))
+        offsets = window["offset_mapping"]
+        context = window.source_texts[1] if window.source_texts else ""
+        found = candidates.setdefault(sample, [])
+        for start in np.argsort(starts)[-1 : -n_best - 1 : -1].tolist():
+            for end in np.argsort(ends)[-1 : -n_best - 1 : -1].tolist():
+                if start not in content or end not in content:
+                    continue
+                if end < start or end - start + 1 > max_answer_length:
+                    continue
+                first, last = offsets[start][0], offsets[end][1]
+                score = float(starts[start] + ends[end])
+                found.append(Answer(context[first:last], first, last, score))
+    answers = []
+    for sample in sorted(set(candidates) | set(null)):
+        ranked = sorted(candidates.get(sample, []), key=lambda answer: -answer.score)
+        best = ranked[0] if ranked else None
+        if allow_null and (best is None or null[sample] > best.score):
+            best = Answer("", 0, 0, null[sample])
+        answers.append(best if best is not None else Answer("", 0, 0, null[sample]))
+    return answers
