@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Union
 
-from subword._atomic import locked_folder, write_text_atomic
+from subword._atomic import saving_model, write_text_atomic
 from subword.config import CONFIG_NAME as SUBWORD_CONFIG_NAME
 from subword.config import read_json_object
 
@@ -99,12 +99,14 @@ def save_folder(
 ) -> tuple[str, str]:
     """Write ``vocab.txt`` and ``tokenizer_config.json`` into ``directory``; their paths.
 
-    The folder is created when missing, and locked while both files are written, so
-    concurrent saves leave one whole tokenizer (other files in it are left alone).
+    The folder is created when missing; both files appear as one set, whether saves run
+    at once or one is cut off by a crash (:func:`subword._atomic.saving_model`), and
+    other files in it (model weights) are left alone.
     """
-    os.makedirs(directory, exist_ok=True)
-    with locked_folder(directory):
-        return write_vocab(directory, tokens, None), write_tokenizer_config(directory, options)
+    with saving_model(directory) as staging:
+        write_vocab(staging, tokens, None)
+        write_tokenizer_config(staging, options)
+    return os.path.join(directory, VOCAB_NAME), os.path.join(directory, TOKENIZER_CONFIG_NAME)
 
 
 def checked_vocab_file(path: PathLike) -> str:

@@ -35,7 +35,7 @@ from typing import Any, Union, overload
 
 import subword._tokenizer_files as files
 from subword import evaluation
-from subword._atomic import locked_folder
+from subword._atomic import loading_model
 from subword._core import WordPieceModel
 from subword.chunking import check_strategy, chunk_encodings, chunk_padding_length, plan_chunks
 from subword.decoding import decode_tokens, id_list, is_single_id, tokens_to_string
@@ -286,7 +286,7 @@ class BertTokenizer(SpecialTokensMixin):
         if path.is_file():
             return cls(path, **overrides)
         vocab = files.folder_vocab(directory)
-        with locked_folder(vocab.parent, shared=True):  # not half of a concurrent save
+        with loading_model(vocab.parent):  # not half of a concurrent or cut-off save
             return cls(vocab, **{**files.read_options(vocab.parent), **overrides})
 
     def save_vocabulary(

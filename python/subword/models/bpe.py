@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from subword import _core, counting
-from subword._atomic import locked_folder
+from subword._atomic import loading_model, saving_model
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -224,8 +224,8 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
 
         ``vocab.json`` + ``merges.txt`` load in Hugging Face ``tokenizers`` with
         ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``; ``merges.txt`` is also
-        a subword-nmt codes file. Each file is written atomically, and saves into one folder
-        take turns (:func:`subword._atomic.locked_folder`).
+        a subword-nmt codes file. The three files appear as one set, even across a crash,
+        and saves into one folder take turns (:func:`subword._atomic.saving_model`).
 
         >>> import tempfile
         >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
@@ -234,11 +234,10 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         ['merges.txt', 'subword.json', 'vocab.json']
         """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with locked_folder(directory):
-            self._inner.save(str(directory))
+        with saving_model(directory) as staging:
+            self._inner.save(str(staging))
             write_config(
-                directory,
+                staging,
                 {
                     "model": "bpe",
                     "unk_token": self._inner.unk_token,
@@ -262,7 +261,7 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         (True, ['lowe', 'st</w>'])
         """
         directory = Path(directory)
-        with locked_folder(directory, shared=True):
+        with loading_model(directory):
             config = read_config(directory, "bpe")
             model = _core.BpeModel.from_files(
                 str(directory / "vocab.json"),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from subword import _core, counting
-from subword._atomic import locked_folder
+from subword._atomic import loading_model, saving_model
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -263,7 +263,10 @@ class WordPiece(
     # --- files ------------------------------------------------------------------------
 
     def save(self, directory: PathLike) -> Path:
-        r"""Writes ``vocab.txt`` and ``subword.json`` into ``directory``, atomically.
+        r"""Writes ``vocab.txt`` and ``subword.json`` into ``directory``, as one set.
+
+        Either file alone is never left, even by a crash
+        (:func:`subword._atomic.saving_model`).
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as tmp:
@@ -272,11 +275,10 @@ class WordPiece(
         '[UNK]\nhug\n##s\n'
         """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with locked_folder(directory):
-            _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
+        with saving_model(directory) as staging:
+            _core.write_vocab_txt(str(staging / "vocab.txt"), self._inner.vocab)
             write_config(
-                directory,
+                staging,
                 {
                     "model": "wordpiece",
                     "unk_token": self._inner.unk_token,
@@ -302,7 +304,7 @@ class WordPiece(
         ['hug', '##s']
         """
         directory = Path(directory)
-        with locked_folder(directory, shared=True):
+        with loading_model(directory):
             config = read_config(directory, "wordpiece")
             encoder = _core.WordPieceModel.from_file(
                 str(directory / "vocab.txt"),
