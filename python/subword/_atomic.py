@@ -256,6 +256,10 @@ def saving_model(directory: StrPath) -> Iterator[Path]:
         try:
             yield staging
             names = sorted(os.listdir(staging))
+            for name in names:  # what would stop the renames stops the save before them
+                if os.path.isdir(os.path.join(directory, name)):
+                    path = os.path.join(directory, name)
+                    raise IsADirectoryError(errno.EISDIR, "a folder is in the way", path)
             sync_directory(staging)
             journal = {"staging": staging.name, "files": names}
             write_text_atomic(Path(directory, JOURNAL), json.dumps(journal) + "\n")
