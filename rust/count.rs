@@ -233,6 +233,8 @@ struct Block {
 struct BlockReader<'a> {
     paths: &'a [PathBuf],
     breaks: WordBreaks,
+    /// The longest run without a break the carry may hold (`max_word_bytes`).
+    max_word_bytes: Option<usize>,
     progress: &'a dyn Progress,
     file: usize,
     reader: Option<File>,
@@ -241,10 +243,16 @@ struct BlockReader<'a> {
 }
 
 impl<'a> BlockReader<'a> {
-    fn new(paths: &'a [PathBuf], breaks: WordBreaks, progress: &'a dyn Progress) -> Self {
+    fn new(
+        paths: &'a [PathBuf],
+        breaks: WordBreaks,
+        max_word_bytes: Option<usize>,
+        progress: &'a dyn Progress,
+    ) -> Self {
         BlockReader {
             paths,
             breaks,
+            max_word_bytes,
             progress,
             file: 0,
             reader: None,
@@ -268,9 +276,10 @@ impl<'a> BlockReader<'a> {
             let at_end = read == 0 || start + read < start + BLOCK_SIZE;
             if !at_end {
                 // Keep the incomplete last word for the next block; a block without any
-                // whitespace (one enormous word) grows until whitespace or the end. The
-                // carried bytes hold no break (they follow the last one), so only the
-                // bytes just read are searched: linear however long the word.
+                // whitespace (one enormous word) grows until whitespace, the end, or past
+                // `max_word_bytes` (an error). The carried bytes hold no break (they
+                // follow the last one), so only the bytes just read are searched: linear
+                // however long the word.
                 let breaks = self.breaks;
                 match bytes[start..]
                     .iter()
@@ -278,6 +287,11 @@ impl<'a> BlockReader<'a> {
                 {
                     Some(cut) => self.carry = bytes.split_off(start + cut + 1),
                     None => {
+                        if let Some(limit) = self.max_word_bytes
+                            && bytes.len() > limit
+                        {
+                            return Err(word_too_long(path, self.offset, limit));
+                        }
                         self.carry = bytes;
                         if !self.progress.keep_going() {
                             return Err(Error::Interrupted);
@@ -353,9 +367,9 @@ pub fn check_files(paths: &[PathBuf]) -> Result<u64> {
     Ok(total)
 }
 
-/// The error for invalid UTF-8 at `offset` of `path`, with its line number: the line
-/// ends before `offset` are counted a block at a time, not read into memory at once.
-fn utf8_error(path: &Path, offset: u64) -> Error {
+/// The 1-based line of byte `offset` of `path`: the line ends before it are counted a
+/// block at a time, not read into memory at once (only error paths ask).
+fn line_at(path: &Path, offset: u64) -> u64 {
     let mut newlines = 0;
     if let Ok(file) = File::open(path) {
         let mut before = file.take(offset);
@@ -367,11 +381,77 @@ fn utf8_error(path: &Path, offset: u64) -> Error {
             newlines += block[..read].iter().filter(|&&b| b == b'\n').count() as u64;
         }
     }
+    newlines + 1
+}
+
+/// The error for invalid UTF-8 at `offset` of `path`, with its line number.
+fn utf8_error(path: &Path, offset: u64) -> Error {
     Error::InvalidUtf8 {
         path: path.to_path_buf(),
         offset,
-        line: newlines + 1,
+        line: line_at(path, offset),
     }
+}
+
+/// The error for a word (a run without a break) longer than `limit` bytes starting at
+/// byte `offset` of `path`: an [`Error::InvalidArgument`] of `max_word_bytes`, so each
+/// front end names its own spelling of the option that raises the limit.
+fn word_too_long(path: &Path, offset: u64, limit: usize) -> Error {
+    Error::argument(
+        "max_word_bytes",
+        format!(
+            "is {limit}, but {} holds a longer word (a run of bytes without whitespace) at \
+             byte offset {offset} (line {}); raise the limit, or leave it unset for none",
+            path.display(),
+            line_at(path, offset)
+        ),
+    )
+}
+
+/// The start of the first run of `bytes` between `breaks` that is longer than `limit`.
+fn long_run(bytes: &[u8], breaks: WordBreaks, limit: usize) -> Option<usize> {
+    let mut start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if breaks.is_break_byte(byte) {
+            if i - start > limit {
+                return Some(start);
+            }
+            start = i + 1;
+        }
+    }
+    (bytes.len() - start > limit).then_some(start)
+}
+
+/// Checks that no text holds a run without a break (a word, for the `"whitespace"`
+/// pre-tokenizer; a chunk between spaces, tabs and line ends for `"bert"`) longer than
+/// `limit` bytes: the `max_word_bytes` of texts and of given counts, as [`count_files_at`]
+/// applies it to files.
+pub fn check_word_bytes<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    breaks: WordBreaks,
+    limit: usize,
+) -> Result<()> {
+    for text in texts {
+        if let Some(start) = long_run(text.as_bytes(), breaks, limit) {
+            let word = &text[start..];
+            let end = word
+                .bytes()
+                .position(|b| breaks.is_break_byte(b))
+                .unwrap_or(word.len());
+            let mut preview: String = word[..end].chars().take(20).collect();
+            if preview.len() < end {
+                preview.push_str("...");
+            }
+            return Err(Error::argument(
+                "max_word_bytes",
+                format!(
+                    "is {limit}, but the word {preview:?} holds {end} bytes; raise the limit, \
+                     or leave it unset for none"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Counts the whitespace-separated words of `paths`, in parallel, streaming.
@@ -380,14 +460,21 @@ pub fn count_files(
     errors: Utf8Errors,
     progress: &dyn Progress,
 ) -> Result<WordCounts> {
-    count_files_at(paths, WordBreaks::Unicode, errors, progress)
+    count_files_at(paths, WordBreaks::Unicode, errors, None, progress)
 }
 
 /// Counts the words of `paths` between `breaks`, in parallel, streaming.
+///
+/// With `max_word_bytes`, a run of more bytes than that without a break (a word for
+/// [`WordBreaks::Unicode`] as far as ASCII whitespace goes, a chunk for
+/// [`WordBreaks::Bert`]) is an error naming the file and byte offset, raised as soon as
+/// the reader has read past the limit: the memory a file without whitespace can take is
+/// bounded by the limit. Without it, such a run is one word however long.
 pub fn count_files_at(
     paths: &[PathBuf],
     breaks: WordBreaks,
     errors: Utf8Errors,
+    max_word_bytes: Option<usize>,
     progress: &dyn Progress,
 ) -> Result<WordCounts> {
     let total = check_files(paths)?;
@@ -395,6 +482,12 @@ pub fn count_files_at(
     let count_block = |mut counts: WordCounts, block: Result<Block>| -> Result<WordCounts> {
         let block = block?;
         let size = block.bytes.len() as u64;
+        if let Some(limit) = max_word_bytes
+            && let Some(start) = long_run(&block.bytes, breaks, limit)
+        {
+            let path = &paths[block.file];
+            return Err(word_too_long(path, block.offset + start as u64, limit));
+        }
         match errors {
             Utf8Errors::Strict => {
                 let text = std::str::from_utf8(&block.bytes).map_err(|err| {
@@ -412,7 +505,7 @@ pub fn count_files_at(
         }
         Ok(counts)
     };
-    BlockReader::new(paths, breaks, progress)
+    BlockReader::new(paths, breaks, max_word_bytes, progress)
         .par_bridge()
         .try_fold(WordCounts::default, count_block)
         .try_reduce(WordCounts::default, |mut a, b| {
@@ -523,6 +616,62 @@ mod tests {
     }
 
     #[test]
+    fn a_run_past_max_word_bytes_names_file_offset_and_line() {
+        let count = |path: &PathBuf, breaks, limit| {
+            count_files_at(
+                std::slice::from_ref(path),
+                breaks,
+                Utf8Errors::Strict,
+                Some(limit),
+                &Silent,
+            )
+        };
+        // Carried across blocks: refused by the reader, before the end is read.
+        let mut text = b"ok fine\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 3 * BLOCK_SIZE));
+        text.extend(b" tail\n");
+        let path = temp_file("long-run.txt", &text);
+        let err = count(&path, WordBreaks::Unicode, 1000).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidArgument {
+                argument: "max_word_bytes",
+                ..
+            }
+        ));
+        let message = err.to_string();
+        assert!(
+            message.starts_with("max_word_bytes is 1000, but"),
+            "{message}"
+        );
+        assert!(message.contains("long-run.txt"), "{message}");
+        assert!(message.contains("byte offset 8 (line 2)"), "{message}");
+        // Inside one block; a run of exactly the limit is fine.
+        let path = temp_file("short-runs.txt", b"a bb\tccc\ndd");
+        assert!(count(&path, WordBreaks::Unicode, 3).is_ok());
+        let err = count(&path, WordBreaks::Unicode, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("byte offset 5 (line 1)"), "{err}");
+        // BERT chunks run up to a space, tab or line end: U+000B stays inside.
+        let path = temp_file("bert-run.txt", b"ab\x0bcd ef");
+        assert!(count(&path, WordBreaks::Unicode, 2).is_ok());
+        assert!(count(&path, WordBreaks::Bert, 2).is_err());
+    }
+
+    #[test]
+    fn texts_past_max_word_bytes_name_the_word() {
+        assert!(check_word_bytes(["a bb", "ccc"], WordBreaks::Unicode, 3).is_ok());
+        let err = check_word_bytes(["a bb", "x ccccc y"], WordBreaks::Unicode, 3).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("\"ccccc\" holds 5 bytes"), "{message}");
+        let long = format!("{} b", "é".repeat(30));
+        let err = check_word_bytes([long.as_str()], WordBreaks::Bert, 10).unwrap_err();
+        let expected = format!("\"{}...\" holds 60 bytes", "é".repeat(20));
+        assert!(err.to_string().contains(&expected), "{err}");
+    }
+
+    #[test]
     fn invalid_utf8_names_offset_and_line_or_is_replaced() {
         let path = temp_file("bad.txt", b"ok fine\nbad \xff here\n");
         let err =
@@ -548,7 +697,7 @@ mod tests {
         let text = "a\u{b}b c\u{85}d\te\u{a0}f\r\ng\u{1c}h";
         let path = temp_file("bert.txt", text.as_bytes());
         let counts =
-            count_files_at(&[path], WordBreaks::Bert, Utf8Errors::Strict, &Silent).unwrap();
+            count_files_at(&[path], WordBreaks::Bert, Utf8Errors::Strict, None, &Silent).unwrap();
         let mut words: Vec<&str> = counts.keys().map(String::as_str).collect();
         words.sort_unstable();
         assert_eq!(words, ["a\u{b}b", "c\u{85}d", "e\u{a0}f", "g\u{1c}h"]);

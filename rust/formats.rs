@@ -6,14 +6,17 @@
 use std::fs::{self, File};
 use std::io::{BufWriter, Read, Write};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use rustc_hash::FxHashMap;
 
+use crate::progress::{check, now_and_then};
 use crate::{Error, Result};
 
 /// Reads a whole file as UTF-8, naming the file, byte offset and line of invalid bytes.
-pub fn read_utf8(path: &Path) -> Result<String> {
-    let bytes = read_bytes(path)?;
+/// Every reader here stops with [`Error::Interrupted`] once `stop` is set.
+pub fn read_utf8(path: &Path, stop: &AtomicBool) -> Result<String> {
+    let bytes = read_bytes(path, stop)?;
     String::from_utf8(bytes).map_err(|err| {
         let offset = err.utf8_error().valid_up_to();
         let bytes = err.as_bytes();
@@ -38,8 +41,9 @@ pub fn max_file_bytes() -> u64 {
 
 /// Reads a whole model file. Only a regular file is read (a directory, FIFO, socket or
 /// device is refused before it is opened, so a FIFO cannot block the load forever and
-/// `/dev/zero` cannot fill memory), and at most [`max_file_bytes`] of it.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+/// `/dev/zero` cannot fill memory), and at most [`max_file_bytes`] of it, in blocks
+/// between which `stop` is checked.
+pub fn read_bytes(path: &Path, stop: &AtomicBool) -> Result<Vec<u8>> {
     let metadata = fs::metadata(path).map_err(|err| Error::io(path, err))?;
     if metadata.is_dir() {
         return Err(Error::io(path, is_a_directory()));
@@ -67,9 +71,18 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
     let file = File::open(path).map_err(|err| Error::io(path, err))?;
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
     // The file may have grown since: read one byte past the limit to know.
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|err| Error::io(path, err))?;
+    let mut file = file.take(limit.saturating_add(1));
+    const BLOCK: u64 = 8 << 20;
+    loop {
+        check(stop)?;
+        let read = (&mut file)
+            .take(BLOCK)
+            .read_to_end(&mut bytes)
+            .map_err(|err| Error::io(path, err))?;
+        if read == 0 {
+            break;
+        }
+    }
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
@@ -204,11 +217,14 @@ fn sync_directory(directory: &Path) -> std::io::Result<()> {
 /// Reads a BERT `vocab.txt`: one token a line, the id is the 0-based line index. Blank
 /// lines and duplicate tokens are errors, since transformers would silently shift or
 /// shadow ids.
-pub fn read_vocab_txt(path: &Path) -> Result<Vec<String>> {
-    let text = read_utf8(path)?;
+pub fn read_vocab_txt(path: &Path, stop: &AtomicBool) -> Result<Vec<String>> {
+    let text = read_utf8(path, stop)?;
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let mut tokens = Vec::new();
     for (line, token) in numbered_lines(&text) {
+        if now_and_then(line) {
+            check(stop)?;
+        }
         if token.is_empty() {
             return Err(Error::format(
                 path,
@@ -245,9 +261,10 @@ pub fn write_vocab_txt(path: &Path, tokens: &[String]) -> Result<()> {
 }
 
 /// Reads a Hugging Face `vocab.json` (`{"token": id, ...}`) into tokens indexed by id.
-/// Ids must be exactly `0..n` with no gaps or repeats.
-pub fn read_vocab_json(path: &Path) -> Result<Vec<String>> {
-    let text = read_utf8(path)?;
+/// Ids must be exactly `0..n` with no gaps or repeats. (`stop` is checked while reading
+/// and after parsing, which runs at hundreds of MB/s.)
+pub fn read_vocab_json(path: &Path, stop: &AtomicBool) -> Result<Vec<String>> {
+    let text = read_utf8(path, stop)?;
     let map: FxHashMap<String, u64> = serde_json::from_str(&text).map_err(|err| {
         Error::format(
             path,
@@ -255,6 +272,7 @@ pub fn read_vocab_json(path: &Path) -> Result<Vec<String>> {
             format!("not a JSON object of token -> id: {err}"),
         )
     })?;
+    check(stop)?;
     let size = map.len();
     let mut tokens: Vec<Option<String>> = vec![None; size];
     for (token, id) in map {
@@ -297,10 +315,13 @@ pub const MERGES_HEADER: &str = "#version: 0.2";
 /// Reads merges from a `merges.txt` or a subword-nmt codes file: an optional `#version`
 /// header, then one `left right` pair a line, separated by one space. Each merge comes
 /// with its 1-based line number, for errors found later.
-pub fn read_merges(path: &Path) -> Result<Vec<(usize, (String, String))>> {
-    let text = read_utf8(path)?;
+pub fn read_merges(path: &Path, stop: &AtomicBool) -> Result<Vec<(usize, (String, String))>> {
+    let text = read_utf8(path, stop)?;
     let mut merges = Vec::new();
     for (line, content) in numbered_lines(&text) {
+        if now_and_then(line) {
+            check(stop)?;
+        }
         if line == 1 && content.starts_with("#version") {
             continue;
         }
@@ -335,6 +356,7 @@ pub fn write_merges(path: &Path, merges: &[(String, String)]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::NEVER;
     use std::path::PathBuf;
 
     fn temp_dir() -> PathBuf {
@@ -356,10 +378,10 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         write_vocab_txt(&path, &tokens).unwrap();
-        assert_eq!(read_vocab_txt(&path).unwrap(), tokens);
+        assert_eq!(read_vocab_txt(&path, &NEVER).unwrap(), tokens);
 
         fs::write(&path, "a\nb\na\n").unwrap();
-        let err = read_vocab_txt(&path).unwrap_err().to_string();
+        let err = read_vocab_txt(&path, &NEVER).unwrap_err().to_string();
         assert!(
             err.contains(":3: duplicate token \"a\" (first on line 1)"),
             "{err}"
@@ -367,14 +389,14 @@ mod tests {
 
         fs::write(&path, "a\n\nb\n").unwrap();
         assert!(
-            read_vocab_txt(&path)
+            read_vocab_txt(&path, &NEVER)
                 .unwrap_err()
                 .to_string()
                 .contains(":2: blank line")
         );
 
         fs::write(&path, b"a\nb\xff\n").unwrap();
-        let err = read_vocab_txt(&path).unwrap_err().to_string();
+        let err = read_vocab_txt(&path, &NEVER).unwrap_err().to_string();
         assert!(err.contains("byte offset 3 (line 2)"), "{err}");
     }
 
@@ -387,7 +409,7 @@ mod tests {
         ];
         let path = dir.join("merges.txt");
         write_merges(&path, &merges).unwrap();
-        let read = read_merges(&path).unwrap();
+        let read = read_merges(&path, &NEVER).unwrap();
         assert_eq!(
             read.iter().map(|(line, _)| *line).collect::<Vec<_>>(),
             [2, 3]
@@ -399,7 +421,7 @@ mod tests {
 
         fs::write(&path, "#version: 0.2\na b\nab\n").unwrap();
         assert!(
-            read_merges(&path)
+            read_merges(&path, &NEVER)
                 .unwrap_err()
                 .to_string()
                 .contains(":3: expected two symbols")
@@ -411,11 +433,11 @@ mod tests {
             .collect();
         let path = dir.join("vocab.json");
         write_vocab_json(&path, &tokens).unwrap();
-        assert_eq!(read_vocab_json(&path).unwrap(), tokens);
+        assert_eq!(read_vocab_json(&path, &NEVER).unwrap(), tokens);
 
         fs::write(&path, "{\"a\": 0, \"b\": 2}").unwrap();
         assert!(
-            read_vocab_json(&path)
+            read_vocab_json(&path, &NEVER)
                 .unwrap_err()
                 .to_string()
                 .contains("out of range")

@@ -4,6 +4,31 @@
 //! draw a progress bar and, by returning `false`, ask the work to stop (the Python
 //! binding does this when Ctrl-C arrives). The work then returns
 //! [`crate::Error::Interrupted`] and leaves every input untouched.
+//!
+//! Calls without progress to report (loading a model, compiling a vocab) take a stop
+//! flag instead, checked with [`check`]; [`NEVER`] is the flag of a call nobody stops.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// A stop flag that is never set.
+pub static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// [`crate::Error::Interrupted`] once `stop` is set: `check(stop)?` in a loop makes it
+/// stoppable.
+#[inline]
+pub fn check(stop: &AtomicBool) -> crate::Result<()> {
+    match stop.load(Ordering::Relaxed) {
+        true => Err(crate::Error::Interrupted),
+        false => Ok(()),
+    }
+}
+
+/// Whether a loop at `step` should look at its stop flag: every 4096th step, so that the
+/// check costs nothing beside the work.
+#[inline]
+pub fn now_and_then(step: usize) -> bool {
+    step.is_multiple_of(4096)
+}
 
 /// The phase a long call is in, for progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,6 +12,7 @@ one of those types with a message matching ``match``.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -26,6 +27,7 @@ from pathlib import Path
 import pytest
 import subword
 from subword import BPE, BasicTokenizer, BertTokenizer, WordPiece
+from subword.errors import InvalidArgumentError
 
 BERT_SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 SMALL_VOCAB = BERT_SPECIALS + ["the", "cat", "sat", "on", "mat", "##s", "a", "##t", "c", "."]
@@ -675,6 +677,77 @@ def _(tmp):
     directory = wordpiece_dir(tmp)
     write(directory / "tokenizer_config.json", "[" * 200_000)
     cli_error(cli("encode", "-m", str(directory), stdin=b"the cat\n"), "nested too deeply")
+
+
+# --- a word past max_word_bytes: refused as soon as it is read, naming where --------------
+
+#: A file whose second line is one 3 MB word: more than the reader's 1 MiB blocks.
+LONG_WORD = b"ok fine\n" + b"x" * (3 << 20) + b" tail\n"
+WHERE_LONG_WORD = r"max_word_bytes is 1000, but .*long\.txt .*byte offset 8 \(line 2\)"
+
+LIMITED_TRAINERS = {
+    "BPE.train": lambda path: BPE.train(path, num_merges=10, max_word_bytes=1000),
+    "WordPiece.train": lambda path: WordPiece.train(path, vocab_size=50, max_word_bytes=1000),
+}
+for _name, _train in LIMITED_TRAINERS.items():
+    cell(_name, "a word longer than max_word_bytes", InvalidArgumentError, WHERE_LONG_WORD)(
+        lambda tmp, t=_train: t(write(tmp / "long.txt", LONG_WORD))
+    )
+
+
+@cell(
+    "BPE.train_from_iterator",
+    "a word longer than max_word_bytes",
+    InvalidArgumentError,
+    r"max_word_bytes is 4, but the word \"sat-on\" holds 6 bytes",
+)
+def _(tmp):
+    BPE.train_from_iterator(["the cat", "the cat sat-on"], num_merges=5, max_word_bytes=4)
+
+
+@cell(
+    "WordPiece.train_from_iterator",
+    "a word longer than max_word_bytes",
+    InvalidArgumentError,
+    # BERT's chunks: punctuation is split off only after the limit is checked.
+    r"max_word_bytes is 4, but the word \"sat-on\" holds 6 bytes",
+)
+def _(tmp):
+    WordPiece.train_from_iterator(["the cat", "the cat sat-on"], vocab_size=40, max_word_bytes=4)
+
+
+@cell(
+    "WordPiece.train_from_counts",
+    "a word longer than max_word_bytes",
+    InvalidArgumentError,
+    r"max_word_bytes is 4, but the word \"kitten\" holds 6 bytes",
+)
+def _(tmp):
+    WordPiece.train_from_counts({"cat": 5, "kitten": 2}, vocab_size=40, max_word_bytes=4)
+
+
+@cell("BPE.train", "max_word_bytes of 0", InvalidArgumentError, "max_word_bytes must be")
+def _(tmp):
+    BPE.train(write(tmp / "c.txt", CORPUS), num_merges=5, max_word_bytes=0)
+
+
+@cell("CLI train", "a gzip stream with a word longer than --max-word-bytes")
+def _(tmp):
+    compressed = gzip.compress(LONG_WORD)
+    result = cli(
+        "train", "-", "--max-word-bytes", "1000", "-o", str(tmp / "out"), "-q", stdin=compressed
+    )
+    cli_error(
+        result, r"^subword: error: --max-word-bytes is 1000, but <stdin> .*byte offset 8 \(line 2\)"
+    )
+    assert not (tmp / "out").exists()
+
+
+@cell("CLI train", "a file with a word longer than --max-word-bytes")
+def _(tmp):
+    path = write(tmp / "long.txt", LONG_WORD)
+    result = cli("train", str(path), "--max-word-bytes", "1000", "-o", str(tmp / "out"), "-q")
+    cli_error(result, r"^subword: error: --max-word-bytes is 1000, but .*long\.txt .*byte offset 8")
 
 
 # --- the command line ---------------------------------------------------------------------

@@ -485,6 +485,7 @@ def test_dask_options_route_to_count_words_distributed(corpus: Path, tmp_path: P
         "lowercase": True,
         "strip_accents": None,
         "errors": "strict",
+        "max_word_bytes": None,
     }
     assert len(subword.BPE.load(tmp_path / "m").merges) == 3
 

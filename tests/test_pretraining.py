@@ -616,6 +616,45 @@ def test_command_npz_shards(corpus_file, bert_vocab_file, tmp_path):
         assert shard["sentence_order_label"].shape == (100,)
         padding = shard["attention_mask"] == 0
         assert np.all(shard["input_ids"][padding] == 0) and np.all(shard["labels"][padding] == -100)
+    # The finished set is marked, last, with every shard and its examples.
+    marker = json.loads((out / "shards.json").read_text())
+    assert sorted(marker["shards"]) == [p.name for p in shards if p.suffix == ".npz"]
+    for name, examples in marker["shards"].items():
+        with np.load(out / name) as shard:
+            assert shard["input_ids"].shape == (examples, 64)
+    assert marker["examples"] == sum(marker["shards"].values())
+    assert marker["max_length"] == 64
+
+
+def test_npz_shards_cut_off_midway_have_no_marker(tmp_path):
+    import argparse
+
+    from subword.cli import pretrain_data
+
+    example = {
+        "input_ids": [2, 5, 3],
+        "token_type_ids": [0, 0, 0],
+        "attention_mask": [1, 1, 1],
+        "labels": [-100, 5, -100],
+        "next_sentence_label": 0,
+    }
+
+    def examples():
+        yield from [example] * 3
+        raise KeyboardInterrupt  # Ctrl-C, or a crash, after the first shard
+
+    args = argparse.Namespace(output=str(tmp_path / "out"), shard_size=2, max_length=8, task="nsp")
+    with pytest.raises(KeyboardInterrupt):
+        pretrain_data._write_npz(examples(), args, pad_id=0)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["shard-00000.npz"]
+    args.output = str(tmp_path / "whole")
+    pretrain_data._write_npz(iter([example] * 3), args, pad_id=0)
+    marker = json.loads((tmp_path / "whole" / "shards.json").read_text())
+    assert marker == {
+        "shards": {"shard-00000.npz": 2, "shard-00001.npz": 1},
+        "examples": 3,
+        "max_length": 8,
+    }
 
 
 def test_command_npz_pads_with_the_vocab_pad_id(corpus_file, bert_vocab_file, tmp_path):

@@ -411,3 +411,36 @@ def test_a_long_single_text_encodes_as_its_words_do(bpe) -> None:
     assert len(text) > 1 << 20
     assert bpe.encode(text) == [i for word in words[:5] for i in bpe.encode(word)] * 60_000
     assert bpe.tokenize(text) == [s for word in words[:5] for s in bpe.tokenize(word)] * 60_000
+
+
+# A vocab large enough that loading it takes seconds (here about 6 s): a million random
+# tokens, which the trie lays out slowly. Loads run without the GIL and check the stop flag
+# while reading, parsing and compiling.
+LARGE_VOCAB_SETUP = """
+import os, string, threading
+folder = {folder!r}
+os.makedirs(folder, exist_ok=True)
+letters = string.ascii_lowercase
+tokens = {{"".join(random.choices(letters, k=random.randint(3, 12))) for _ in range(1_000_000)}}
+with open(os.path.join(folder, "vocab.txt"), "w") as out:
+    out.write("\\n".join(vocab := ["[UNK]", *sorted(tokens)]) + "\\n")
+before = sorted(os.listdir(folder))
+"""
+LOAD_LEFT_NOTHING = """
+assert sorted(os.listdir(folder)) == before, os.listdir(folder)
+assert threading.active_count() == 1, threading.enumerate()
+assert WordPiece(["[UNK]", "hug", "##s"]).tokenize("hugs") == ["hug", "##s"]
+"""
+
+
+@pytest.mark.parametrize(
+    "work",
+    ["WordPiece.load(folder)", "_core.WordPieceModel(vocab)"],
+    ids=["from its folder", "from a list"],
+)
+def test_ctrl_c_stops_loading_a_large_vocab_and_leaves_nothing_behind(
+    work: str, tmp_path: Path
+) -> None:
+    setup = LARGE_VOCAB_SETUP.format(folder=str(tmp_path / "model"))
+    elapsed = interrupt(setup, work, LOAD_LEFT_NOTHING, delay=0.5)
+    assert elapsed < 1.0

@@ -296,3 +296,103 @@ def test_trainers_save_what_they_accept(tmp_path_factory, counts) -> None:
         lambda m: WordPiece.load(m.save(wp)),
         probe,
     )
+
+
+# --- a crash (kill -9) between the files of one save ------------------------------------
+
+#: Saves model A, then model B with ``os.replace`` patched to SIGKILL the process at a
+#: point of B's save: "after-first-file" once the first file of the set is in the folder,
+#: "before-journal" just before the journal (the save's commit point) would appear.
+CRASHING_SAVE = """
+import os, signal, sys
+from subword import BPE, BertTokenizer, WordPiece
+folder, kind, point = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+NAMES = {"vocab.txt", "vocab.json", "merges.txt", "subword.json", "tokenizer_config.json"}
+texts = ["low lower lowest newest widest " * 3, "hugging huggers hug pug pun bun buns " * 3]
+def model(i):
+    if kind == "bpe":
+        return BPE.train_from_iterator([texts[i]], num_merges=12, min_frequency=1,
+                                       lowercase=bool(i))
+    wordpiece = WordPiece.train_from_iterator([texts[i]], vocab_size=40, min_frequency=1,
+                                              lowercase=bool(i))
+    if kind == "wordpiece":
+        return wordpiece
+    return BertTokenizer(wordpiece.vocab, do_lower_case=bool(i))
+def save(m):
+    m.save_pretrained(folder) if kind == "bert" else m.save(folder)
+save(model(0))
+replace = os.replace
+def crashing_replace(src, dst):
+    dst = os.path.abspath(os.fspath(dst))
+    landing = os.path.dirname(dst) == folder
+    if point == "before-journal" and landing and dst.endswith(".subword-save.json"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    replace(src, dst)
+    if point == "after-first-file" and landing and os.path.basename(dst) in NAMES:
+        os.kill(os.getpid(), signal.SIGKILL)
+os.replace = crashing_replace
+save(model(1))
+print("saved without being killed")
+"""
+
+KINDS = ["bpe", "wordpiece", "bert"]
+
+
+def _loaded(folder: Path, kind: str) -> tuple:
+    """What ``folder`` loads as: the vocab (and merges) and the lowercasing."""
+    if kind == "bpe":
+        bpe = BPE.load(folder)
+        return bpe.vocab, bpe.merges, bpe.lowercase
+    if kind == "wordpiece":
+        wordpiece = WordPiece.load(folder)
+        return wordpiece.vocab, wordpiece.lowercase
+    tokenizer = BertTokenizer.from_pretrained(folder)
+    return list(tokenizer.vocab), tokenizer.do_lower_case
+
+
+def _killed_save(folder: Path, kind: str, point: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING_SAVE, str(folder), kind, point],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == -9, (result.returncode, result.stdout, result.stderr[-2000:])
+
+
+def _expected(tmp_path: Path, kind: str, lowercase: bool) -> tuple:
+    # What model A (lowercase False) or B (True) loads as, from an undisturbed save.
+    folder = tmp_path / f"expected-{lowercase}"
+    script = CRASHING_SAVE.replace("save(model(1))", "").replace("save(model(0))", "")
+    script += f"\nsave(model({int(lowercase)}))\n"
+    subprocess.run([sys.executable, "-c", script, str(folder), kind, "-"], check=True)
+    return _loaded(folder, kind)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_save_killed_between_its_files_loads_as_the_new_model(tmp_path, kind) -> None:
+    folder = tmp_path / "model"
+    _killed_save(folder, kind, "after-first-file")
+    journal_left = (folder / ".subword-save.json").exists()
+    assert _loaded(folder, kind) == _expected(tmp_path, kind, True)
+    assert journal_left  # killed mid-set, as meant
+    # The load finished the save: no journal, no staging folder left.
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_save_killed_before_its_journal_loads_as_the_old_model(tmp_path, kind) -> None:
+    folder = tmp_path / "model"
+    _killed_save(folder, kind, "before-journal")
+    assert _loaded(folder, kind) == _expected(tmp_path, kind, False)
+    # The next save clears what the killed one staged.
+    assert any(p.name.startswith(".subword-save-") for p in folder.iterdir())
+    WordPiece(["[UNK]", "a"]).save(folder)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_damaged_journal_is_reported_by_name(tmp_path) -> None:
+    WordPiece(["[UNK]", "a"]).save(tmp_path)
+    (tmp_path / ".subword-save.json").write_text('{"staging": "../elsewhere", "files": []}')
+    with pytest.raises(ValueError, match=r"\.subword-save\.json: not the journal"):
+        WordPiece.load(tmp_path)

@@ -20,7 +20,7 @@ from subword.models import BpeTrainerConfig, WordPieceTrainerConfig
 MODELS = [(BPE, BpeTrainerConfig), (WordPiece, WordPieceTrainerConfig)]
 METHODS = ["train", "train_from_iterator", "train_from_counts"]
 #: Keywords that say how a run goes rather than what it produces.
-RUN_OPTIONS = {"errors", "threads", "progress"}
+RUN_OPTIONS = {"errors", "max_word_bytes", "threads", "progress"}
 
 
 @pytest.mark.parametrize("method", METHODS)

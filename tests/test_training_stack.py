@@ -408,10 +408,9 @@ def test_added_tokens_hypothesis_text(added_pair, legacy, parts) -> None:
 
 
 def test_added_tokens_are_saved_and_loaded(added_pair, tmp_path: Path, lines) -> None:
+    from tokenizers import Tokenizer
     from transformers import AutoTokenizer
     from transformers import BertTokenizer as TransformersBertTokenizer
-
-    from tokenizers import Tokenizer
 
     ours, reference = added_pair
     ours.save_pretrained(tmp_path)

@@ -15,7 +15,7 @@ use subword::bpe::encode::{BpeModel, BpeOptions};
 use subword::bpe::train::{self as bpe_train, BpeSize, BpeTrainerConfig};
 use subword::bpe::{END_OF_WORD, byte_token};
 use subword::count::{WordCounts, split_words};
-use subword::progress::Silent;
+use subword::progress::{NEVER, Silent};
 use subword::wordpiece::encode::WordPieceModel;
 use subword::wordpiece::train::{self as wordpiece_train, Scoring, WordPieceTrainerConfig};
 use subword::{formats, reference};
@@ -247,6 +247,7 @@ pub fn check_bpe(data: &[u8], scratch: &Path) {
         &scratch.join("vocab.json"),
         &scratch.join("merges.txt"),
         options,
+        &NEVER,
     )
     .expect("a saved model loads back");
     assert_eq!(loaded.tokens(), model.tokens());
@@ -331,6 +332,7 @@ pub fn check_train(data: &[u8], scratch: &Path) {
                 &scratch.join("vocab.json"),
                 &scratch.join("merges.txt"),
                 options,
+                &NEVER,
             )
             .expect("a trained, saved model loads back");
             assert_eq!(loaded.tokens(), &one.vocab[..]);
@@ -376,7 +378,7 @@ pub fn check_train(data: &[u8], scratch: &Path) {
             formats::write_vocab_txt(&path, &one).expect("write vocab.txt");
             // Tokens with a newline cannot round-trip through vocab.txt; the corpus
             // alphabet here has none, so every trained vocab must.
-            assert_eq!(formats::read_vocab_txt(&path).expect("read back"), one);
+            assert_eq!(formats::read_vocab_txt(&path, &NEVER).expect("read back"), one);
         }
         (Err(one), Err(two)) => assert_eq!(one.to_string(), two.to_string()),
         (one, two) => panic!("1 thread gave {one:?}, 2 threads gave {two:?}"),
@@ -401,36 +403,36 @@ pub fn check_loaders(data: &[u8], scratch: &Path) {
     std::fs::write(&a, first).unwrap();
     std::fs::write(&b, second).unwrap();
     for path in [&a, &b] {
-        if let Ok(tokens) = formats::read_vocab_txt(path) {
+        if let Ok(tokens) = formats::read_vocab_txt(path, &NEVER) {
             assert!(!tokens.is_empty());
             let distinct: HashSet<&String> = tokens.iter().collect();
             assert_eq!(distinct.len(), tokens.len());
             assert!(tokens.iter().all(|t| !t.is_empty() && !t.contains('\n')));
         }
-        if let Ok(tokens) = formats::read_vocab_json(path) {
+        if let Ok(tokens) = formats::read_vocab_json(path, &NEVER) {
             let distinct: HashSet<&String> = tokens.iter().collect();
             assert_eq!(distinct.len(), tokens.len());
         }
-        if let Ok(merges) = formats::read_merges(path) {
+        if let Ok(merges) = formats::read_merges(path, &NEVER) {
             for (line, (left, right)) in &merges {
                 assert!(*line >= 1);
                 assert!(!left.is_empty() && !right.is_empty());
                 assert!(!left.contains(' ') && !right.contains(' '));
             }
         }
-        if let Ok(model) = WordPieceModel::from_file(path, "[UNK]", "##", 100) {
+        if let Ok(model) = WordPieceModel::from_file(path, "[UNK]", "##", 100, &NEVER) {
             // Whatever loads saves through the atomic writer and loads back the same.
             let saved = scratch.join("saved-vocab.txt");
             formats::write_vocab_txt(&saved, model.vocab()).unwrap();
-            assert_eq!(formats::read_vocab_txt(&saved).unwrap(), model.vocab());
+            assert_eq!(formats::read_vocab_txt(&saved, &NEVER).unwrap(), model.vocab());
         }
-        let _ = BpeModel::from_codes(path, &["<unk>".to_string()], BpeOptions::default());
+        let _ = BpeModel::from_codes(path, &["<unk>".to_string()], BpeOptions::default(), &NEVER);
     }
     let options = || BpeOptions {
         unk_token: None,
         ..BpeOptions::default()
     };
-    if let Ok(model) = BpeModel::from_files(&a, &b, options()) {
+    if let Ok(model) = BpeModel::from_files(&a, &b, options(), &NEVER) {
         // Whatever loads must encode any text without panicking, ids in range.
         let text = String::from_utf8_lossy(second);
         if let Ok(ids) = model.encode(&text) {
@@ -441,7 +443,7 @@ pub fn check_loaders(data: &[u8], scratch: &Path) {
         std::fs::create_dir_all(&saved).unwrap();
         model.save(&saved).unwrap();
         let (vocab, merges) = (saved.join("vocab.json"), saved.join("merges.txt"));
-        let again = BpeModel::from_files(&vocab, &merges, options()).unwrap();
+        let again = BpeModel::from_files(&vocab, &merges, options(), &NEVER).unwrap();
         assert_eq!(again.tokens(), model.tokens());
         assert_eq!(again.merges(), model.merges());
     }

@@ -16,12 +16,23 @@ folder after it, so a save that returned survives a power loss.
 A model folder holds several files; :func:`locked_folder` makes saves of a whole model
 (and loads) take turns, so two saves into one folder at once leave one complete model,
 never the vocab of one and the merges of the other.
+
+A crash (``kill -9``, a power loss) between the files of one save must not mix models
+either: :func:`saving_model` writes every file of a save into a staging folder inside the
+model folder, then a journal (:data:`JOURNAL`, written atomically) naming them, then
+renames them into place and removes the journal. Whoever next takes the folder
+(:func:`saving_model` or :func:`loading_model`) and finds a journal finishes those
+renames first; a staging folder without a journal (a crash before the journal) is
+removed. So a folder always holds the old set or the new one, and files users edit by
+hand (filling ``[unusedN]`` slots of ``vocab.txt``) are never refused: nothing checks
+their contents.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import secrets
 import shutil
@@ -208,3 +219,123 @@ def interrupts_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, original)
         if received:
             signal.raise_signal(signal.SIGINT)
+
+
+#: The journal of a save in progress: the staging folder and the files to move from it.
+JOURNAL = ".subword-save.json"
+#: The prefix of staging folders (``.subword-save-<random>``).
+STAGING_PREFIX = ".subword-save-"
+
+
+@contextlib.contextmanager
+def saving_model(directory: StrPath) -> Iterator[Path]:
+    r"""Saves a model's files into ``directory`` as one set: yields the folder to write them to.
+
+    The folder is created when missing and locked (:func:`locked_folder`); an earlier
+    save cut off by a crash is completed or discarded first (:func:`recover`). The files
+    written into the yielded staging folder (each atomically, as every writer does) are
+    moved into ``directory`` after the block through a journal, so a crash at any point
+    leaves the old files or the new ones, never some of each. Files of ``directory`` the
+    save does not write are left alone. On an exception nothing is moved.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     with saving_model(tmp) as staging:
+        ...         write_text_atomic(staging / "vocab.txt", "hello\n")
+        ...         write_text_atomic(staging / "subword.json", "{}\n")
+        ...     sorted(path.name for path in Path(tmp).iterdir())
+        ['subword.json', 'vocab.txt']
+
+    """
+    os.makedirs(directory, exist_ok=True)
+    with locked_folder(directory):
+        recover(directory)
+        staging = Path(directory, STAGING_PREFIX + secrets.token_hex(6))
+        os.mkdir(staging)
+        try:
+            yield staging
+            names = sorted(os.listdir(staging))
+            for name in names:  # what would stop the renames stops the save before them
+                if os.path.isdir(os.path.join(directory, name)):
+                    path = os.path.join(directory, name)
+                    raise IsADirectoryError(errno.EISDIR, "a folder is in the way", path)
+            sync_directory(staging)
+            journal = {"staging": staging.name, "files": names}
+            write_text_atomic(Path(directory, JOURNAL), json.dumps(journal) + "\n")
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _move_staged(Path(directory), staging, names)
+
+
+def _move_staged(directory: Path, staging: Path, names: list[str]) -> None:
+    """Renames the staged files that are still there into place, then drops the journal."""
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):  # moved before a crash
+            os.replace(staging / name, directory / name)
+    sync_directory(directory)
+    os.unlink(directory / JOURNAL)
+    shutil.rmtree(staging, ignore_errors=True)
+    sync_directory(directory)
+
+
+def recover(directory: StrPath) -> None:
+    """Completes a save of ``directory`` that a crash cut off; call it holding the lock.
+
+    With a journal, the save had written every file: the renames are finished. Staging
+    folders without one (and a half-written journal) are the remains of saves that never
+    got that far, and go.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     Path(tmp, STAGING_PREFIX + "cut").mkdir()
+        ...     recover(tmp)
+        ...     list(Path(tmp).iterdir())
+        []
+
+    """
+    directory = Path(directory)
+    journal_path = directory / JOURNAL
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+            staging, names = journal["staging"], journal["files"]
+            ok = isinstance(staging, str) and staging.startswith(STAGING_PREFIX)
+            ok = ok and isinstance(names, list) and all(isinstance(n, str) for n in names)
+        except (ValueError, KeyError, TypeError):
+            ok = False
+        if not ok or any(os.sep in name or name.startswith(".") for name in names):
+            raise ValueError(
+                f"{journal_path}: not the journal of an interrupted save; "
+                "remove it to use the folder"
+            )
+        _move_staged(directory, directory / staging, names)
+    for leftover in directory.glob(STAGING_PREFIX + "*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    for journal_temp in directory.glob(f".{JOURNAL}.*.tmp"):  # killed while writing it
+        journal_temp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def loading_model(directory: StrPath) -> Iterator[None]:
+    """Holds ``directory`` for a load: shared with other loads, never amid a save.
+
+    A save cut off by a crash (its journal still there) is completed first, under the
+    exclusive lock, so a load sees one whole model.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp, loading_model(tmp):
+        ...     pass
+
+    """
+    while True:
+        with locked_folder(directory, shared=True):
+            if not os.path.exists(os.path.join(directory, JOURNAL)):
+                yield
+                return
+        with locked_folder(directory):
+            recover(directory)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, Union
 
 from subword import tokenizer_json
-from subword._atomic import locked_folder, write_text_atomic
+from subword._atomic import loading_model, saving_model, write_text_atomic
 from subword.config import CONFIG_NAME as SUBWORD_CONFIG_NAME
 from subword.config import read_json_object
 from subword.tokenizer_json import TOKENIZER_JSON_NAME
@@ -96,7 +96,7 @@ def load_folder(make: Callable[..., T], directory: PathLike, overrides: Mapping[
     """
     path = checked_folder(directory)
     vocab, json_path = path / VOCAB_NAME, path / TOKENIZER_JSON_NAME
-    with locked_folder(path, shared=True):
+    with loading_model(path):  # not half of a concurrent or cut-off save
         if vocab.is_file():
             made = make(vocab, **{**read_options(path), **overrides})
             ids = made.get_vocab()  # added tokens come after the vocabulary's ids
@@ -179,8 +179,9 @@ def save_folder(
     ``tokenizer.json`` (transformers 5 returns the first and the last; 4 returned all
     four in this order). ``added_tokens`` go into ``tokenizer.json`` (see
     :func:`subword.tokenizer_json.bert_tokenizer_json`). The folder is created when
-    missing, and locked while the files are written, so concurrent saves leave one whole
-    tokenizer (other files in it are left alone).
+    missing; the files appear as one set, whether saves run at once or one is cut off by
+    a crash (:func:`subword._atomic.saving_model`), and other files in it (model weights)
+    are left alone.
     """
     document = tokenizer_json.bert_tokenizer_json(
         tokens,
@@ -194,14 +195,14 @@ def save_folder(
         max_input_chars_per_word=options.get("max_input_chars_per_word", 100),
         added_tokens=added_tokens,
     )
-    os.makedirs(directory, exist_ok=True)
-    with locked_folder(directory):
-        return (
-            write_tokenizer_config(directory, options),
-            write_special_tokens_map(directory, options),
-            write_vocab(directory, tokens, None),
-            tokenizer_json.write_tokenizer_json(directory, document),
-        )
+    with saving_model(directory) as staging:
+        write_tokenizer_config(staging, options)
+        write_special_tokens_map(staging, options)
+        write_vocab(staging, tokens, None)
+        tokenizer_json.write_tokenizer_json(staging, document)
+    names = (TOKENIZER_CONFIG_NAME, SPECIAL_TOKENS_MAP_NAME, VOCAB_NAME, TOKENIZER_JSON_NAME)
+    first, second, third, fourth = (os.path.join(directory, name) for name in names)
+    return first, second, third, fourth
 
 
 def checked_vocab_file(path: PathLike) -> str:

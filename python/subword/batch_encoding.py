@@ -71,16 +71,28 @@ class Encoding:
     def __init__(
         self,
         ids: list[int],
-        tokens: list[str],
+        tokens: list[str] | Callable[[int], str],
         offsets: list[Offsets],
         words: list[int | None],
         sequence_ids: list[int | None],
     ) -> None:
         self.ids = ids
-        self.tokens = tokens
+        # the tokens, or the id -> token function that makes them when first asked for
+        self._tokens = tokens
         self.offsets = offsets
         self.word_ids = words
         self.sequence_ids = sequence_ids
+
+    @property
+    def tokens(self) -> list[str]:
+        """The token of each id (made when first asked for).
+
+        >>> Encoding([7], lambda index: f"t{index}", [(0, 1)], [0], [0]).tokens
+        ['t7']
+        """
+        if callable(self._tokens):
+            self._tokens = [self._tokens(index) for index in self.ids]
+        return self._tokens
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -11,8 +11,10 @@ on the distinct whitespace-separated chunks of files (counted in Rust) for files
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -20,16 +22,20 @@ from typing import TypeAlias
 
 from subword import _core
 from subword._progress import ProgressCallback
+from subword.errors import InvalidArgumentError
 
 __all__ = [
     "PRE_TOKENIZERS",
     "PathLike",
+    "WordRuns",
     "as_paths",
     "as_word_counts",
     "bert_pre_tokenizer",
+    "check_max_word_bytes",
     "check_not_empty",
     "check_pre_tokenizer",
     "count_words",
+    "word_too_long",
 ]
 
 PathLike: TypeAlias = str | os.PathLike[str]
@@ -50,6 +56,108 @@ def check_pre_tokenizer(pre_tokenizer: str) -> None:
     """
     if pre_tokenizer not in PRE_TOKENIZERS:
         raise ValueError(f"pre_tokenizer must be one of {PRE_TOKENIZERS}, got {pre_tokenizer!r}")
+
+
+def check_max_word_bytes(max_word_bytes: object) -> None:
+    """Raises ``InvalidArgumentError`` unless ``max_word_bytes`` is ``None`` or at least 1.
+
+    >>> check_max_word_bytes(None), check_max_word_bytes(4096)
+    (None, None)
+    >>> check_max_word_bytes(0)
+    Traceback (most recent call last):
+    subword.errors.InvalidArgumentError: max_word_bytes must be a number of bytes of at least \
+1, or None for no limit; got 0
+    """
+    valid = isinstance(max_word_bytes, int) and not isinstance(max_word_bytes, bool)
+    if max_word_bytes is not None and not (valid and max_word_bytes >= 1):  # type: ignore[operator]
+        raise InvalidArgumentError(
+            "max_word_bytes",
+            f"must be a number of bytes of at least 1, or None for no limit; "
+            f"got {max_word_bytes!r}",
+        )
+
+
+#: The bytes a reader may cut text at, per pre-tokenizer: the ASCII characters
+#: ``str.split()`` splits on, and BERT's space, tab and line ends (the Rust counter's
+#: ``WordBreaks``). A run of other bytes is what ``max_word_bytes`` limits.
+BREAK_BYTES = {"whitespace": b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", "bert": b" \t\n\r"}
+
+
+def word_too_long(name: str, offset: int, line: int, limit: int) -> InvalidArgumentError:
+    """The error for a run without whitespace longer than ``limit`` bytes in ``name``.
+
+    The same sentence as the Rust counter's, with the option as data for the command.
+
+    >>> print(word_too_long("big.txt", 8, 2, 1000))
+    max_word_bytes is 1000, but big.txt holds a longer word (a run of bytes without \
+whitespace) at byte offset 8 (line 2); raise the limit, or leave it unset for none
+    """
+    return InvalidArgumentError(
+        "max_word_bytes",
+        f"is {limit}, but {name} holds a longer word (a run of bytes without whitespace) at "
+        f"byte offset {offset} (line {line}); raise the limit, or leave it unset for none",
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _long_run(breaks: bytes, limit: int) -> re.Pattern[bytes]:
+    run = b"[^" + re.escape(breaks) + b"]"
+    return re.compile(b"(?<!" + run + b")" + run + b"{%d}" % (limit + 1))
+
+
+class WordRuns:
+    r"""Follows the runs without a break across the blocks of one stream (``max_word_bytes``).
+
+    :meth:`scan` is given the stream's bytes in order, and finds the first run longer than
+    ``limit`` as soon as it has been read: a reader that carries an unfinished line never
+    holds more than the limit of one run. Each byte is looked at once or twice, never again
+    in a later block. ``breaks`` are the bytes that end a run (:data:`BREAK_BYTES`).
+
+    Example:
+        >>> runs = WordRuns(4, BREAK_BYTES["whitespace"])
+        >>> runs.scan(b"ab cd\nef"), runs.scan(b"ghi jk")
+        (None, (6, 2))
+
+    """
+
+    def __init__(self, limit: int, breaks: bytes) -> None:
+        self.limit = limit
+        self.breaks = breaks
+        self._break = re.compile(b"[" + re.escape(breaks) + b"]")
+        self.run = 0  # bytes since the last break
+        self.offset = 0  # bytes scanned
+        self.lines = 0  # line ends scanned
+
+    def scan(self, data: bytes | bytearray) -> tuple[int, int] | None:
+        """The byte offset and 1-based line where a run past the limit starts, if one does.
+
+        Offsets and lines count from the first byte given to this object.
+
+        >>> WordRuns(3, b" ").scan(b"ab abcd")
+        (3, 1)
+        """
+        first = self._break.search(data)
+        head = first.start() if first else len(data)
+        if self.run + head > self.limit:  # the run carried in, or the one starting here
+            return self.offset - self.run, self.lines + 1
+        if first is not None and self.limit < len(data):
+            long = _long_run(self.breaks, self.limit).search(data, head)
+            if long is not None:
+                start = long.start()
+                return self.offset + start, self.lines + data.count(b"\n", 0, start) + 1
+        self.run = len(data) - 1 - last_break(data, self.breaks) if first else self.run + len(data)
+        self.offset += len(data)
+        self.lines += data.count(b"\n")
+        return None
+
+
+def last_break(data: bytes | bytearray, breaks: bytes) -> int:
+    r"""The index of the last byte of ``data`` that is one of ``breaks`` (-1 if none).
+
+    >>> last_break(b"ab cd\tef", BREAK_BYTES["bert"])
+    5
+    """
+    return max(data.rfind(byte) for byte in breaks)
 
 
 def as_paths(files: PathLike | Iterable[PathLike]) -> list[Path]:
@@ -95,6 +203,7 @@ def _count_files_bert(
     strip_accents: bool | None,
     threads: int | None,
     progress: ProgressCallback | None,
+    max_word_bytes: int | None,
 ) -> _core.WordCounts:
     """Counts files with the BERT pre-tokenizer, normalizing each distinct chunk once.
 
@@ -110,7 +219,12 @@ def _count_files_bert(
     # ``WordCounts.split_bert_ascii``); only the others need the Python normalizer. The
     # table of all chunks is not kept past the split.
     ascii_words, other_chunks = _core.count_files(
-        [str(p) for p in paths], errors, threads, progress, breaks="bert"
+        [str(p) for p in paths],
+        errors,
+        threads,
+        progress,
+        breaks="bert",
+        max_word_bytes=max_word_bytes,
     ).split_bert_ascii(lowercase)
     chunks = other_chunks.to_dict()
     normalize = bert_pre_tokenizer(lowercase, strip_accents)
@@ -133,11 +247,19 @@ def count_words(
     errors: str = "strict",
     threads: int | None = None,
     progress: ProgressCallback | None = None,
+    max_word_bytes: int | None = None,
 ) -> _core.WordCounts:
     """Counts the words of ``files`` or of ``texts`` (exactly one of them).
 
     ``lowercase`` and ``strip_accents`` apply to the ``"bert"`` pre-tokenizer only; the
     ``"whitespace"`` one keeps text as it is, as subword-nmt does.
+
+    ``max_word_bytes`` (default ``None``: no limit) refuses a word longer than that many
+    UTF-8 bytes with an :class:`~subword.errors.InvalidArgumentError` naming the file and
+    byte offset. A word here is a run of bytes between the places a reader may cut
+    (:data:`BREAK_BYTES`: ASCII whitespace; for ``"bert"``, spaces, tabs and line ends,
+    before punctuation is split off), so a file without whitespace is refused once the
+    limit is read, never held whole.
 
     Example:
         >>> counts = count_words(texts=["low lower", "low"])
@@ -150,17 +272,22 @@ def count_words(
         raise ValueError("give exactly one of files and texts")
     if errors not in ("strict", "replace"):
         raise ValueError(f'errors must be "strict" or "replace", got {errors!r}')
+    check_max_word_bytes(max_word_bytes)
     if files is not None and pre_tokenizer == "whitespace":
-        return _core.count_files([str(p) for p in as_paths(files)], errors, threads, progress)
+        paths = [str(p) for p in as_paths(files)]
+        return _core.count_files(paths, errors, threads, progress, max_word_bytes=max_word_bytes)
 
     if files is not None:
         return _count_files_bert(
-            as_paths(files), errors, lowercase, strip_accents, threads, progress
+            as_paths(files), errors, lowercase, strip_accents, threads, progress, max_word_bytes
         )
     assert texts is not None
     normalize = bert_pre_tokenizer(lowercase, strip_accents) if pre_tokenizer == "bert" else None
     counter = _core.WordCounter(threads)
     for batch in _batches(texts, BATCH_SIZE):
+        if max_word_bytes is not None:
+            breaks = "bert" if normalize else "unicode"
+            _core.check_word_bytes(batch, max_word_bytes, breaks)
         counter.add_texts(normalize(batch) if normalize else batch)
     return counter.counts()
 

@@ -97,6 +97,7 @@ def count_words(
     lowercase: bool = ...,
     strip_accents: bool | None = ...,
     errors: str = ...,
+    max_word_bytes: int | None = ...,
     chunk_size: int | Literal["auto"] | None = ...,
     split_every: int = ...,
     compute: Literal[True] = ...,
@@ -109,6 +110,7 @@ def count_words(
     lowercase: bool = ...,
     strip_accents: bool | None = ...,
     errors: str = ...,
+    max_word_bytes: int | None = ...,
     chunk_size: int | Literal["auto"] | None = ...,
     split_every: int = ...,
     compute: Literal[False],
@@ -121,6 +123,7 @@ def count_words(
     lowercase: bool = ...,
     strip_accents: bool | None = ...,
     errors: str = ...,
+    max_word_bytes: int | None = ...,
     chunk_size: int | Literal["auto"] | None = ...,
     split_every: int = ...,
     compute: bool = ...,
@@ -132,6 +135,7 @@ def count_words(
     lowercase: bool = True,
     strip_accents: bool | None = None,
     errors: str = "strict",
+    max_word_bytes: int | None = None,
     chunk_size: int | Literal["auto"] | None = "auto",
     split_every: int = SPLIT_EVERY,
     compute: bool = True,
@@ -154,16 +158,21 @@ def count_words(
 
     """
     _check_options(pre_tokenizer, errors, chunk_size, split_every)
+    _counting.check_max_word_bytes(max_word_bytes)
     options = (pre_tokenizer, lowercase, strip_accents)
     if isinstance(data, (dask.bag.Bag, dask.dataframe.Series)):
         collection: _Partitioned = data
-        parts = [_count_texts_task(part, *options) for part in collection.to_delayed()]
+        parts = [
+            _count_texts_task(part, *options, max_word_bytes) for part in collection.to_delayed()
+        ]
     elif isinstance(data, dask.dataframe.DataFrame):
         raise TypeError("give one column of the DataFrame (df[column]), not the whole frame")
     else:
         paths = _counting.as_paths(data)
         size = auto_chunk_size(paths) if chunk_size == "auto" else chunk_size
-        parts = [_count_range_task(r, *options, errors) for r in byte_ranges(paths, size)]
+        parts = [
+            _count_range_task(r, *options, errors, max_word_bytes) for r in byte_ranges(paths, size)
+        ]
     total = _tree_merge(parts, split_every)
     if not compute:
         return total
@@ -180,6 +189,7 @@ def count_words_distributed(
     lowercase: bool = True,
     strip_accents: bool | None = None,
     errors: str = "strict",
+    max_word_bytes: int | None = None,
 ) -> _core.WordCounts:
     r"""Counts the words of ``files`` on a Dask cluster: the entry point of ``subword train``.
 
@@ -206,6 +216,7 @@ def count_words_distributed(
             lowercase=lowercase,
             strip_accents=strip_accents,
             errors=errors,
+            max_word_bytes=max_word_bytes,
         )
 
 
@@ -332,14 +343,14 @@ def merge_counts(*tables: _core.WordCounts) -> _core.WordCounts:
 # --- what the workers run ------------------------------------------------------------
 
 
-def _count_range_task(byte_range: ByteRange, *options: str | bool | None) -> Delayed:
+def _count_range_task(byte_range: ByteRange, *options: str | bool | int | None) -> Delayed:
     # pure: the key depends on the range and options only, so a retry after a lost worker
     # recomputes the same task, and two identical calls share their work.
     task: Delayed = delayed(count_range, pure=True)(*byte_range, *options)
     return task
 
 
-def _count_texts_task(partition: Delayed, *options: str | bool | None) -> Delayed:
+def _count_texts_task(partition: Delayed, *options: str | bool | int | None) -> Delayed:
     task: Delayed = delayed(count_texts, pure=True)(partition, *options)
     return task
 
@@ -352,8 +363,11 @@ def count_range(
     lowercase: bool = True,
     strip_accents: bool | None = None,
     errors: str = "strict",
+    max_word_bytes: int | None = None,
 ) -> _core.WordCounts:
     """The word counts of the lines of ``path`` that start in ``[start, end)`` (a task).
+
+    ``max_word_bytes`` refuses a longer run without whitespace as soon as it is read.
 
     Example:
         >>> count_range(__file__, 0, Path(__file__).stat().st_size).total() > 0
@@ -362,7 +376,8 @@ def count_range(
     """
     split = _splitter(pre_tokenizer, lowercase, strip_accents)
     counter = _core.WordCounter()
-    for offset, block in read_lines(path, start, end):
+    breaks = _counting.BREAK_BYTES[pre_tokenizer]
+    for offset, block in read_lines(path, start, end, max_word_bytes=max_word_bytes, breaks=breaks):
         counter.add_texts(split(_decode(block, path, offset, errors)))
     return counter.counts()
 
@@ -372,6 +387,7 @@ def count_texts(
     pre_tokenizer: str = "whitespace",
     lowercase: bool = True,
     strip_accents: bool | None = None,
+    max_word_bytes: int | None = None,
 ) -> _core.WordCounts:
     """The word counts of one partition of texts (a counting task).
 
@@ -387,6 +403,7 @@ def count_texts(
         pre_tokenizer=pre_tokenizer,
         lowercase=lowercase,
         strip_accents=strip_accents,
+        max_word_bytes=max_word_bytes,
     )
 
 
@@ -423,11 +440,21 @@ def _line_start(stream: IO[bytes], position: int) -> int:
 
 
 def read_lines(
-    path: str, start: int, end: int, block_size: int = BLOCK_SIZE
+    path: str,
+    start: int,
+    end: int,
+    block_size: int = BLOCK_SIZE,
+    *,
+    max_word_bytes: int | None = None,
+    breaks: bytes = _counting.BREAK_BYTES["whitespace"],
 ) -> Iterator[tuple[int, bytes]]:
-    """``(offset, bytes)`` blocks of the whole lines of ``path`` that start in ``[start, end)``.
+    """``(offset, bytes)`` blocks of the lines of ``path`` that start in ``[start, end)``.
 
-    Consecutive ranges of a file thus hand out each line exactly once.
+    Consecutive ranges of a file thus hand out each line exactly once. Blocks end at line
+    ends, or, in a line longer than ``block_size``, after a space, tab or CR (what
+    counting needs: no word is cut), so a long line is never held whole. ``max_word_bytes``
+    refuses a run without ``breaks`` longer than that (an ``InvalidArgumentError``
+    naming the file, byte offset and line) as soon as it is read.
 
     Example:
         >>> offset, block = next(read_lines(__file__, 0, 1))
@@ -440,11 +467,18 @@ def read_lines(
         stop = _line_start(stream, end)
         stream.seek(begin)
         offset, remaining, carry = begin, stop - begin, bytearray()
+        runs = None if max_word_bytes is None else _counting.WordRuns(max_word_bytes, breaks)
         while remaining > 0 and (data := stream.read(min(block_size, remaining))):
             remaining -= len(data)
-            # Only the bytes just read are searched (the carry holds no line end), and
-            # the carry grows in place: linear however long a line is.
+            if runs is not None and (found := runs.scan(data)) is not None:
+                at, line = found
+                line += _newlines_before(path, begin)
+                raise _counting.word_too_long(path, begin + at, line, runs.limit)
+            # Only the bytes just read are searched (the carry holds no cut), and the
+            # carry grows in place: linear however long a line is.
             cut = data.rfind(b"\n") + 1 if remaining > 0 else len(data)
+            if not cut:
+                cut = _counting.last_break(data, b" \t\r") + 1
             if not cut:
                 carry += data
                 continue

@@ -272,7 +272,7 @@ def row_encoding(
     assert padded.sequence_ids is not None
     return Encoding(
         padded.ids,
-        [token_of(i) for i in padded.ids],
+        token_of,  # tokens are made when asked for
         padded.offsets,
         padded.words,
         padded.sequence_ids,

@@ -273,10 +273,9 @@ class BasicTokenizer:
         r"""The text normalized character by character, with where each output came from.
 
         Each character is cleaned, lowercased and stripped of accents on its own (a CJK
-        ideograph gets a space on each side when ``tokenize_chinese_chars``), as
-        ``tokenizers``' ``BertNormalizer`` does; ``origins[i]`` is the index in ``text``
-        of output character ``i``. Added tokens with ``normalized=True`` are matched in
-        this text.
+        ideograph spaced when ``tokenize_chinese_chars``), as ``tokenizers``'
+        ``BertNormalizer`` does; ``origins[i]`` is the index in ``text`` of output
+        character ``i``. Added ``normalized=True`` tokens are matched in this text.
 
         >>> BasicTokenizer().normalize_aligned("Ça\x00 Va")
         ('ca va', [0, 1, 3, 4, 5])
@@ -607,8 +606,9 @@ def _identity_tokens(
     pattern: re.Pattern[str], normalized: str, start: int, end: int, offset: int
 ) -> list[AlignedToken]:
     """Tokens of ``normalized[start:end]`` whose characters map one to one."""
+    new = tuple.__new__  # not the named tuple's Python-level __new__: once per token
     return [
-        AlignedToken(match.group(), match.start() + offset, match.end() + offset)
+        new(AlignedToken, (match.group(), match.start() + offset, match.end() + offset, None))
         for match in pattern.finditer(normalized, start, end)
     ]
 

@@ -161,7 +161,7 @@ class SampleLabels:
         flat = []
         for sample, sample_windows in enumerate(windows):
             labels = self._word_labels(sample, sample_windows)
-            spans = _word_spans(sample_windows)
+            spans = _word_spans(sample_windows) if labels is not None else []
             for window in sample_windows:
                 if batched:
                     window["overflow_to_sample_mapping"] = sample

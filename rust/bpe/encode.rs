@@ -204,9 +204,15 @@ impl BpeModel {
 
     /// Loads a Hugging Face `vocab.json` + `merges.txt` pair; a merge whose symbols are not
     /// in the vocabulary is reported with its line in `merges.txt`.
-    pub fn from_files(vocab_path: &Path, merges_path: &Path, options: BpeOptions) -> Result<Self> {
-        let tokens = formats::read_vocab_json(vocab_path)?;
-        let numbered = formats::read_merges(merges_path)?;
+    /// Stops with [`Error::Interrupted`] once `stop` is set.
+    pub fn from_files(
+        vocab_path: &Path,
+        merges_path: &Path,
+        options: BpeOptions,
+        stop: &AtomicBool,
+    ) -> Result<Self> {
+        let tokens = formats::read_vocab_json(vocab_path, stop)?;
+        let numbered = formats::read_merges(merges_path, stop)?;
         let known: FxHashSet<&str> = tokens.iter().map(String::as_str).collect();
         for (line, (left, right)) in &numbered {
             let merged = format!("{left}{right}");
@@ -225,8 +231,14 @@ impl BpeModel {
     }
 
     /// Loads a subword-nmt codes file (or a `merges.txt` alone); see [`BpeModel::from_merges`].
-    pub fn from_codes(path: &Path, special_tokens: &[String], options: BpeOptions) -> Result<Self> {
-        let merges = formats::read_merges(path)?
+    /// Stops with [`Error::Interrupted`] once `stop` is set.
+    pub fn from_codes(
+        path: &Path,
+        special_tokens: &[String],
+        options: BpeOptions,
+        stop: &AtomicBool,
+    ) -> Result<Self> {
+        let merges = formats::read_merges(path, stop)?
             .into_iter()
             .map(|(_, merge)| merge)
             .collect();

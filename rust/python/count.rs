@@ -5,10 +5,11 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
 use pyo3::types::PyDict;
 
 use super::args::{self, U64Arg, u64_item};
-use super::{PyProgress, Stoppable, in_pool, run_watching_signals};
+use super::{IntoPyResult, PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
 use crate::count::{self, Utf8Errors, WordBreaks, WordCounts};
 
 /// A table of word counts held in Rust, so that millions of words never have to cross
@@ -56,6 +57,20 @@ impl PyWordCounts {
             dict.set_item(word, count)?;
         }
         Ok(dict)
+    }
+
+    /// Raises `InvalidArgumentError` (`max_word_bytes`) when a word is longer than
+    /// `max_word_bytes` bytes (the limit of `train_from_counts`).
+    fn check_word_bytes(&self, py: Python<'_>, max_word_bytes: U64Arg) -> PyResult<()> {
+        let limit = word_limit(max_word_bytes)?;
+        py.detach(|| {
+            count::check_word_bytes(
+                self.inner.keys().map(String::as_str),
+                WordBreaks::Unicode,
+                limit,
+            )
+        })
+        .py()
     }
 
     /// The total number of word occurrences.
@@ -107,10 +122,23 @@ fn parse_breaks(breaks: &str) -> PyResult<WordBreaks> {
     }
 }
 
+/// A `max_word_bytes=` argument: at least 1.
+fn word_limit(max_word_bytes: U64Arg) -> PyResult<usize> {
+    match max_word_bytes.get_usize("max_word_bytes")? {
+        0 => Err(to_py_err(crate::Error::argument(
+            "max_word_bytes",
+            "must be at least 1 (leave it unset for no limit), got 0",
+        ))),
+        limit => Ok(limit),
+    }
+}
+
 /// Counts the words of files, in parallel, streaming: split as `str.split()` does
-/// (`breaks="unicode"`) or only at space, tab, newline and CR (`breaks="bert"`).
+/// (`breaks="unicode"`) or only at space, tab, newline and CR (`breaks="bert"`). With
+/// `max_word_bytes`, a longer run without a break is an `InvalidArgumentError` naming the
+/// file and byte offset, raised before more of it is read.
 #[pyfunction]
-#[pyo3(signature = (paths, errors = "strict", threads = None, progress = None, breaks = "unicode"))]
+#[pyo3(signature = (paths, errors = "strict", threads = None, progress = None, breaks = "unicode", max_word_bytes = None))]
 fn count_files(
     py: Python<'_>,
     paths: Vec<PathBuf>,
@@ -118,10 +146,12 @@ fn count_files(
     threads: Option<U64Arg>,
     progress: Option<Py<PyAny>>,
     breaks: &str,
+    max_word_bytes: Option<U64Arg>,
 ) -> PyResult<PyWordCounts> {
     let threads = args::threads(threads)?;
     let errors = parse_errors(errors)?;
     let breaks = parse_breaks(breaks)?;
+    let max_word_bytes = max_word_bytes.map(word_limit).transpose()?;
     let progress = PyProgress::new(progress);
     let counts = run_watching_signals(py, |stop| {
         let progress = Stoppable {
@@ -129,10 +159,26 @@ fn count_files(
             stop,
         };
         in_pool(threads, || {
-            count::count_files_at(&paths, breaks, errors, &progress)
+            count::count_files_at(&paths, breaks, errors, max_word_bytes, &progress)
         })
     })?;
     Ok(PyWordCounts::new(counts))
+}
+
+/// Raises `InvalidArgumentError` (`max_word_bytes`) when a text holds a run without a
+/// break longer than `max_word_bytes` bytes (the limit `count_files` applies to files).
+#[pyfunction]
+#[pyo3(signature = (texts, max_word_bytes, breaks = "unicode"))]
+fn check_word_bytes(
+    py: Python<'_>,
+    texts: Vec<PyBackedStr>,
+    max_word_bytes: U64Arg,
+    breaks: &str,
+) -> PyResult<()> {
+    let limit = word_limit(max_word_bytes)?;
+    let breaks = parse_breaks(breaks)?;
+    py.detach(|| count::check_word_bytes(texts.iter().map(|text| &**text), breaks, limit))
+        .py()
 }
 
 /// Accumulates word counts from batches of texts (the iterator path of training).
@@ -209,5 +255,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyWordCounts>()?;
     m.add_class::<PyWordCounter>()?;
     m.add_function(wrap_pyfunction!(count_files, m)?)?;
+    m.add_function(wrap_pyfunction!(check_word_bytes, m)?)?;
     Ok(())
 }

@@ -33,6 +33,7 @@ use rustc_hash::FxHashMap;
 
 use super::trie::{Failure, NONE, ROOT_A, ROOT_B, Trie, Unit};
 use crate::count::split_words;
+use crate::progress::NEVER;
 use crate::{Error, Result, batch};
 
 /// The ids, word indices and char spans of the pieces of a pre-tokenized text.
@@ -83,6 +84,24 @@ impl WordPieceModel {
         continuing_subword_prefix: &str,
         max_input_chars_per_word: usize,
     ) -> Result<Self> {
+        Self::new_until(
+            vocab,
+            unk_token,
+            continuing_subword_prefix,
+            max_input_chars_per_word,
+            &NEVER,
+        )
+    }
+
+    /// [`WordPieceModel::new`], stopping with [`Error::Interrupted`] once `stop` is set
+    /// (compiling a large or contrived vocab takes seconds).
+    pub fn new_until(
+        vocab: Vec<String>,
+        unk_token: &str,
+        continuing_subword_prefix: &str,
+        max_input_chars_per_word: usize,
+        stop: &AtomicBool,
+    ) -> Result<Self> {
         if vocab.is_empty() {
             return Err(Error::InvalidInput("the vocab is empty".into()));
         }
@@ -114,8 +133,8 @@ impl WordPieceModel {
         })? as u32;
         drop(ids);
 
-        let trie = Trie::build(&vocab, continuing_subword_prefix);
-        let (units, failures, pops) = trie.compile()?;
+        let trie = Trie::build(&vocab, continuing_subword_prefix, stop)?;
+        let (units, failures, pops) = trie.compile(stop)?;
         Ok(WordPieceModel {
             vocab,
             unk_id,
@@ -127,19 +146,22 @@ impl WordPieceModel {
         })
     }
 
-    /// Reads a BERT `vocab.txt` (see [`crate::formats::read_vocab_txt`]) and compiles it.
+    /// Reads a BERT `vocab.txt` (see [`crate::formats::read_vocab_txt`]) and compiles it;
+    /// stops with [`Error::Interrupted`] once `stop` is set.
     pub fn from_file(
         path: &Path,
         unk_token: &str,
         continuing_subword_prefix: &str,
         max_input_chars_per_word: usize,
+        stop: &AtomicBool,
     ) -> Result<Self> {
-        let vocab = crate::formats::read_vocab_txt(path)?;
-        Self::new(
+        let vocab = crate::formats::read_vocab_txt(path, stop)?;
+        Self::new_until(
             vocab,
             unk_token,
             continuing_subword_prefix,
             max_input_chars_per_word,
+            stop,
         )
     }
 
@@ -432,6 +454,45 @@ mod tests {
     use super::*;
     use crate::reference;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_set_stop_flag_interrupts_loading_and_compiling() {
+        let vocab: Vec<String> = ["[UNK]", "a", "##a"].map(String::from).to_vec();
+        let stop = AtomicBool::new(true);
+        let compiled = WordPieceModel::new_until(vocab.clone(), "[UNK]", "##", 100, &stop);
+        assert!(matches!(compiled, Err(Error::Interrupted)));
+        let path = std::env::temp_dir().join(format!("subword-stop-{}.txt", std::process::id()));
+        crate::formats::write_vocab_txt(&path, &vocab).unwrap();
+        let loaded = WordPieceModel::from_file(&path, "[UNK]", "##", 100, &stop);
+        assert!(matches!(loaded, Err(Error::Interrupted)));
+        let loaded = WordPieceModel::from_file(&path, "[UNK]", "##", 100, &NEVER).unwrap();
+        assert_eq!(loaded.vocab(), vocab);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_stop_during_the_failure_pops_ends_the_compile_at_once() {
+        // Greedy on "a" * k pops "a", "##a", "##a", ...: k^2 / 2 ids, built one node at a
+        // time (about 0.5 s for k = 11,000, within the default budget).
+        let vocab: Vec<String> = ["[UNK]", "a", "##a", &"a".repeat(11_000)]
+            .map(String::from)
+            .to_vec();
+        let stop = AtomicBool::new(false);
+        let started = std::time::Instant::now();
+        let compiled = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                stop.store(true, Ordering::Relaxed);
+            });
+            WordPieceModel::new_until(vocab, "[UNK]", "##", 100, &stop)
+        });
+        assert!(matches!(compiled, Err(Error::Interrupted)));
+        assert!(
+            started.elapsed().as_millis() < 150,
+            "{:?}",
+            started.elapsed()
+        );
+    }
 
     #[test]
     fn a_set_stop_flag_interrupts_every_batch_function() {

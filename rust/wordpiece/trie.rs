@@ -9,7 +9,9 @@
 //! the double-array layout (`base[v] + byte`, checked by `check`).
 
 use std::collections::VecDeque;
+use std::sync::atomic::AtomicBool;
 
+use crate::progress::{check, now_and_then};
 use crate::{Error, Result};
 
 /// The memory the failure pops of one vocab may take unless `SUBWORD_MAX_POPS_BYTES`
@@ -72,7 +74,9 @@ pub(super) struct Trie {
 
 impl Trie {
     /// Tries A (rooted at node [`ROOT_A`]) and B (rooted at [`ROOT_B`]) for `vocab`.
-    pub(super) fn build(vocab: &[String], prefix: &str) -> Self {
+    /// Building and [compiling](Trie::compile) stop with [`Error::Interrupted`] once
+    /// `stop` is set.
+    pub(super) fn build(vocab: &[String], prefix: &str, stop: &AtomicBool) -> Result<Self> {
         let mut trie = Trie {
             children: vec![Vec::new(), Vec::new()],
             token: vec![NONE, NONE],
@@ -91,19 +95,28 @@ impl Trie {
                 (!rest.is_empty()).then_some((rest.as_bytes(), id as u32))
             })
             .collect();
-        trie.insert_sorted(ROOT_A, &mut all);
-        trie.insert_sorted(ROOT_B, &mut suffixes);
-        trie
+        trie.insert_sorted(ROOT_A, &mut all, stop)?;
+        trie.insert_sorted(ROOT_B, &mut suffixes, stop)?;
+        Ok(trie)
     }
 
     /// Inserts distinct keys under `root`. Sorted keys share their path with the key
     /// before them up to the common prefix, and a new child is always the greatest so far,
     /// so insertion is linear and leaves children sorted without any search.
-    fn insert_sorted(&mut self, root: u32, keys: &mut [(&[u8], u32)]) {
+    fn insert_sorted(
+        &mut self,
+        root: u32,
+        keys: &mut [(&[u8], u32)],
+        stop: &AtomicBool,
+    ) -> Result<()> {
         keys.sort_unstable();
+        check(stop)?;
         let mut path = vec![root];
         let mut previous: &[u8] = &[];
-        for &(key, id) in keys.iter() {
+        for (index, &(key, id)) in keys.iter().enumerate() {
+            if now_and_then(index) {
+                check(stop)?;
+            }
             let common = key.iter().zip(previous).take_while(|(a, b)| a == b).count();
             path.truncate(common + 1);
             for &byte in &key[common..] {
@@ -117,6 +130,7 @@ impl Trie {
             self.token[*path.last().expect("non-empty") as usize] = id;
             previous = key;
         }
+        Ok(())
     }
 
     fn child(&self, node: u32, byte: u8) -> Option<u32> {
@@ -160,7 +174,7 @@ impl Trie {
     /// prefix pops a little more can make the pool grow with the square of the token
     /// length (one 16k-character token: half a gigabyte), so the pool has a budget
     /// ([`max_pops`]) and a vocab past it fails with an error.
-    fn failures(&self) -> Result<(Vec<Failure>, Vec<u32>)> {
+    fn failures(&self, stop: &AtomicBool) -> Result<(Vec<Failure>, Vec<u32>)> {
         let budget = max_pops();
         let none = Failure {
             link: NONE,
@@ -172,6 +186,9 @@ impl Trie {
         let mut pops: Vec<u32> = Vec::new();
         for root in [ROOT_B, ROOT_A] {
             for (v, u, byte) in self.breadth_first(root) {
+                // A contrived vocab spends seconds here within the budget, a node's chain
+                // of pops at a time: stoppable at each node.
+                check(stop)?;
                 let token = self.token[v as usize];
                 let parent = failures[u as usize];
                 let failure = if token != NONE {
@@ -222,8 +239,8 @@ impl Trie {
 
     /// Lays the tries out as a double array; returns the units, the failures indexed by
     /// slot and the pops pool.
-    pub(super) fn compile(&self) -> Result<(Vec<Unit>, Vec<Failure>, Vec<u32>)> {
-        let (node_failures, pool) = self.failures()?;
+    pub(super) fn compile(&self, stop: &AtomicBool) -> Result<(Vec<Unit>, Vec<Failure>, Vec<u32>)> {
+        let (node_failures, pool) = self.failures(stop)?;
         let mut slot_of = vec![NONE; self.children.len()];
         slot_of[ROOT_A as usize] = ROOT_A;
         slot_of[ROOT_B as usize] = ROOT_B;
@@ -232,7 +249,12 @@ impl Trie {
         free.take(ROOT_B as usize);
         let mut bases = vec![0u32; self.children.len()];
         let mut queue = VecDeque::from([ROOT_A, ROOT_B]);
+        let mut laid_out = 0;
         while let Some(node) = queue.pop_front() {
+            laid_out += 1;
+            if now_and_then(laid_out) {
+                check(stop)?;
+            }
             let children = &self.children[node as usize];
             let Some(&(first, _)) = children.first() else {
                 continue;

@@ -4,6 +4,12 @@
 missing file, a directory, a pattern matching nothing) before any work starts;
 :func:`read_lines` streams their lines in blocks, so memory stays flat whatever the input
 size, and reports bad UTF-8 with the file, the byte offset and the line.
+
+A line is held whole (it is one document for ``encode``, ``chunk`` and ``pretrain-data``),
+so a line of gigabytes takes gigabytes; for counting (``whole_lines=False``) a line longer
+than a block is handed out in pieces cut at whitespace instead, and ``max_word_bytes``
+refuses a run without whitespace past the limit as soon as it is read (a gzip bomb
+without whitespace stops there rather than filling memory).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeAlias
+
+from subword import counting
 
 STDIN = "-"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -125,12 +133,19 @@ def read_lines(
     errors: str = "strict",
     progress: Progress | None = None,
     stats: ReadStats | None = None,
+    whole_lines: bool = True,
+    max_word_bytes: int | None = None,
+    pre_tokenizer: str = "whitespace",
 ) -> Iterator[str]:
     """The lines of every source in turn, without their line ends (LF or CR LF).
 
     Invalid UTF-8 raises ``ValueError`` naming the source, the byte offset (in the
     decompressed text for gzip) and the 1-based line, unless ``errors="replace"``.
     ``progress("counting", done, total)`` gets the bytes read from disk after each block.
+    With ``whole_lines=False`` a line longer than a block comes in pieces cut at a space,
+    tab or CR (what counting words needs: no word is cut). ``max_word_bytes`` refuses a
+    longer run without a break (:data:`subword.counting.BREAK_BYTES` of ``pre_tokenizer``)
+    with an ``InvalidArgumentError`` naming the source, byte offset and line.
     """
     stats = stats if stats is not None else ReadStats()
     total = sum(s.size for s in sources)
@@ -138,7 +153,10 @@ def read_lines(
     for source in sources:
         text, raw = open_source(source)
         try:
-            for lines in _blocks(source, text, errors, stats):
+            runs = None
+            if max_word_bytes is not None:
+                runs = counting.WordRuns(max_word_bytes, counting.BREAK_BYTES[pre_tokenizer])
+            for lines in _blocks(source, text, errors, stats, whole_lines, runs):
                 yield from lines
                 if progress is not None:
                     here = raw.tell() if source.path is not None else stats.bytes
@@ -151,22 +169,34 @@ def read_lines(
 
 
 def _blocks(
-    source: Source, stream: ByteStream, errors: str, stats: ReadStats
+    source: Source,
+    stream: ByteStream,
+    errors: str,
+    stats: ReadStats,
+    whole_lines: bool = True,
+    runs: counting.WordRuns | None = None,
 ) -> Iterator[list[str]]:
-    """The lines of one stream, a block at a time.
+    """The lines of one stream, a block at a time (long lines in pieces, see :func:`read_lines`).
 
-    Only the block just read is searched for the last line end (the carried bytes, which
+    Only the block just read is searched for the last cut (the carried bytes, which
     follow the previous one, hold none), and the carry grows in place: linear in the
     input however long its lines.
     """
     carry = bytearray()
     while block := _read_block(source, stream):
+        if runs is not None and (found := runs.scan(block)) is not None:
+            offset, line = found
+            where = f"{source.name} (decompressed)" if source.compressed else source.name
+            raise counting.word_too_long(where, offset, line, runs.limit)
         cut = block.rfind(b"\n") + 1
+        if cut == 0 and not whole_lines:
+            cut = counting.last_break(block, b" \t\r") + 1
         if cut == 0:  # no line end yet: a very long line, keep reading
             carry += block
             continue
         carry += block[:cut]
-        yield _decode(source, carry, errors, stats).split("\n")[:-1]
+        lines = _decode(source, carry, errors, stats).split("\n")
+        yield lines if lines[-1] else lines[:-1]
         carry = bytearray(block[cut:])
     if carry:
         yield [_decode(source, carry, errors, stats)]

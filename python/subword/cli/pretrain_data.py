@@ -3,8 +3,10 @@
 Input files hold one sentence per line; a blank line (or the end of a file) ends a
 document. Documents are read as a stream, POOL documents at a time (the other documents
 an NSP random B is drawn from). Output: JSON lines (one example a line; '-' is stdout) or,
-with --format npz, a directory of .npz shards padded to --max-length. Every file is
-written through a temporary file and a rename.
+with --format npz, a directory of .npz shards padded to --max-length, and, once the last
+shard is written, shards.json naming them (SHARDS_MARKER: a directory without it holds the
+shards of a run that was cut off). Every file is written through a temporary file and a
+rename.
 
 Examples:
   subword pretrain-data -m model corpus.txt --task nsp --seed 0 -o train.jsonl
@@ -334,22 +336,39 @@ def _write_jsonl(examples: Iterator[dict[str, Any]], args: argparse.Namespace) -
             out.write(json.dumps(example, separators=(",", ":")) + "\n")
 
 
+#: Written last into a shard directory: the shards of the finished set and their examples.
+SHARDS_MARKER = "shards.json"
+
+
 def _write_npz(examples: Iterator[dict[str, Any]], args: argparse.Namespace, pad_id: int) -> None:
-    """Shards ``shard-00000.npz``...: arrays padded to ``--max-length``, each atomic."""
+    """Shards ``shard-00000.npz``...: arrays padded to ``--max-length``, each atomic.
+
+    :data:`SHARDS_MARKER` comes last, after every shard is synced to disk, so a reader
+    (or a crash) can tell a finished set from a cut-off one by it alone.
+    """
     directory = Path(args.output)
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise FileExistsError(f"{directory}: exists and is not an empty directory")
     directory.mkdir(parents=True, exist_ok=True)
     size = args.shard_size or DEFAULT_SHARD_SIZE
     shard: list[dict[str, Any]] = []
-    number = 0
+    written: dict[str, int] = {}
+
+    def save() -> None:
+        name = f"shard-{len(written):05d}.npz"
+        _save_shard(directory / name, shard, args, pad_id)
+        written[name] = len(shard)
+
     for example in examples:
         shard.append(example)
         if len(shard) == size:
-            _save_shard(directory / f"shard-{number:05d}.npz", shard, args, pad_id)
-            shard, number = [], number + 1
+            save()
+            shard = []
     if shard:
-        _save_shard(directory / f"shard-{number:05d}.npz", shard, args, pad_id)
+        save()
+    marker = {"shards": written, "examples": sum(written.values()), "max_length": args.max_length}
+    with open_atomic(directory / SHARDS_MARKER) as out:
+        out.write(json.dumps(marker, indent=2) + "\n")
 
 
 def _save_shard(

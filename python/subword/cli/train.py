@@ -124,6 +124,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--byte-fallback", action="store_true", help="BPE: byte tokens for unseen characters"
     )
     add_errors_option(train)
+    train.add_argument(
+        "--max-word-bytes",
+        type=positive,
+        metavar="N",
+        help="stop with an error at a word (a run without whitespace) of more than N bytes, "
+        "as soon as it is read (default: no limit)",
+    )
     train.add_argument("--threads", type=positive, help="threads to use (default: all cores)")
     train.add_argument(
         "--dask", metavar="ADDRESS", help="count words on a Dask cluster (scheduler address)"
@@ -269,12 +276,27 @@ def _count(
         # pre-tokenizer normalizes each distinct chunk once instead of every line.
         paths = [s.path for s in sources if s.path is not None]
         counts = counting.count_words(
-            paths, **options, errors=args.errors, threads=args.threads, progress=bar
+            paths,
+            **options,
+            errors=args.errors,
+            max_word_bytes=args.max_word_bytes,
+            threads=args.threads,
+            progress=bar,
         )
         return Corpus(counts, len(sources), size)
     stats = _inputs.ReadStats()
-    lines = _inputs.read_lines(sources, errors=args.errors, progress=bar, stats=stats)
-    counts = counting.count_words(texts=lines, **options, threads=args.threads)
+    lines = _inputs.read_lines(
+        sources,
+        errors=args.errors,
+        progress=bar,
+        stats=stats,
+        whole_lines=False,
+        max_word_bytes=args.max_word_bytes,
+        pre_tokenizer=options["pre_tokenizer"],
+    )
+    counts = counting.count_words(
+        texts=lines, **options, max_word_bytes=args.max_word_bytes, threads=args.threads
+    )
     return Corpus(counts, len(sources), stats.bytes)
 
 
@@ -296,6 +318,7 @@ def _count_distributed(
         workers=args.workers,
         **options,
         errors=args.errors,
+        max_word_bytes=args.max_word_bytes,
     )
 
 

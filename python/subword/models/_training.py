@@ -34,9 +34,9 @@ class TrainerConfig:
     A config holds every option that decides what training produces: the sizes and tokens
     the Rust trainer takes, and how text becomes words (``pre_tokenizer``, ``lowercase``
     and, for WordPiece, ``strip_accents``), which the trained model keeps. How a run goes
-    (``errors``, ``threads``, ``progress``) is not part of it. The training methods take
-    its fields as keyword options (:meth:`from_options`), so an option added to the
-    dataclass needs nothing else.
+    (``errors``, ``max_word_bytes``, ``threads``, ``progress``) is not part of it. The
+    training methods take its fields as keyword options (:meth:`from_options`), so an
+    option added to the dataclass needs nothing else.
     """
 
     pre_tokenizer: str
@@ -117,11 +117,16 @@ class TrainableModel:
         files: PathLike | Iterable[PathLike],
         *,
         errors: str = "strict",
+        max_word_bytes: int | None = None,
         threads: int | None = None,
         progress: Progress = False,
         **options: Any,
     ) -> ModelT:
         r"""Trains on UTF-8 text files (``errors="replace"`` substitutes bad bytes).
+
+        ``max_word_bytes`` (default: no limit) refuses a file holding a longer run of bytes
+        without whitespace, naming the file and byte offset, as soon as that much of it is
+        read (see :func:`subword.counting.count_words`).
 
         The options are the fields of the model's trainer config, with its defaults
         (``BpeTrainerConfig``, ``WordPieceTrainerConfig``). For BPE, give ``num_merges``
@@ -145,7 +150,12 @@ class TrainableModel:
         config = cls._trainer_config.from_options(options, f"{cls.__name__}.train")
         callback = resolve(progress)
         counts = counting.count_words(
-            files, **config.counting_options(), errors=errors, threads=threads, progress=callback
+            files,
+            **config.counting_options(),
+            errors=errors,
+            max_word_bytes=max_word_bytes,
+            threads=threads,
+            progress=callback,
         )
         return cls._train_word_counts(config, counts, threads, callback)
 
@@ -154,11 +164,15 @@ class TrainableModel:
         cls: type[ModelT],
         texts: Iterable[str],
         *,
+        max_word_bytes: int | None = None,
         threads: int | None = None,
         progress: Progress = False,
         **options: Any,
     ) -> ModelT:
         """Trains on an iterable of texts (lines, documents), counted in batches.
+
+        ``max_word_bytes`` (default: no limit) refuses a text holding a longer run of bytes
+        without whitespace.
 
         >>> from subword import BPE, WordPiece
         >>> BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
@@ -168,7 +182,12 @@ class TrainableModel:
         """
         method = f"{cls.__name__}.train_from_iterator"
         config = cls._trainer_config.from_options(options, method)
-        counts = counting.count_words(texts=texts, **config.counting_options(), threads=threads)
+        counts = counting.count_words(
+            texts=texts,
+            **config.counting_options(),
+            max_word_bytes=max_word_bytes,
+            threads=threads,
+        )
         return cls._train_word_counts(config, counts, threads, resolve(progress))
 
     @classmethod
@@ -176,6 +195,7 @@ class TrainableModel:
         cls: type[ModelT],
         counts: Mapping[str, int] | _core.WordCounts,
         *,
+        max_word_bytes: int | None = None,
         threads: int | None = None,
         progress: Progress = False,
         **options: Any,
@@ -183,6 +203,7 @@ class TrainableModel:
         """Trains on given word counts (word -> count, any count below 2**64).
 
         ``pre_tokenizer`` only records how the words were made, for encoding later.
+        ``max_word_bytes`` (default: no limit) refuses a longer word.
 
         >>> from subword import BPE, WordPiece
         >>> counts = {"low": 5, "lower": 2, "newest": 6, "widest": 3}
@@ -201,6 +222,9 @@ class TrainableModel:
         method = f"{cls.__name__}.train_from_counts"
         config = cls._trainer_config.from_options(options, method)
         word_counts = counting.as_word_counts(counts)
+        if max_word_bytes is not None:
+            counting.check_max_word_bytes(max_word_bytes)
+            word_counts.check_word_bytes(max_word_bytes)
         return cls._train_word_counts(config, word_counts, threads, resolve(progress))
 
     @classmethod

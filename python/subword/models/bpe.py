@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from subword import _core, counting
-from subword._atomic import locked_folder
+from subword._atomic import loading_model, saving_model
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -229,9 +229,9 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         load there too, with ``BPE.from_file(vocab, merges, end_of_word_suffix="</w>")``;
         ``merges.txt`` is also a subword-nmt codes file. A ``byte_fallback`` model gets no
         ``tokenizer.json`` (and a stale one is removed): ``tokenizers`` spells the suffix of
-        an unknown last character as four byte tokens, ours as the one suffix token. Each
-        file is written atomically, and saves into one folder take turns
-        (:func:`subword._atomic.locked_folder`).
+        an unknown last character as four byte tokens, ours as the one suffix token. The
+        files appear as one set, even across a crash, and saves into one folder take turns
+        (:func:`subword._atomic.saving_model`).
 
         >>> import tempfile
         >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
@@ -240,15 +240,14 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         ['merges.txt', 'subword.json', 'tokenizer.json', 'vocab.json']
         """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with locked_folder(directory):
-            self._inner.save(str(directory))
+        with saving_model(directory) as staging:
+            self._inner.save(str(staging))
             if self._inner.byte_fallback:
-                (directory / TOKENIZER_JSON_NAME).unlink(missing_ok=True)
+                (directory / TOKENIZER_JSON_NAME).unlink(missing_ok=True)  # under the lock
             else:
-                write_tokenizer_json(directory, self._tokenizer_json())
+                write_tokenizer_json(staging, self._tokenizer_json())
             write_config(
-                directory,
+                staging,
                 {
                     "model": "bpe",
                     "unk_token": self._inner.unk_token,
@@ -282,7 +281,7 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         (True, ['lowe', 'st</w>'])
         """
         directory = Path(directory)
-        with locked_folder(directory, shared=True):
+        with loading_model(directory):
             config = read_config(directory, "bpe")
             model = _core.BpeModel.from_files(
                 str(directory / "vocab.json"),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from subword import _core, counting
-from subword._atomic import locked_folder
+from subword._atomic import loading_model, saving_model
 from subword._progress import ProgressCallback
 from subword.config import read_config, write_config
 from subword.counting import PathLike
@@ -271,13 +271,14 @@ class WordPiece(
     # --- files ------------------------------------------------------------------------
 
     def save(self, directory: PathLike) -> Path:
-        r"""Writes ``vocab.txt``, ``tokenizer.json`` and ``subword.json``, atomically.
+        r"""Writes ``vocab.txt``, ``tokenizer.json`` and ``subword.json``, as one set.
 
         ``tokenizer.json`` (:mod:`subword.tokenizer_json`) loads in Hugging Face
         ``tokenizers`` and transformers. With BERT words it is the BERT tokenizer the
         folder loads as in :meth:`subword.BertTokenizer.from_pretrained` (the five BERT
         special tokens found whole, the ``[CLS] A [SEP]`` template); with whitespace words
-        it is this model's own ``encode``.
+        it is this model's own ``encode``. No file is left alone by a crash
+        (:func:`subword._atomic.saving_model`).
 
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as tmp:
@@ -286,12 +287,11 @@ class WordPiece(
         ('[UNK]\nhug\n##s\n', ['subword.json', 'tokenizer.json', 'vocab.txt'])
         """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with locked_folder(directory):
-            _core.write_vocab_txt(str(directory / "vocab.txt"), self._inner.vocab)
-            write_tokenizer_json(directory, self._tokenizer_json())
+        with saving_model(directory) as staging:
+            _core.write_vocab_txt(str(staging / "vocab.txt"), self._inner.vocab)
+            write_tokenizer_json(staging, self._tokenizer_json())
             write_config(
-                directory,
+                staging,
                 {
                     "model": "wordpiece",
                     "unk_token": self._inner.unk_token,
@@ -341,7 +341,7 @@ class WordPiece(
         """
         directory = Path(directory)
         vocab, json_path = directory / "vocab.txt", directory / TOKENIZER_JSON_NAME
-        with locked_folder(directory, shared=True):
+        with loading_model(directory):
             config = read_config(directory, "wordpiece")
             found = None if vocab.is_file() else read_wordpiece_json(json_path)
             if found is not None:

@@ -61,7 +61,7 @@ impl PyBpeModel {
         })
     }
 
-    /// Loads `vocab.json` + `merges.txt`.
+    /// Loads `vocab.json` + `merges.txt` without the GIL; Ctrl-C stops it.
     #[staticmethod]
     #[pyo3(signature = (vocab_path, merges_path, *, unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_files(
@@ -73,15 +73,16 @@ impl PyBpeModel {
         end_of_word_suffix: String,
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
-        let inner = py
-            .detach(|| BpeModel::from_files(&vocab_path, &merges_path, options))
-            .py()?;
+        let inner = run_watching_signals(py, |stop| {
+            BpeModel::from_files(&vocab_path, &merges_path, options, stop).py()
+        })?;
         Ok(PyBpeModel {
             inner: Arc::new(inner),
         })
     }
 
-    /// Loads a subword-nmt codes file; the vocabulary is built from the merges.
+    /// Loads a subword-nmt codes file; the vocabulary is built from the merges. Without the
+    /// GIL; Ctrl-C stops it.
     #[staticmethod]
     #[pyo3(signature = (path, *, special_tokens = vec![DEFAULT_UNK_TOKEN.to_string()], unk_token = Some(DEFAULT_UNK_TOKEN.to_string()), byte_fallback = false, end_of_word_suffix = "</w>".to_string()))]
     fn from_codes(
@@ -93,9 +94,9 @@ impl PyBpeModel {
         end_of_word_suffix: String,
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
-        let inner = py
-            .detach(|| BpeModel::from_codes(&path, &special_tokens, options))
-            .py()?;
+        let inner = run_watching_signals(py, |stop| {
+            BpeModel::from_codes(&path, &special_tokens, options, stop).py()
+        })?;
         Ok(PyBpeModel {
             inner: Arc::new(inner),
         })

@@ -8,7 +8,7 @@ use pyo3::types::{PyTuple, PyType};
 
 use crate::batch::{PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::python::args::U64Arg;
-use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch};
+use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch, run_watching_signals};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT_UNK_TOKEN};
 
@@ -35,8 +35,9 @@ fn id_to_token(encoder: &WordPieceModel, id: i64) -> PyResult<&str> {
 
 #[pymethods]
 impl PyWordPieceModel {
-    /// Compiles `vocab` (token ids are list indices). Raises `ValueError` on an empty
-    /// vocab, an empty or duplicate token, or an `unk_token` not in the vocab.
+    /// Compiles `vocab` (token ids are list indices) without the GIL; Ctrl-C stops it.
+    /// Raises `ValueError` on an empty vocab, an empty or duplicate token, or an
+    /// `unk_token` not in the vocab.
     #[new]
     #[pyo3(signature = (
         vocab,
@@ -53,20 +54,21 @@ impl PyWordPieceModel {
     ) -> PyResult<Self> {
         let max_input_chars_per_word =
             max_input_chars_per_word.get_usize("max_input_chars_per_word")?;
-        let inner = py
-            .detach(|| {
-                WordPieceModel::new(
-                    vocab,
-                    &unk_token,
-                    &continuing_subword_prefix,
-                    max_input_chars_per_word,
-                )
-            })
-            .py()?;
+        let inner = run_watching_signals(py, |stop| {
+            WordPieceModel::new_until(
+                vocab,
+                &unk_token,
+                &continuing_subword_prefix,
+                max_input_chars_per_word,
+                stop,
+            )
+            .py()
+        })?;
         Ok(PyWordPieceModel { inner })
     }
 
-    /// Reads a BERT `vocab.txt` (one token a line, id = 0-based line index).
+    /// Reads a BERT `vocab.txt` (one token a line, id = 0-based line index) without the
+    /// GIL; Ctrl-C stops it.
     #[staticmethod]
     #[pyo3(signature = (
         path,
@@ -81,19 +83,15 @@ impl PyWordPieceModel {
         continuing_subword_prefix: String,
         max_input_chars_per_word: U64Arg,
     ) -> PyResult<Self> {
-        let max_input_chars_per_word =
-            max_input_chars_per_word.get_usize("max_input_chars_per_word")?;
-        let inner = py
-            .detach(|| {
-                WordPieceModel::from_file(
-                    &path,
-                    &unk_token,
-                    &continuing_subword_prefix,
-                    max_input_chars_per_word,
-                )
-            })
-            .py()?;
-        Ok(PyWordPieceModel { inner })
+        let vocab =
+            run_watching_signals(py, |stop| crate::formats::read_vocab_txt(&path, stop).py())?;
+        Self::new(
+            py,
+            vocab,
+            unk_token,
+            continuing_subword_prefix,
+            max_input_chars_per_word,
+        )
     }
 
     /// The ids of the pieces of one word (`[unk_id]` if it cannot be covered or is too
