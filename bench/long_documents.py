@@ -2,9 +2,9 @@
 
 A QA set built from the English corpus (``--contexts`` contexts of 2,000-20,000
 characters, a question and an answer span each) goes through what a SQuAD-style training
-or evaluation script does: windows of 384 tokens overlapping by 128 (``run_qa``'s ``doc_stride``) with the
-answers' start/end positions, then random logits back to the best answer of each
-question. subword: ``BertTokenizer.chunk(questions, contexts, answers=...)`` and
+or evaluation script does: windows of 384 tokens overlapping by 128 (``run_qa``'s
+``doc_stride``) with the answers' start/end positions, then random logits back to the
+best answer of each question. subword: ``BertTokenizer.chunk(questions, contexts, answers=...)`` and
 ``window_predictions.best_answers``; transformers: its ``BertTokenizer`` (``tokenizers``)
 with ``return_overflowing_tokens`` and the logic of ``run_qa``'s
 ``prepare_train_features`` / ``postprocess_qa_predictions`` (``tests/reference/run_qa.py``).
@@ -143,8 +143,9 @@ def report(args: argparse.Namespace, argv: list[str], rows: list[Row]) -> str:
 {args.contexts} contexts of 2,000-20,000 characters from en-10m, each with a question (six
 of its words) and an answer span; windows of {MAX_LENGTH} tokens overlapping by
 {STRIDE} (run_qa's `doc_stride`, passed to transformers as `stride` with
-`truncation="only_second", return_overflowing_tokens=True`; ours `stride={STRIDE}`). "preprocess" makes the windows and the answers' start/end
-positions (`chunk(..., answers=...)` against `run_qa`'s `prepare_train_features` logic);
+`truncation="only_second", return_overflowing_tokens=True`; ours `stride={STRIDE}`).
+"preprocess" makes the windows and the answers' start/end positions
+(`chunk(..., answers=...)` against `run_qa`'s `prepare_train_features` logic);
 "postprocess" finds each question's best answer from random logits (`best_answers`
 against `postprocess_qa_predictions`, n_best 20, max_answer_length 30), windows made
 before the clock starts.
