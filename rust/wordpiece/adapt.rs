@@ -251,6 +251,21 @@ impl Vocab {
         }
     }
 
+    /// Whether two keys are one token as written: a word that starts with the prefix
+    /// starts with a continuing token (its first piece is looked up as written).
+    fn same(&self, a: Key<'_>, b: Key<'_>) -> bool {
+        a == b || (a.0 != b.0 && self.unprefixed(a) == self.unprefixed(b))
+    }
+
+    /// The text of a key as a continuing token (None: a first piece without the prefix).
+    fn unprefixed<'k>(&self, (first, text): Key<'k>) -> Option<&'k str> {
+        if first {
+            text.strip_prefix(self.prefix.as_str())
+        } else {
+            Some(text)
+        }
+    }
+
     fn written(&self, (first, text): Key<'_>) -> String {
         if first {
             text.to_owned()
@@ -266,7 +281,7 @@ impl Vocab {
         let last = word.chars().min(start + self.max_chars.max(extra_chars));
         (start + 1..=last).rev().find(|&end| {
             let key = (first, word.piece(start, end));
-            self.contains(key) || extra == Some(key)
+            self.contains(key) || extra.is_some_and(|extra| self.same(key, extra))
         })
     }
 
@@ -312,18 +327,21 @@ fn effects<'a>(word: &Word<'a>, vocab: &Vocab) -> Option<Effects<'a>> {
     let mut changes = Vec::new();
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     for (k, &(start, end)) in path.iter().enumerate() {
-        let first = k == 0;
         for (stop, &rest_after) in rest.iter().enumerate().skip(end + 1) {
             let text = word.piece(start, stop);
-            if first && text.starts_with(vocab.prefix.as_str()) {
-                continue; // it would read as a continuing piece in vocab.txt
-            }
+            // A first piece that starts with the prefix is written as a continuing token.
+            let key = match text.strip_prefix(vocab.prefix.as_str()) {
+                _ if k > 0 => (false, text),
+                Some("") => continue, // the bare prefix: not a token vocab.txt can hold
+                Some(rest) => (false, rest),
+                None => (true, text),
+            };
+            let first = key.0;
             // A continuing candidate met again is used at its first boundary already.
-            if !first && !seen.insert(text) {
+            if !first && !seen.insert(key.1) {
                 continue;
             }
-            let key = (first, text);
-            let after = if !first && word.text[word.bounds[stop]..].contains(text) {
+            let after = if !first && word.text[word.bounds[stop]..].contains(key.1) {
                 vocab.count_from(word, stop, Some(key))
             } else {
                 rest_after
