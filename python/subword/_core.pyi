@@ -65,6 +65,19 @@ def train_wordpiece(
     threads: int | None = None,
     progress: Progress | None = None,
 ) -> list[str]: ...
+def adapt_wordpiece(
+    counts: WordCounts,
+    vocab: Sequence[str],
+    max_new_tokens: int,
+    min_frequency: int = 2,
+    scoring: Literal["saving", "whole-words"] = "saving",
+    pieces: bool = True,
+    leave_one_out: bool = True,
+    continuing_subword_prefix: str = "##",
+    max_input_chars_per_word: int = 100,
+    threads: int | None = None,
+    progress: Progress | None = None,
+) -> list[tuple[str, int, int]]: ...
 def write_vocab_txt(path: StrPath, tokens: Sequence[str]) -> None: ...
 def max_file_bytes() -> int: ...
 def _bpe_model_from_state(state: tuple[Any, ...]) -> BpeModel: ...

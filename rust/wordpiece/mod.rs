@@ -1,5 +1,6 @@
 //! WordPiece, BERT's subword model: [`train`] builds a vocabulary from word counts by
 //! merging pairs of symbols (and, on request, [`refine`] tunes it for the encoder),
+//! [`adapt`] adds to a pretrained vocab the tokens that save the most on a domain,
 //! [`encode`] splits words greedily, longest match first (over tables that the private
 //! `trie` module compiles from the vocabulary).
 //!
@@ -8,6 +9,7 @@
 //! that cannot be covered becomes the unk token. `docs/algorithms.md` has the full rules,
 //! tie-breaking included; each submodule's header states its own.
 
+pub mod adapt;
 pub mod encode;
 pub mod refine;
 pub mod scoring;

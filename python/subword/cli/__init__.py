@@ -1,4 +1,6 @@
-"""The ``subword`` command: ``train``, ``encode``, ``chunk``, ``evaluate``, ``pretrain-data``.
+"""The ``subword`` command line, one module per command.
+
+The commands: ``train``, ``encode``, ``chunk``, ``evaluate``, ``adapt``, ``pretrain-data``.
 
 Each command is a module of this package with ``add_parser`` (its options) and ``run``;
 ``cli/`` is the only part of ``subword`` that knows about the command line.
@@ -18,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 import subword
-from subword.cli import _args, _inputs, encode, evaluate, pretrain_data, train
+from subword.cli import _args, _inputs, adapt, encode, evaluate, pretrain_data, train
 from subword.errors import InvalidArgumentError, InvalidUtf8Error
 
 EXIT_ERROR = 2
@@ -30,6 +32,7 @@ EXAMPLES = """examples:
   subword encode -m model corpus.txt --format ids | head
   echo "A long document." | subword chunk -m model --max-length 128 --stride 32
   subword evaluate model held-out.txt --compare other-model  # tokens per word, words whole
+  subword adapt --vocab bert-base-uncased docs.txt -o bert-docs  # domain tokens, ids kept
   subword pretrain-data -m model corpus.txt --task nsp --seed 0 -o train.jsonl
 
 Run `subword COMMAND --help` for the options of each command.
@@ -49,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_parser(commands)
     encode.add_parsers(commands)
     evaluate.add_parser(commands)
+    adapt.add_parser(commands)
     pretrain_data.add_parser(commands)
     return parser
 

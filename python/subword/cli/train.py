@@ -328,8 +328,10 @@ def _specials(args: argparse.Namespace) -> list[str]:
     return [token.strip() for token in text.split(",") if token.strip()]
 
 
-def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
+def save(model: subword.BPE | subword.WordPiece | subword.BertTokenizer, output: Path) -> None:
     """Writes ``model`` to ``output`` so that an interruption leaves nothing half-done.
+
+    A ``BertTokenizer`` writes its ``save_pretrained`` folder, a model its ``save``.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -337,11 +339,12 @@ def save(model: subword.BPE | subword.WordPiece, output: Path) -> None:
     ...     sorted(path.name for path in Path(tmp, "model").iterdir())
     ['subword.json', 'tokenizer.json', 'vocab.txt']
     """
+    write = model.save_pretrained if isinstance(model, subword.BertTokenizer) else model.save
     if output.is_dir():
-        model.save(output)  # each file through a temp file and a rename
+        write(output)  # each file through a temp file and a rename
         return
     with atomic_directory(output) as temp:
-        model.save(temp)
+        write(temp)
 
 
 def _summary(

@@ -6,26 +6,29 @@ most raises the corpus likelihood of a unigram model (``scoring="likelihood"``;
 (``subword._core.WordPieceModel``) is BERT's greedy longest-match-first in linear time.
 With ``refine=True`` the trained vocabulary is then tuned for that encoder on the
 training words (seed, prune, refill, prune; ``docs/algorithms.md``), which makes fewer
-tokens per word at the same size.
+tokens per word at the same size. :meth:`WordPiece.adapt` adds to a pretrained vocabulary
+the tokens that save the most on a domain, keeping every existing id
+(:mod:`subword.adaptation`).
 Text is pre-tokenized with BERT's BasicTokenizer by default, so the ``vocab.txt`` this
 class writes is what ``BertTokenizer`` (ours and transformers') loads.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from subword import _core, counting
+from subword import _core, adaptation, counting
 from subword._atomic import loading_model, saving_model
-from subword._progress import ProgressCallback
+from subword._progress import ProgressCallback, resolve
 from subword.config import read_config, write_config
 from subword.counting import PathLike
 from subword.errors import InvalidArgumentError
 from subword.models._base import VocabularyModel
-from subword.models._training import TrainableModel, TrainerConfig
+from subword.models._training import TrainableModel, TrainerConfig, closing_progress
 from subword.special_tokens import BERT_SPECIAL_TOKENS, CLS_TOKEN, SEP_TOKEN
 from subword.tokenizer_json import (
     TOKENIZER_JSON_NAME,
@@ -35,6 +38,9 @@ from subword.tokenizer_json import (
     whitespace_wordpiece_json,
     write_tokenizer_json,
 )
+
+if TYPE_CHECKING:
+    from subword.bert import BertTokenizer
 
 Progress = bool | ProgressCallback | None
 #: The rules that choose the next merge (see ``docs/algorithms.md``).
@@ -139,6 +145,8 @@ class WordPiece(
         self.scoring = scoring
         #: Whether the trained vocabulary was refined for the encoder (None when given).
         self.refine = refine
+        #: The tokens :meth:`adapt` added (kept neither by ``save`` nor by pickling).
+        self.new_tokens: tuple[adaptation.NewToken, ...] = ()
         if pre_tokenizer == "bert":
             from subword.normalization import BasicTokenizer
 
@@ -194,6 +202,95 @@ class WordPiece(
             config.scoring,
             config.refine,
         )
+
+    # --- adapting a pretrained vocabulary ----------------------------------------------
+
+    @classmethod
+    def adapt(
+        cls,
+        base: WordPiece | BertTokenizer | str | os.PathLike[str],
+        files: counting.PathLike | Iterable[counting.PathLike] | None = None,
+        *,
+        texts: Iterable[str] | None = None,
+        counts: Mapping[str, int] | _core.WordCounts | None = None,
+        max_new_tokens: int | None = None,
+        slots: adaptation.Slots = "unused",
+        scoring: adaptation.AdaptScoring = "saving",
+        min_frequency: int = 2,
+        errors: str = "strict",
+        threads: int | None = None,
+        progress: Progress = False,
+    ) -> WordPiece:
+        """``base`` with the tokens that save the most on a domain, every other id kept.
+
+        The domain is ``files``, ``texts`` or word ``counts`` (exactly one), counted with
+        ``base``'s normalization. Each new token is the one that saves the most tokens on
+        those words under the greedy longest-match encoder (a whole word or a piece many
+        words share, ranked by the saving without the occurrence it is judged on; see
+        :mod:`subword.adaptation`); ``scoring="whole-words"`` is the naive filling with
+        the most-split frequent words instead. A token must shorten words occurring
+        ``min_frequency`` times in all, never makes a word unk, and is never one the base
+        has.
+
+        ``slots="unused"`` (the default) writes the tokens into the ``[unusedN]`` entries:
+        ids and vocab size unchanged, so the checkpoint loads as it is; ``max_new_tokens``
+        defaults to the number of slots, and more is an error giving it (as is a base
+        without any). ``slots="append"`` appends ``max_new_tokens`` at most (resize the
+        model's embeddings). The added tokens are in the result's ``new_tokens``.
+
+        ``base`` is a ``WordPiece``, a ``BertTokenizer``, a ``vocab.txt`` or a model folder.
+
+        >>> base = WordPiece(["[PAD]", "[UNK]", "[unused0]", "[unused1]", "q", "##u", "##e",
+        ...                   "##r", "##y", "##i", "##s", "##t"])
+        >>> domain = {"query": 5, "queries": 3, "queryset": 4}
+        >>> adapted = WordPiece.adapt(base, counts=domain)
+        >>> [(t.token, t.id, t.saving) for t in adapted.new_tokens]
+        [('quer', 2, 36), ('##yset', 3, 12)]
+        >>> adapted.tokenize("querysets")
+        ['quer', '##yset', '##s']
+        """
+        base = _as_wordpiece(base)
+        adaptation.check_options(slots, scoring)
+        budget = adaptation.token_budget(base._inner.vocab, slots, max_new_tokens)
+        callback = resolve(progress)
+        with closing_progress(callback):
+            if counts is not None:
+                if files is not None or texts is not None:
+                    raise ValueError("give exactly one of files, texts and counts")
+                word_counts = counting.as_word_counts(counts)
+            else:
+                word_counts = counting.count_words(
+                    files,
+                    texts=texts,
+                    pre_tokenizer=base.pre_tokenizer,
+                    lowercase=base.lowercase,
+                    strip_accents=base.strip_accents,
+                    errors=errors,
+                    threads=threads,
+                    progress=callback,
+                )
+            counting.check_not_empty(word_counts)
+            found = _core.adapt_wordpiece(
+                word_counts,
+                base._inner.vocab,
+                budget,
+                min_frequency=min_frequency,
+                scoring=scoring,
+                continuing_subword_prefix=base._inner.continuing_subword_prefix,
+                max_input_chars_per_word=base._inner.max_input_chars_per_word,
+                threads=threads,
+                progress=callback,
+            )
+        vocab, new_tokens = adaptation.place_tokens(base._inner.vocab, found, slots)
+        encoder = _core.WordPieceModel(
+            vocab,
+            unk_token=base._inner.unk_token,
+            continuing_subword_prefix=base._inner.continuing_subword_prefix,
+            max_input_chars_per_word=base._inner.max_input_chars_per_word,
+        )
+        model = cls._wrap(encoder, base.pre_tokenizer, base.lowercase, base.strip_accents)
+        model.new_tokens = new_tokens
+        return model
 
     # --- encoding -------------------------------------------------------------------
 
@@ -364,3 +461,29 @@ class WordPiece(
             config.get("scoring"),
             config.get("refine"),
         )
+
+
+def _as_wordpiece(base: object) -> WordPiece:
+    """``adapt``'s base as a :class:`WordPiece` with its normalization."""
+    if isinstance(base, WordPiece):
+        return base
+    from subword.bert import BertTokenizer
+
+    if isinstance(base, str | os.PathLike):
+        path = Path(base)
+        if path.is_dir() and (path / "subword.json").is_file():
+            return WordPiece.load(path)
+        base = BertTokenizer.from_pretrained(path)
+    if not isinstance(base, BertTokenizer):
+        raise TypeError(
+            "base must be a WordPiece, a BertTokenizer, a vocab.txt or a model folder, "
+            f"got {type(base).__name__}"
+        )
+    vocab = sorted(base.vocab, key=base.vocab.__getitem__)
+    return WordPiece(
+        vocab,
+        unk_token=base.unk_token or "[UNK]",
+        max_input_chars_per_word=base.init_kwargs.get("max_input_chars_per_word", 100),
+        lowercase=base.do_lower_case,
+        strip_accents=base.strip_accents,
+    )

@@ -1,7 +1,8 @@
 //! Python bindings for WordPiece, laid out as the core's [`crate::wordpiece`]: training
-//! ([`train`]: `train_wordpiece`) and the model that encodes ([`encode`]:
-//! `WordPieceModel`).
+//! ([`train`]: `train_wordpiece`), adapting a vocab to a domain ([`adapt`]:
+//! `adapt_wordpiece`) and the model that encodes ([`encode`]: `WordPieceModel`).
 
+mod adapt;
 mod encode;
 mod train;
 
@@ -9,5 +10,6 @@ use pyo3::prelude::*;
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     train::register(m)?;
+    adapt::register(m)?;
     encode::register(m)
 }

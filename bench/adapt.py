@@ -1,0 +1,155 @@
+"""Adapting bert-base-uncased to a domain: tokens per word on held-out domain text.
+
+    python bench/adapt.py --corpora ~/.cache/subword-corpora --sizes 10m,100m --out adapt.md
+
+Two domains that the English corpora hold (see ``../shared/corpora/README.md``): the
+Django documentation (reST) and the Google API reference descriptions. They come in ~64
+KiB blocks in a pseudo-random order, so a domain is selected as the lines whose
+neighbourhood (the non-empty lines within ``WIDTH`` of them) holds at least ``SHARE`` of
+lines with the domain's markers (reST roles and ``django`` for Django; the API's stock
+phrases for Google). Checked against the packages' own text on en-10m: 98% of the lines
+selected as Django and 93-99% of those selected as Google API are theirs.
+
+The selected lines, in file order, are cut 80 / 20: the first part is the domain corpus,
+the last (other blocks, other pages) the held-out text. Each variant fills the 994
+``[unused]`` slots of bert-base-uncased (every other id unchanged):
+
+- ``naive``: the most-split frequent whole words (count times extra pieces);
+- ``saving, whole words``: chosen by exact saving under the greedy encoder, whole words
+  only (what counting the encoder's interactions buys);
+- ``saving, no leave-one-out``: pieces allowed, ranked by the saving itself (what
+  choosing pieces buys);
+- ``ours``: ``WordPiece.adapt``'s default, ranked by the leave-one-out saving.
+
+Reported: tokens per word and words kept whole on the held-out text, the cut against the
+base, that cut over the naive one, and the time of the choice (counting excluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from subword import WordPiece, _core, counting
+from subword.adaptation import place_tokens, unused_slots
+from subword.evaluation import evaluate_texts
+
+DOMAINS: dict[str, tuple[re.Pattern[str], int, float]] = {
+    "django": (
+        re.compile(
+            r"django|:(doc|class|meth|attr|func|setting|ref|mod|ttag|tfilter|lookup|djadmin"
+            r"|option|data|exc|source|ticket|envvar|rfc|term|file|program)`|^\.\. |``"
+            r"|^(=+|-+|~+|\^+|\*+)$"
+        ),
+        25,
+        0.15,
+    ),
+    "google-api": (
+        re.compile(
+            r"Output only|Required\.|Optional\.|\bAPI\b|\bresource|projects/|\be\.g\.|\bfields?\b"
+            r"|Format:|\bdefault\b|\bID\b|\brequests?\b|\bGoogle\b|`[a-z]|\bcustomers?/"
+            r"|\bspecified\b|\bmust be\b|\bIf (not )?(set|specified|unset|empty|true|false)\b"
+            r"|\bvalue\b"
+        ),
+        50,
+        0.4,
+    ),
+}
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "naive (whole words)": {"scoring": "whole-words"},
+    "saving, whole words": {"pieces": False},
+    "saving, no leave-one-out": {"leave_one_out": False},
+    "ours (saving, leave-one-out)": {},
+}
+
+
+def domain_lines(lines: list[str], name: str) -> list[str]:
+    """The lines of ``name``'s blocks: those whose neighbourhood is rich in its markers."""
+    markers, width, share = DOMAINS[name]
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    hits = [0]
+    for i in filled:
+        hits.append(hits[-1] + bool(markers.search(lines[i])))
+    chosen = []
+    for k, i in enumerate(filled):
+        lo, hi = max(0, k - width), min(len(filled), k + width + 1)
+        if (hits[hi] - hits[lo]) / (hi - lo) >= share:
+            chosen.append(lines[i])
+    return chosen
+
+
+def timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def run(corpora: Path, size: str, threads: int | None) -> list[list[str]]:
+    vocab = (corpora / "bert-base-uncased-vocab.txt").read_text(encoding="utf-8").splitlines()
+    base = WordPiece(vocab)
+    slots = len(unused_slots(vocab))
+    lines = (corpora / f"en-{size}.txt").read_text(encoding="utf-8").splitlines()
+    rows = []
+    for name in DOMAINS:
+        domain = domain_lines(lines, name)
+        cut = len(domain) * 4 // 5
+        train, held_out = domain[:cut], domain[cut:]
+        counts = counting.count_words(texts=train, pre_tokenizer="bert", threads=threads)
+        before = evaluate_texts(base, held_out, most_split=0)
+        figures = {}
+        for variant, options in VARIANTS.items():
+            found, seconds = timed(
+                lambda options=options, counts=counts: _core.adapt_wordpiece(
+                    counts, vocab, slots, threads=threads, **options
+                )
+            )
+            adapted, _ = place_tokens(vocab, found, "unused")
+            report = evaluate_texts(WordPiece(adapted), held_out, most_split=0)
+            figures[variant] = (report, seconds, len(found))
+        naive_cut = before.tokens_per_word - figures["naive (whole words)"][0].tokens_per_word
+        where = f"{name} ({len(train):,} / {len(held_out):,} lines)"
+        rows.append([where, "base", f"{before.tokens_per_word:.4f}",
+                     f"{before.whole_word_share:.2%}", "", "", "", ""])  # fmt: skip
+        for variant, (report, seconds, added) in figures.items():
+            cut_by = before.tokens_per_word - report.tokens_per_word
+            rows.append([
+                "", variant, f"{report.tokens_per_word:.4f}", f"{report.whole_word_share:.2%}",
+                f"{cut_by / before.tokens_per_word:.2%}",
+                f"{cut_by / naive_cut:.3f}x" if naive_cut > 0 else "-",
+                f"{added}", f"{seconds:.2f} s",
+            ])  # fmt: skip
+    return rows
+
+
+def markdown(size: str, rows: list[list[str]]) -> str:
+    head = ["domain (train / held-out)", "vocab", "tokens per word", "words kept whole",
+            "cut", "vs naive cut", "new tokens", "time"]  # fmt: skip
+    out = [f"## Adapting bert-base-uncased to a domain (en-{size}.txt)", "",
+           "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]  # fmt: skip
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--corpora", type=Path, required=True, help="the fetched corpora")
+    parser.add_argument("--sizes", default="10m,100m", help="English corpora to select from")
+    parser.add_argument("--threads", type=int, help="threads (default: all cores)")
+    parser.add_argument("--out", type=Path, help="write the markdown here too")
+    args = parser.parse_args(argv)
+    text = "\n".join(
+        markdown(size, run(args.corpora, size, args.threads)) for size in args.sizes.split(",")
+    )
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
