@@ -28,6 +28,24 @@ from subword.processors import Offsets, Segment
 __all__ = ["TextEncoder"]
 
 
+def _offsets(
+    words: list[AlignedToken], pieces: list[int], spans: list[Offsets]
+) -> list[Offsets]:
+    """Each piece's span in the original text.
+
+    ``AlignedToken.span_of``, inlined for the usual word whose characters map one to one:
+    this runs once per token.
+    """
+    offsets = []
+    for w, (first, last) in zip(pieces, spans, strict=True):
+        word = words[w]
+        if word.char_spans is None:
+            offsets.append((word.start + first, word.start + last))
+        else:
+            offsets.append(word.span_of(first, last))
+    return offsets
+
+
 def _matched_as_written(token: AddedToken) -> bool:
     return not (token.normalized or token.lstrip or token.rstrip or token.single_word)
 
@@ -157,8 +175,13 @@ class TextEncoder:
         with_words: bool,
     ) -> list[Segment]:
         """Encode the basic tokens of each text; ``owners`` maps them to the user's words."""
-        to_encode = [
-            [index for index, word in enumerate(words) if self._kept_id(word) is None]
+        never_split = self.never_split
+        to_encode = [  # _kept_id(word) is None, inlined: this runs once per word
+            [
+                index
+                for index, word in enumerate(words)
+                if type(word) is not WholeToken and word.text not in never_split
+            ]
             for words in aligned
         ]
         results = self.encoder.encode_pretokenized_with_offsets(
@@ -174,9 +197,7 @@ class TextEncoder:
             pieces = [kept[w] for w in word_indices]  # the index in ``words`` of each piece
             if len(kept) != len(words):  # a never_split word or added token is in this text
                 ids, pieces, spans = self._with_kept_words(words, ids, pieces, spans)
-            offsets = None
-            if with_offsets:
-                offsets = [words[w].span_of(*span) for w, span in zip(pieces, spans, strict=True)]
+            offsets = _offsets(words, pieces, spans) if with_offsets else None
             word_ids = None
             if with_words:
                 word_ids = [owners[number][w] for w in pieces] if owners is not None else pieces

@@ -122,7 +122,7 @@ def best_answers(
     """
     if not len(windows) == len(start_logits) == len(end_logits):
         raise ValueError("give one row of start and end logits per window")
-    candidates: dict[int, list[Answer]] = {}
+    best: dict[int, tuple[float, int, int, str]] = {}  # sample -> score, start, end, context
     null: dict[int, float] = {}
     for window, starts, ends in zip(windows, start_logits, end_logits, strict=True):
         sample = _sample_of(window)
@@ -130,23 +130,24 @@ def best_answers(
         null_score = float(starts[0] + ends[0])
         null[sample] = min(null.get(sample, null_score), null_score)
         content = set(_content(window))
+        # the n_best highest of each, in postprocess_qa_predictions' order, context only
+        top_starts = [i for i in np.argsort(starts)[-1 : -n_best - 1 : -1].tolist() if i in content]
+        top_ends = [i for i in np.argsort(ends)[-1 : -n_best - 1 : -1].tolist() if i in content]
+        start_scores, end_scores = starts.tolist(), ends.tolist()
         offsets = window["offset_mapping"]
         context = window.source_texts[1] if window.source_texts else ""
-        found = candidates.setdefault(sample, [])
-        for start in np.argsort(starts)[-1 : -n_best - 1 : -1].tolist():
-            for end in np.argsort(ends)[-1 : -n_best - 1 : -1].tolist():
-                if start not in content or end not in content:
-                    continue
+        for start in top_starts:
+            for end in top_ends:
                 if end < start or end - start + 1 > max_answer_length:
                     continue
-                first, last = offsets[start][0], offsets[end][1]
-                score = float(starts[start] + ends[end])
-                found.append(Answer(context[first:last], first, last, score))
+                score = start_scores[start] + end_scores[end]
+                if sample not in best or score > best[sample][0]:  # ties: the first found
+                    best[sample] = (score, offsets[start][0], offsets[end][1], context)
     answers = []
-    for sample in sorted(set(candidates) | set(null)):
-        ranked = sorted(candidates.get(sample, []), key=lambda answer: -answer.score)
-        best = ranked[0] if ranked else None
-        if allow_null and (best is None or null[sample] > best.score):
-            best = Answer("", 0, 0, null[sample])
-        answers.append(best if best is not None else Answer("", 0, 0, null[sample]))
+    for sample in sorted(null):
+        if sample in best and not (allow_null and null[sample] > best[sample][0]):
+            score, first, last, context = best[sample]
+            answers.append(Answer(context[first:last], first, last, score))
+        else:
+            answers.append(Answer("", 0, 0, null[sample]))
     return answers
