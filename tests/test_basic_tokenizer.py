@@ -197,3 +197,20 @@ def test_characters_new_since_unicode_14_are_exempt() -> None:
     assert unicodedata.category(wireless) == "Cn" and unicodedata2.category(wireless) == "So"
     assert TransformersBasicTokenizer().tokenize(f"a {wireless} b") == ["a", "b"]
     assert BasicTokenizer().tokenize(f"a {wireless} b") == ["a", wireless, "b"]
+
+
+def test_the_offset_tables_skip_only_planes_without_assigned_characters() -> None:
+    """``normalization._offset_tables`` scans planes 0-3 and 14 only; the others must hold
+    nothing it looks for (punctuation, spaces, combining marks, decompositions)."""
+    import itertools
+
+    import unicodedata2
+    from subword.normalization import SCANNED_PLANES
+
+    scanned = set(itertools.chain(*SCANNED_PLANES))
+    for cp in range(0x110000):
+        if cp in scanned:
+            continue
+        char = chr(cp)
+        assert unicodedata2.category(char) in ("Cn", "Co"), hex(cp)
+        assert not unicodedata2.combining(char) and not unicodedata2.decomposition(char)

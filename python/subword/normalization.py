@@ -26,6 +26,7 @@ transformers' on every text whose characters have the same properties in Python'
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -60,15 +61,13 @@ ASCII_PUNCTUATION = "".join(
     if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126
 )
 
-# After cleaning, only these characters can still separate words: every other whitespace
-# character is either mapped to a space (Zs, tab, LF, CR) or dropped (C*, e.g. U+000B).
+# After cleaning only these separate words: Zs, tab, LF, CR became spaces, C* was dropped.
 _SEPARATORS = " \u2028\u2029"
 
 # Joins the texts of a batch so that one pass normalizes them all. U+2029 survives every
 # step unchanged and separates words, exactly like U+2028 (which replaces it in the input).
 _BATCH_SEPARATOR = "\u2029"
-# The ASCII fast path needs an ASCII separator: U+001E (RECORD SEPARATOR) is a control
-# character that the batch table keeps instead of dropping.
+# The ASCII fast path's separator: U+001E, a control character the batch table keeps.
 _ASCII_BATCH_SEPARATOR = "\x1e"
 
 
@@ -272,16 +271,13 @@ class BasicTokenizer:
     def normalize_aligned(self, text: str) -> tuple[str, list[int]]:
         r"""The text normalized character by character, with where each output came from.
 
-        Each character is cleaned, lowercased and stripped of accents on its own (a CJK
-        ideograph spaced when ``tokenize_chinese_chars``), as ``tokenizers``'
-        ``BertNormalizer`` does; ``origins[i]`` is the index in ``text`` of output
-        character ``i``. Added ``normalized=True`` tokens are matched in this text.
+        Per character, as ``tokenizers``' ``BertNormalizer`` (CJK spaced); ``origins[i]``
+        is the index in ``text`` of output character ``i``. For added tokens.
 
         >>> BasicTokenizer().normalize_aligned("Ça\x00 Va")
         ('ca va', [0, 1, 3, 4, 5])
         """
-        output: list[str] = []
-        origins: list[int] = []
+        output, origins = [], []
         for index, char in enumerate(text):
             normalized = _normalize_char(char, self.do_lower_case, self._strip)
             if self.tokenize_chinese_chars and is_cjk(char):
@@ -552,11 +548,16 @@ class _OffsetTables(NamedTuple):
     composing: frozenset[str]  # characters NFC may fuse with (or reorder after) the previous
 
 
+# Planes 4-13 hold no assigned character, 15-16 only private use: the scan skips them
+# (tests/test_basic_tokenizer.py checks this holds for the installed unicodedata2).
+SCANNED_PLANES = (range(0x40000), range(0xE0000, 0xF0000))
+
+
 @functools.cache
 def _offset_tables() -> _OffsetTables:
-    """Scan every code point once (about half a second) and compile the patterns."""
+    """Scan the code points once (a quarter second) and compile the patterns."""
     punct, spaces, composing = [], [], set()
-    for cp in range(0x110000):
+    for cp in itertools.chain(*SCANNED_PLANES):
         char = chr(cp)
         category = unicodedata2.category(char)
         if category[0] == "P" or char in ASCII_PUNCTUATION:
