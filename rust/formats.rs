@@ -353,11 +353,121 @@ pub fn write_merges(path: &Path, merges: &[(String, String)]) -> Result<()> {
     })
 }
 
+/// The first bytes of [`encode_word_counts`]' format, with its version.
+const WORD_COUNTS_MAGIC: &[u8; 4] = b"SWC1";
+
+/// A table of word counts as compact bytes: what `WordCounts` pickles to, so that tables
+/// cross processes (a Dask cluster's tree merge) without a Python dict of millions of
+/// objects. The layout is `SWC1`, then the number of words, then for each word its length
+/// in bytes, its UTF-8 bytes and its count; numbers are unsigned LEB128 (`leb128`), so a
+/// short word with a small count takes a few bytes more than its text.
+pub fn encode_word_counts(counts: &FxHashMap<String, u64>) -> Vec<u8> {
+    let size: usize = counts.keys().map(|word| word.len() + 3).sum();
+    let mut bytes = Vec::with_capacity(WORD_COUNTS_MAGIC.len() + 10 + size);
+    bytes.extend_from_slice(WORD_COUNTS_MAGIC);
+    let write = |bytes: &mut Vec<u8>, value: u64| {
+        leb128::write::unsigned(bytes, value).expect("writing to a Vec cannot fail");
+    };
+    write(&mut bytes, counts.len() as u64);
+    for (word, &count) in counts {
+        write(&mut bytes, word.len() as u64);
+        bytes.extend_from_slice(word.as_bytes());
+        write(&mut bytes, count);
+    }
+    bytes
+}
+
+/// Reads [`encode_word_counts`]' bytes back; anything else (another format, cut short,
+/// bytes left over, a word that is not UTF-8 or comes twice) is an error, never a panic.
+pub fn decode_word_counts(bytes: &[u8]) -> Result<FxHashMap<String, u64>> {
+    let bad = |why: &str| Error::InvalidInput(format!("not a WordCounts pickle: {why}"));
+    let mut rest = bytes
+        .strip_prefix(WORD_COUNTS_MAGIC)
+        .ok_or_else(|| bad("it does not start with SWC1"))?;
+    let number = |rest: &mut &[u8]| {
+        leb128::read::unsigned(rest).map_err(|error| match error {
+            leb128::read::Error::IoError(_) => bad("it is cut short"),
+            leb128::read::Error::Overflow => bad("a number is over 2**64"),
+        })
+    };
+    let words = number(&mut rest)?;
+    // Each word takes at least 2 bytes, so a bad count cannot make us reserve much.
+    let mut counts = FxHashMap::default();
+    counts.reserve((words as usize).min(bytes.len() / 2));
+    for _ in 0..words {
+        let length = usize::try_from(number(&mut rest)?).map_err(|_| bad("a word is too long"))?;
+        if rest.len() < length {
+            return Err(bad("it is cut short"));
+        }
+        let (word, tail) = rest.split_at(length);
+        rest = tail;
+        let word = std::str::from_utf8(word).map_err(|_| bad("a word is not UTF-8"))?;
+        let count = number(&mut rest)?;
+        if counts.insert(word.to_owned(), count).is_some() {
+            return Err(bad("a word comes twice"));
+        }
+    }
+    if !rest.is_empty() {
+        return Err(bad("bytes are left over after the last word"));
+    }
+    Ok(counts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::progress::NEVER;
     use std::path::PathBuf;
+
+    #[test]
+    fn word_counts_round_trip_through_bytes() {
+        let mut counts = FxHashMap::default();
+        counts.insert("hello".to_owned(), 3);
+        counts.insert("wörld 中".to_owned(), u64::MAX);
+        counts.insert(String::new(), 1);
+        assert_eq!(
+            decode_word_counts(&encode_word_counts(&counts)).unwrap(),
+            counts
+        );
+        let empty = FxHashMap::default();
+        assert_eq!(
+            decode_word_counts(&encode_word_counts(&empty)).unwrap(),
+            empty
+        );
+    }
+
+    #[test]
+    fn bad_word_counts_bytes_are_errors() {
+        let mut counts = FxHashMap::default();
+        counts.insert("hello".to_owned(), 3);
+        let bytes = encode_word_counts(&counts);
+        for cut in 0..bytes.len() {
+            assert!(decode_word_counts(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(decode_word_counts(&longer).is_err());
+        let mut not_utf8 = bytes.clone();
+        not_utf8[6] = 0xff; // the first byte of "hello" (after SWC1, 1 and 5)
+        let message = decode_word_counts(&not_utf8).unwrap_err().to_string();
+        assert!(message.contains("not UTF-8"), "{message}");
+        let mut twice = encode_word_counts(&counts);
+        twice[4] = 2; // two words, the same one twice
+        twice.extend_from_slice(&bytes[5..]);
+        assert!(
+            decode_word_counts(&twice)
+                .unwrap_err()
+                .to_string()
+                .contains("twice")
+        );
+        let mut huge = b"SWC1".to_vec();
+        leb128::write::unsigned(&mut huge, u64::MAX).unwrap();
+        huge.extend_from_slice(&bytes[5..]);
+        assert!(decode_word_counts(&huge).is_err()); // no huge reservation, no panic
+        let mut overflow = b"SWC1".to_vec();
+        overflow.extend_from_slice(&[0xff; 11]);
+        assert!(decode_word_counts(&overflow).is_err());
+    }
 
     fn temp_dir() -> PathBuf {
         let dir = std::env::temp_dir().join(format!(

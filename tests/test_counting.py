@@ -81,3 +81,42 @@ def test_english_file_counts_agree_with_tokenizing_every_line(corpora: Path) -> 
         options = {"pre_tokenizer": "bert", "lowercase": lowercase}
         from_file = count_words(path, **options).to_dict()
         assert from_file == count_words(texts=lines, **options).to_dict()
+
+
+# --- WordCounts across processes: compact bytes, not a dict ---------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(max_size=12), st.integers(1, 2**64 - 1), max_size=30))
+def test_word_counts_pickle_as_bytes_and_back(mapping: dict[str, int]) -> None:
+    import pickle
+
+    from subword._core import WordCounts
+
+    counts = WordCounts.from_dict(mapping)
+    assert pickle.loads(pickle.dumps(counts)).to_dict() == mapping
+    assert WordCounts.from_bytes(counts.to_bytes()).to_dict() == mapping
+
+
+def test_word_counts_pickle_smaller_than_a_dict(corpora: Path) -> None:
+    import pickle
+
+    counts = count_words([corpora / "en-1m.txt"])
+    as_bytes, as_dict = pickle.dumps(counts), pickle.dumps(counts.to_dict())
+    assert pickle.loads(as_bytes).to_dict() == counts.to_dict()
+    assert len(as_bytes) < len(as_dict)
+
+
+def test_bad_word_counts_bytes_are_a_value_error() -> None:
+    import pytest
+    from subword._core import WordCounts
+
+    good = WordCounts.from_dict({"hello": 3}).to_bytes()
+    for bad, why in [
+        (b"", "does not start"),
+        (good[:-1], "cut short"),
+        (good + b"\0", "left over"),
+        (good.replace(b"hello", b"h\xffllo"), "not UTF-8"),
+    ]:
+        with pytest.raises(ValueError, match=why):
+            WordCounts.from_bytes(bad)

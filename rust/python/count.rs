@@ -6,11 +6,12 @@ use std::sync::{Arc, Mutex};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 
 use super::args::{self, U64Arg, u64_item};
 use super::{IntoPyResult, PyProgress, Stoppable, in_pool, run_watching_signals, to_py_err};
 use crate::count::{self, Utf8Errors, WordBreaks, WordCounts};
+use crate::formats;
 
 /// A table of word counts held in Rust, so that millions of words never have to cross
 /// into Python objects between counting and training.
@@ -94,11 +95,25 @@ impl PyWordCounts {
         format!("WordCounts({} distinct words)", self.inner.len())
     }
 
+    /// The table as compact bytes (`formats::encode_word_counts`), made without the GIL.
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        let bytes = py.detach(|| formats::encode_word_counts(&self.inner));
+        PyBytes::new(py, &bytes)
+    }
+
+    /// A table from `to_bytes()`' bytes; anything else is a `ValueError`.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<Self> {
+        let counts = py.detach(|| formats::decode_word_counts(data)).py()?;
+        Ok(PyWordCounts::new(counts))
+    }
+
+    /// Pickles as `to_bytes()`: a few bytes a word, not a dict of Python objects.
     fn __reduce__<'py>(
         slf: &Bound<'py, Self>,
-    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
-        let from_dict = slf.get_type().getattr("from_dict")?;
-        Ok((from_dict, (slf.get().to_dict(slf.py())?,)))
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        let from_bytes = slf.get_type().getattr("from_bytes")?;
+        Ok((from_bytes, (slf.get().to_bytes(slf.py()),)))
     }
 }
 
