@@ -465,3 +465,24 @@ def test_chunk_windows_carry_the_words_of_the_whole_text(ours, lines, strategy) 
         for span, word in zip(chunk["offset_mapping"][1:-1], words[1:-1], strict=True):
             assert word == word_of_span[span]
         assert chunk.tokens() == ours.convert_ids_to_tokens(chunk["input_ids"])
+
+
+def test_added_tokens_that_normalize_alike_or_to_nothing(bert_vocab_file: Path) -> None:
+    """Two tokens one text after lowercasing, and one that normalizes to nothing.
+
+    Both libraries register the two alike tokens; which of them ``tokenizers`` finds is
+    not stable (it changes with the other tokens added), so ours is pinned to its rule,
+    the first one, and compared with transformers on text without them. A token that
+    normalizes to nothing (``"\u0000"``) is registered and never found; transformers is
+    not asked about it, as ``tokenizers`` then tries to allocate gigabytes on any text.
+    """
+    ours, reference = BertTokenizer(bert_vocab_file), transformers_fast(bert_vocab_file)
+    for tokenizer in (ours, reference):
+        assert tokenizer.add_tokens(["NewTok", "newtok"]) == 2
+    assert len(ours) == len(reference)
+    assert ours.get_added_vocab() == reference.get_added_vocab()
+    for text in ["a plain line", "x [SEP] y"]:
+        assert ours(text)["input_ids"] == reference(text)["input_ids"]
+    assert ours.add_tokens("\u0000") == 1
+    first = ours.convert_tokens_to_ids("NewTok")
+    assert ours("newtok NEWTOK a\u0000b")["input_ids"][1:3] == [first, first]

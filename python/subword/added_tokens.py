@@ -123,19 +123,22 @@ class WholeToken(AlignedToken):
 
 
 class _Matcher:
-    """One regular expression over some added tokens; the token each match is."""
+    """One regular expression over some added tokens; the token each match is.
 
-    def __init__(self, tokens: list[AddedToken], surface: dict[str, str]) -> None:
-        self.surface = surface  # the text a token is matched as -> the token's text
-        longest_first = sorted(tokens, key=lambda token: (-len(token.content), token.content))
-        alternatives = [self._alternative(token, surface) for token in longest_first]
+    ``surface`` maps the text a token is matched as to the token: its content, or for a
+    normalized token its normalized content (of tokens that normalize alike, the first).
+    """
+
+    def __init__(self, surface: dict[str, AddedToken]) -> None:
+        self.surface = {text: token.content for text, token in surface.items()}
+        longest_first = sorted(surface.items(), key=lambda item: (-len(item[1].content), item[0]))
+        alternatives = [self._alternative(text, token) for text, token in longest_first]
         self.pattern = re.compile("|".join(alternatives)) if alternatives else None
-        self.strips = any(token.lstrip or token.rstrip for token in tokens)
+        self.strips = any(token.lstrip or token.rstrip for token in surface.values())
 
     @staticmethod
-    def _alternative(token: AddedToken, surface: dict[str, str]) -> str:
-        matched = next(key for key, value in surface.items() if value == token.content)
-        core = re.escape(matched)
+    def _alternative(text: str, token: AddedToken) -> str:
+        core = re.escape(text)
         if token.single_word:
             core = rf"(?<!\w){core}(?!\w)"
         return (r"\s*" if token.lstrip else "") + core + (r"\s*" if token.rstrip else "")
@@ -176,20 +179,19 @@ class AddedTokenSplitter:
         for token in tokens:
             record = token if isinstance(token, AddedToken) else AddedToken(token, special=True)
             records.setdefault(record.content, record)
-        raw = [record for record in records.values() if not record.normalized]
-        normalized = [record for record in records.values() if record.normalized]
+        raw = {record.content: record for record in records.values() if not record.normalized}
         #: the text of a whole token: its content, or for a normalized one, the content
         #: normalized (``[E1]`` is found and shown as ``[e1]`` when lowercasing)
-        self.token_texts = {record.content: record.content for record in raw}
-        normalized_surface: dict[str, str] = {}
-        for record in normalized:
-            surface, _ = basic_tokenizer.normalize_aligned(record.content)
-            if surface.strip():
-                normalized_surface.setdefault(surface, record.content)
-                self.token_texts[record.content] = surface
-        self._raw = _Matcher(raw, {record.content: record.content for record in raw})
-        self._normalized = _Matcher(normalized, normalized_surface)
-        self._pattern = self._raw.pattern  # kept for the quick "any token?" test
+        self.token_texts = {content: content for content in raw}
+        normalized: dict[str, AddedToken] = {}
+        for record in records.values():
+            if record.normalized:
+                surface, _ = basic_tokenizer.normalize_aligned(record.content)
+                if surface.strip():  # a token that normalizes to nothing is never found
+                    normalized.setdefault(surface, record)
+                    self.token_texts[record.content] = surface
+        self._raw = _Matcher(raw)
+        self._normalized = _Matcher(normalized)
 
     @property
     def has_normalized_tokens(self) -> bool:
@@ -257,18 +259,6 @@ class AddedTokenSplitter:
             pieces.append((position, end, text[position:end], False))
         return pieces
 
-    def content_of(self, token_text: str) -> str | None:
-        """The added token whose text (as found in the text) is ``token_text``, if any.
-
-        >>> from subword.normalization import BasicTokenizer
-        >>> AddedTokenSplitter([AddedToken("[E1]")], BasicTokenizer()).content_of("[e1]")
-        '[E1]'
-        """
-        for content, text in self.token_texts.items():
-            if text == token_text:
-                return str(content)
-        return None
-
     def words(self, text: str) -> list[str]:
         """The words of one text: whole tokens kept, the rest basic-tokenized.
 
@@ -288,10 +278,11 @@ class AddedTokenSplitter:
         >>> AddedTokenSplitter([], BasicTokenizer()).words_batch(["Hi there", "Bye"])
         [['hi', 'there'], ['bye']]
         """
-        if self._pattern is None and not self.has_normalized_tokens:
+        raw = self._raw.pattern
+        if raw is None and not self.has_normalized_tokens:
             return self.basic_tokenizer.tokenize_batch(texts)
         has_token = [
-            self.has_normalized_tokens or self._raw.pattern.search(text) is not None  # type: ignore[union-attr]
+            self.has_normalized_tokens or (raw is not None and raw.search(text) is not None)
             for text in texts
         ]
         plain = iter(

@@ -28,9 +28,7 @@ from subword.processors import Offsets, Segment
 __all__ = ["TextEncoder"]
 
 
-def _offsets(
-    words: list[AlignedToken], pieces: list[int], spans: list[Offsets]
-) -> list[Offsets]:
+def _offsets(words: list[AlignedToken], pieces: list[int], spans: list[Offsets]) -> list[Offsets]:
     """Each piece's span in the original text.
 
     ``AlignedToken.span_of``, inlined for the usual word whose characters map one to one:
@@ -85,8 +83,10 @@ class TextEncoder:
         self.splitter = AddedTokenSplitter([*added, *in_vocab], basic_tokenizer)
         #: the id of each whole token, by its text as found (:class:`WholeToken` words)
         self.whole_ids = {token: self.token_ids[token] for token in in_vocab}
-        for record, index in added.items():
-            self.whole_ids[self.splitter.token_texts[record.content]] = index
+        for record, index in added.items():  # tokens found as one text: the first one's id
+            text = self.splitter.token_texts.get(record.content)
+            if text is not None:  # None: it normalizes to nothing, so it is never found
+                self.whole_ids.setdefault(text, index)
         # Without never_split words, and with added tokens only of the kind special tokens
         # are (in the vocab, matched as written), every word can go to Rust as a string:
         # the quick path (WordPiece gives a word that is a token of the vocab its id).
