@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ def qa_set(paragraphs: list[str], seed: int) -> tuple[list[str], list[str], list
     rng = random.Random(seed)
     questions, contexts, answers = [], [], []
     for context in paragraphs:
-        words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\S+", context)]
+        words = [(m.start(), m.end()) for m in re.finditer(r"\S+", context)]
         first = rng.randrange(len(words))
         last = min(len(words) - 1, first + rng.randint(0, 6))
         start, end = words[first][0], words[last][1]

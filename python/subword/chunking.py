@@ -88,9 +88,10 @@ def chunk_inputs(text: object, text_pair: object) -> tuple[list[tuple[str | None
     ([('who?', 'a context')], True)
     """
     pairs, batched = as_batch(text, text_pair)
-    return [(first, second) if second is not None else (None, first) for first, second in pairs], (
-        batched
-    )
+    samples: list[tuple[str | None, str]] = [
+        (first, second) if second is not None else (None, first) for first, second in pairs
+    ]
+    return samples, batched
 
 
 def chunk_samples(

@@ -167,7 +167,8 @@ def encode_call(
     >>> batch["input_ids"], batch.word_ids()
     ([2, 5, 6, 3], [None, 0, 1, None])
     """
-    rows_per_sample = _rows_per_sample(encode(options.with_offsets, False), options, ids)
+    samples = encode(options.with_offsets, False)
+    rows_per_sample = _rows_per_sample(samples, options, ids)
     rows = [row for sample_rows in rows_per_sample for row in sample_rows]
     _warn_if_too_long(rows, options, warned)
     length = padding_length(rows, options.padding, options.max_length, options.pad_to_multiple_of)
@@ -208,7 +209,7 @@ def encode_call(
             for row in aligned_rows
         ]
 
-    paired = any(1 in row.type_ids for row in rows)
+    paired = any(second is not None for _, second in samples)
     return BatchEncoding(
         fields,
         encoding=alignment,

@@ -19,12 +19,34 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["IGNORED", "SampleLabels", "answer_positions", "bio_labels", "token_labels"]
+__all__ = [
+    "IGNORED",
+    "SampleLabels",
+    "answer_positions",
+    "bio_labels",
+    "context_positions",
+    "token_labels",
+]
 
 #: The label of a token that takes no part in the loss (transformers' ignore index).
 IGNORED = -100
 
 Offsets = tuple[int, int]
+
+
+def context_positions(window: Any) -> list[int]:
+    """The positions of a window's tokens from the text that is cut (the context).
+
+    The second sequence of a question/context window, the only one of a single text's.
+
+    >>> from subword import BertTokenizer
+    >>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] who a b".split())
+    >>> context_positions(tok.chunk("who", "a b", max_length=8, stride=0)[0])
+    [3, 4]
+    """
+    sequences = window.sequence_ids()
+    context = 1 if 1 in sequences else 0
+    return [i for i, sequence in enumerate(sequences) if sequence == context]
 
 
 def answer_positions(
@@ -47,9 +69,7 @@ def answer_positions(
         return cls_index, cls_index
     start_char = int(answer["answer_start"][0])
     end_char = start_char + len(answer["text"][0])
-    offsets, sequences = window["offset_mapping"], window.sequence_ids()
-    context = 1 if 1 in sequences else 0
-    inside = [i for i, sequence in enumerate(sequences) if sequence == context]
+    offsets, inside = window["offset_mapping"], context_positions(window)
     if not inside:
         return cls_index, cls_index
     first, last = inside[0], inside[-1]
@@ -204,14 +224,11 @@ def _first_pieces(window: Any, spans: list[tuple[int, int]]) -> set[int]:
     A word's first piece is its token that starts where the word starts (``spans``: each
     word's characters over all windows of the text).
     """
-    sequences = window.sequence_ids()
-    context = 1 if 1 in sequences else 0
+    words, offsets = window.word_ids(), window["offset_mapping"]
     return {
-        word
-        for word, sequence, (start, _) in zip(
-            window.word_ids(), sequences, window["offset_mapping"], strict=True
-        )
-        if sequence == context and word is not None and start == spans[word][0]
+        words[i]
+        for i in context_positions(window)
+        if words[i] is not None and offsets[i][0] == spans[words[i]][0]
     }
 
 
@@ -219,12 +236,10 @@ def _word_spans(windows: list[Any]) -> list[tuple[int, int]]:
     """The characters of each word of the context, from the windows that hold it."""
     spans: dict[int, tuple[int, int]] = {}
     for window in windows:
-        sequences = window.sequence_ids()
-        context = 1 if 1 in sequences else 0
-        for word, sequence, (start, end) in zip(
-            window.word_ids(), sequences, window["offset_mapping"], strict=True
-        ):
-            if word is None or sequence != context:
+        words, offsets = window.word_ids(), window["offset_mapping"]
+        for i in context_positions(window):
+            word, (start, end) = words[i], offsets[i]
+            if word is None:
                 continue
             first, last = spans.get(word, (start, end))
             spans[word] = (min(first, start), max(last, end))

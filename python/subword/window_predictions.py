@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from subword.window_labels import context_positions
+
 __all__ = ["Answer", "best_answers", "merge_token_predictions"]
 
 
@@ -46,13 +48,6 @@ class Answer(NamedTuple):
 
 def _sample_of(window: Any) -> int:
     return int(window.get("overflow_to_sample_mapping", 0))
-
-
-def _content(window: Any) -> list[int]:
-    """The positions of the window's tokens from the text that is cut (the context)."""
-    sequences = window.sequence_ids()
-    context = 1 if 1 in sequences else 0
-    return [i for i, sequence in enumerate(sequences) if sequence == context]
 
 
 def merge_token_predictions(windows: Sequence[Any], predictions: Sequence[Any]) -> list[list[Any]]:
@@ -74,7 +69,7 @@ def merge_token_predictions(windows: Sequence[Any], predictions: Sequence[Any]) 
     best: dict[int, dict[int, tuple[float, Any]]] = {}
     for window, predicted in zip(windows, predictions, strict=True):
         labels = _labels(predicted)
-        content = _content(window)
+        content = context_positions(window)
         words = window.word_ids()
         seen: set[int] = set()
         for rank, position in enumerate(content):
@@ -129,7 +124,7 @@ def best_answers(
         starts, ends = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
         null_score = float(starts[0] + ends[0])
         null[sample] = min(null.get(sample, null_score), null_score)
-        content = set(_content(window))
+        content = set(context_positions(window))
         # the n_best highest of each, in postprocess_qa_predictions' order, context only
         top_starts = [i for i in np.argsort(starts)[-1 : -n_best - 1 : -1].tolist() if i in content]
         top_ends = [i for i in np.argsort(ends)[-1 : -n_best - 1 : -1].tolist() if i in content]

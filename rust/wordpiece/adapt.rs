@@ -151,16 +151,7 @@ pub fn adapt(
             "must not be empty to adapt a vocabulary (a new token must say where it goes)",
         ));
     }
-    let mut words: Vec<(&str, u64)> = counts
-        .iter()
-        .filter(|(word, count)| **count > 0 && !word.is_empty())
-        .map(|(word, count)| (word.as_str(), *count))
-        .collect();
-    if words.is_empty() {
-        return Err(Error::InvalidInput(
-            "empty corpus: there are no words (with a count above zero) to adapt to".into(),
-        ));
-    }
+    let mut words = super::counted_words(counts, "adapt to")?;
     words.sort_unstable();
     let max_chars = config.max_input_chars_per_word;
     let words: Vec<Word> = words

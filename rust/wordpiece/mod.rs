@@ -27,3 +27,23 @@ pub const DEFAULT_PREFIX: &str = "##";
 
 /// The default longest word (in chars) that is not unk, as transformers'.
 pub const DEFAULT_MAX_INPUT_CHARS_PER_WORD: usize = 100;
+
+/// The words of `counts` that take part, as `(word, count)`: a count above zero and not
+/// empty; an empty corpus is an error saying what the words were for (`purpose`, e.g.
+/// "train on"). The order is the table's (hash) order.
+pub(crate) fn counted_words<'a>(
+    counts: &'a crate::count::WordCounts,
+    purpose: &str,
+) -> crate::Result<Vec<(&'a str, u64)>> {
+    let words: Vec<(&str, u64)> = counts
+        .iter()
+        .filter(|(word, count)| **count > 0 && !word.is_empty())
+        .map(|(word, count)| (word.as_str(), *count))
+        .collect();
+    if words.is_empty() {
+        return Err(crate::Error::InvalidInput(format!(
+            "empty corpus: there are no words (with a count above zero) to {purpose}"
+        )));
+    }
+    Ok(words)
+}

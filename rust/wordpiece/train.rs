@@ -108,16 +108,7 @@ pub fn train(
     progress: &dyn Progress,
 ) -> Result<Vec<String>> {
     // The order of `words` (hash order) only affects internal ids, never the result.
-    let words: Vec<(&str, u64)> = counts
-        .iter()
-        .filter(|(word, count)| **count > 0 && !word.is_empty())
-        .map(|(word, count)| (word.as_str(), *count))
-        .collect();
-    if words.is_empty() {
-        return Err(Error::InvalidInput(
-            "empty corpus: there are no words (with a count above zero) to train on".into(),
-        ));
-    }
+    let words = super::counted_words(counts, "train on")?;
     if let Some(empty) = config.special_tokens.iter().position(String::is_empty) {
         return Err(Error::InvalidInput(format!(
             "special token {empty} is empty; a vocab cannot hold an empty token"
