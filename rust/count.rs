@@ -102,6 +102,12 @@ pub fn whitespace_pieces(text: &str, size: usize) -> Vec<&str> {
     pieces
 }
 
+/// The chunks of `text` between [`WordBreaks::Bert`] breaks: the units BERT's
+/// normalization works within (see `wordpiece::chunks`).
+pub fn bert_chunks(text: &str) -> impl Iterator<Item = &str> {
+    split_at(text, WordBreaks::Bert)
+}
+
 fn split_at(text: &str, breaks: WordBreaks) -> impl Iterator<Item = &str> {
     text.split(move |c| breaks.is_break(c))
         .filter(|word| !word.is_empty())

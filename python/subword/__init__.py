@@ -1,8 +1,16 @@
 """subword: exact BPE and WordPiece training and fast encoding for BERT-style models."""
 
-from subword._core import __version__
+from subword._core import ChunkCache, __version__
 from subword.bert import BatchEncoding, BertTokenizer
 from subword.models import BPE, WordPiece
 from subword.normalization import BasicTokenizer
 
-__all__ = ["BPE", "BasicTokenizer", "BatchEncoding", "BertTokenizer", "WordPiece", "__version__"]
+__all__ = [
+    "BPE",
+    "BasicTokenizer",
+    "BatchEncoding",
+    "BertTokenizer",
+    "ChunkCache",
+    "WordPiece",
+    "__version__",
+]

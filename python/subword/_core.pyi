@@ -4,6 +4,9 @@ from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 __version__: str
 
 Progress = Callable[[str, int, int], object]
@@ -134,6 +137,25 @@ class BpeModel:
     def end_of_word_suffix(self) -> str: ...
     def __len__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
+
+class ChunkCache:
+    """A bounded cache from whitespace chunk to WordPiece ids, and texts encoded through it."""
+
+    def __init__(self, capacity: int = ...) -> None: ...
+    def encode_texts(
+        self,
+        model: WordPieceModel,
+        texts: Sequence[str],
+        lowercase: bool,
+        normalize: Callable[[list[str]], list[list[str]]],
+        threads: int | None = None,
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]: ...
+    def clear(self) -> None: ...
+    @property
+    def capacity(self) -> int: ...
+    @property
+    def bytes(self) -> int: ...
+    def __len__(self) -> int: ...
 
 class WordPieceModel:
     """Greedy longest-match-first WordPiece in linear time."""

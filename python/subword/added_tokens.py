@@ -278,13 +278,9 @@ class AddedTokenSplitter:
         >>> AddedTokenSplitter([], BasicTokenizer()).words_batch(["Hi there", "Bye"])
         [['hi', 'there'], ['bye']]
         """
-        raw = self._raw.pattern
-        if raw is None and not self.has_normalized_tokens:
+        has_token = self.may_hold_tokens(texts)
+        if not any(has_token):
             return self.basic_tokenizer.tokenize_batch(texts)
-        has_token = [
-            self.has_normalized_tokens or (raw is not None and raw.search(text) is not None)
-            for text in texts
-        ]
         plain = iter(
             self.basic_tokenizer.tokenize_batch(
                 [text for text, found in zip(texts, has_token, strict=True) if not found]
@@ -294,6 +290,23 @@ class AddedTokenSplitter:
             self.words(text) if found else next(plain)
             for text, found in zip(texts, has_token, strict=True)
         ]
+
+    def may_hold_tokens(self, texts: list[str]) -> list[bool]:
+        """Whether each text may hold a whole token (``False``: it is plain text).
+
+        A token matched as written is searched for; with tokens matched in the normalized
+        text, every text may hold one.
+
+        >>> from subword.normalization import BasicTokenizer
+        >>> AddedTokenSplitter(["[SEP]"], BasicTokenizer()).may_hold_tokens(["a[SEP]", "b"])
+        [True, False]
+        """
+        if self.has_normalized_tokens:
+            return [True] * len(texts)
+        raw = self._raw.pattern
+        if raw is None:
+            return [False] * len(texts)
+        return [raw.search(text) is not None for text in texts]
 
     def aligned_words(self, text: str) -> list[AlignedToken]:
         """:meth:`words` with where each came from; whole tokens are :class:`WholeToken`.

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Union
 
 import subword._tokenizer_files as files
 from subword import evaluation
-from subword._core import WordPieceModel
+from subword._core import ChunkCache, WordPieceModel
 from subword.added_tokens import AddedToken, token_content
 from subword.added_vocabulary import (
     SPECIAL_TOKEN_KEYS,
@@ -43,10 +44,11 @@ from subword.added_vocabulary import (
     added_tokens_from_config,
 )
 from subword.batch_encoding import BatchEncoding
+from subword.call_options import CallOptions, SpecialIds, resolve_strategies
 from subword.chunking import ChunkOptions, chunk_inputs, chunk_padding_length, chunk_samples
 from subword.decoding import DecodingMixin
 from subword.evaluation import QualityReport
-from subword.model_inputs import CallOptions, Samples, SpecialIds, encode_call, resolve_strategies
+from subword.model_inputs import Samples, encode_call
 from subword.normalization import BasicTokenizer
 from subword.padding import pad_features, padding_strategy
 from subword.processors import with_special_tokens
@@ -198,6 +200,7 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         self.model_max_length = options["model_max_length"]
         #: warnings given once per tokenizer (transformers' name and keys)
         self.deprecation_warnings: dict[str, bool] = {}
+        self._chunk_cache = ChunkCache()
         self.basic_tokenizer = BasicTokenizer(
             do_lower_case=options["do_lower_case"],
             never_split=options["never_split"],
@@ -222,7 +225,9 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         if self.split_special_tokens:  # special tokens in the text are plain text
             added = {token: index for token, index in added.items() if not token.special}
             special = []
-        self._texts = TextEncoder(self._encoder, self.basic_tokenizer, special, added)
+        self._texts = TextEncoder(
+            self._encoder, self.basic_tokenizer, special, added, self._chunk_cache
+        )
         self._token_ids = {**self._base_ids, **{t.content: i for t, i in self._added.values()}}
         self._added_texts = {
             index: self._texts.splitter.token_texts.get(token.content, token.content)
@@ -267,6 +272,24 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         return (_unpickle_tokenizer, (self._encoder, self.vocab_file, self._options()))
 
     # ------------------------------------------------------------------ properties
+
+    @property
+    def chunk_cache(self) -> ChunkCache:
+        r"""Each whitespace chunk's ids, kept so that a chunk seen before costs a look-up.
+
+        Bounded (32 MiB by default; when a batch's new chunks would pass the bound, the
+        cache is emptied first) and never changing a result. Assign
+        ``subword.ChunkCache(capacity=n_bytes)`` for another bound; ``ChunkCache(0)``
+        caches nothing.
+
+        >>> tokenizer.chunk_cache.capacity
+        33554432
+        """
+        return self._chunk_cache
+
+    @chunk_cache.setter
+    def chunk_cache(self, cache: ChunkCache) -> None:
+        self._chunk_cache = self._texts.cache = cache
 
     @property
     def do_lower_case(self) -> bool:
@@ -571,7 +594,10 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
 
         cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
         ids = SpecialIds(cls_sep, self.pad_token_id, self.pad_token_type_id, self._token_of)
-        return encode_call(encoded, options, ids, batched, self.deprecation_warnings)
+        flat = None
+        if not is_split_into_words and not seconds:
+            flat = partial(self._texts.encode_flat, texts)
+        return encode_call(encoded, options, ids, batched, self.deprecation_warnings, flat)
 
     def _segmenter(self) -> evaluation.Segmenter:  # what evaluate() needs
         def encode(words: list[str]) -> list[list[int]]:

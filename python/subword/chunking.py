@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from subword.model_inputs import SpecialIds, row_encoding
+from subword.call_options import SpecialIds
+from subword.model_inputs import row_encoding
 from subword.padding import BatchEncoding, padded_fields
 from subword.processors import Segment, assemble, special_tokens_to_add
 from subword.text_encoding import TextEncoder

@@ -1,42 +1,34 @@
 """``tokenizer(batch)`` from encoded texts to a :class:`~subword.batch_encoding.BatchEncoding`.
 
-The stages after the texts are WordPiece-encoded, in order: the strategies resolved as
-transformers resolves them, each sample's truncation windows (and overflow), the
+The stages after the texts are WordPiece-encoded, in order: each sample's truncation
+windows (and overflow), the
 ``[CLS] A [SEP] B [SEP]`` template, padding, and the fields laid out (as arrays when
 ``return_tensors`` asks). Alignment (``word_ids()``, ``char_to_token()``, ...) is made
 only when first asked for, by running the same stages again with words and offsets.
 
 :class:`~subword.bert.BertTokenizer` reads ``__call__``'s arguments into a
-:class:`CallOptions` and calls :func:`encode_call`.
+:class:`~subword.call_options.CallOptions` and calls :func:`encode_call`; calls of single
+texts that :mod:`subword.flat_inputs` handles skip the rows.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from subword.batch_encoding import BatchEncoding, Encoding
-from subword.padding import pad_row, padded_fields, padding_length, padding_strategy
-from subword.processors import Row, Segment, assemble, special_tokens_to_add
-from subword.tensors import check_tensor_type, padded_arrays
-from subword.truncation import (
-    LARGE_INTEGER,
-    check_side,
-    check_stride_fits,
-    truncation_strategy,
-    truncation_windows,
-)
+import numpy as np
 
-__all__ = [
-    "CallOptions",
-    "Samples",
-    "SpecialIds",
-    "encode_call",
-    "resolve_strategies",
-    "row_encoding",
-]
+from subword import flat_inputs
+from subword.batch_encoding import BatchEncoding, Encoding
+from subword.call_options import CallOptions, SpecialIds
+from subword.padding import pad_row, padded_fields, padding_length
+from subword.processors import Row, Segment, assemble, special_tokens_to_add
+from subword.tensors import padded_arrays
+from subword.text_encoding import FlatIds
+from subword.truncation import truncation_windows
+
+__all__ = ["Samples", "encode_call", "row_encoding"]
 
 #: The encoded texts of a call: ``(first, second or None)`` per sample.
 Samples = list[tuple[Segment, Segment | None]]
@@ -49,112 +41,22 @@ TOO_LONG_LOGGER = logging.getLogger("transformers.tokenization_utils_base")
 TOO_LONG_KEY = "sequence-length-is-longer-than-the-specified-maximum"
 
 
-@dataclass(frozen=True)
-class SpecialIds:
-    """The ids the template and padding insert (``cls_sep`` is ``None``: no template).
-
-    ``token_of`` gives the token of an id (the alignment's ``tokens()``).
-
-    >>> SpecialIds((2, 3), 0, 0, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"].__getitem__).cls_sep
-    (2, 3)
-    """
-
-    cls_sep: tuple[int, int] | None
-    pad_id: int | None
-    pad_type_id: int
-    token_of: Callable[[int], str]
-
-
-@dataclass(frozen=True)
-class CallOptions:
-    """``__call__``'s options once resolved (strategies, sides and tensor type checked).
-
-    >>> CallOptions(padding="longest", padding_side="top")
-    Traceback (most recent call last):
-    ...
-    ValueError: padding_side must be 'right' or 'left', not 'top'
-    """
-
-    padding: str = "do_not_pad"
-    truncation: str = "do_not_truncate"
-    max_length: int | None = None
-    stride: int = 0
-    pad_to_multiple_of: int | None = None
-    padding_side: str = "right"
-    truncation_side: str = "right"
-    overflow: bool = False
-    with_type_ids: bool = True
-    with_attention: bool = True
-    with_special: bool = False
-    with_offsets: bool = False
-    with_length: bool = False
-    tensor_type: str | None = None
-    #: warn once when an input is longer than this and no max_length applies
-    model_max_length: int | None = None
-
-    def __post_init__(self) -> None:
-        check_side(self.padding_side, "padding_side")
-        check_side(self.truncation_side, "truncation_side")
-        check_tensor_type(self.tensor_type)
-        multiple = self.pad_to_multiple_of
-        if multiple is not None and (isinstance(multiple, bool) or not isinstance(multiple, int)):
-            raise TypeError(f"pad_to_multiple_of must be an int, not {type(multiple).__name__}")
-        if multiple is not None and multiple < 1:
-            raise ValueError(f"pad_to_multiple_of={multiple} must be at least 1")
-        if self.truncation != "do_not_truncate":
-            assert self.max_length is not None  # resolve_strategies gives one
-            check_stride_fits(self.stride, self.max_length)
-            if self.padding != "do_not_pad" and multiple and self.max_length % multiple:
-                # transformers' check and message: padded rows would exceed max_length
-                raise ValueError(
-                    "Truncation and padding are both activated but truncation length "
-                    f"({self.max_length}) is not a multiple of pad_to_multiple_of ({multiple})."
-                )
-
-
-def resolve_strategies(
-    padding: Any,
-    truncation: Any,
-    max_length: int | None,
-    model_max_length: int,
-    pad_id: int | None,
-    pad_token: str | None,
-) -> tuple[str, str, int | None]:
-    """Resolve the strategies as transformers: ``max_length`` alone truncates.
-
-    >>> resolve_strategies(True, None, 8, 512, 0, "[PAD]")
-    ('longest', 'do_not_truncate', 8)
-    >>> resolve_strategies(False, True, None, 512, 0, "[PAD]")
-    ('do_not_pad', 'longest_first', 512)
-    """
-    if max_length is not None and padding is False and truncation is None:
-        truncation = "longest_first"
-    padding, truncation = padding_strategy(padding), truncation_strategy(truncation)
-    if max_length is None:
-        unlimited = model_max_length > LARGE_INTEGER
-        if padding == "max_length":
-            padding, max_length = ("do_not_pad", None) if unlimited else (padding, model_max_length)
-        if truncation != "do_not_truncate":
-            truncation, max_length = (
-                ("do_not_truncate", max_length) if unlimited else (truncation, model_max_length)
-            )
-    if padding != "do_not_pad" and pad_id is None:
-        raise ValueError(f"asking to pad but the pad token {pad_token!r} is not in the vocab")
-    return padding, truncation, max_length
-
-
 def encode_call(
     encode: Callable[[bool, bool], Samples],
     options: CallOptions,
     ids: SpecialIds,
     batched: bool,
     warned: dict[str, bool] | None = None,
+    flat: Callable[[], FlatIds | None] | None = None,
 ) -> BatchEncoding:
     """The :class:`BatchEncoding` of a call.
 
     ``encode(with_offsets, with_words)`` encodes the call's texts (the tokenizer's
     :class:`~subword.text_encoding.TextEncoder` over them); it runs once for the fields,
-    and once more if the alignment is asked for. An input longer than
+    and once more if the alignment is asked for. ``flat()``, given for a call of single
+    texts, encodes them as :class:`~subword.text_encoding.FlatIds` (or gives ``None``):
+    the fields are then made by :mod:`subword.flat_inputs` when it handles the options,
+    with the same result. An input longer than
     ``options.model_max_length`` with no ``max_length`` in force logs transformers'
     warning, once per ``warned`` dict (the tokenizer's ``deprecation_warnings``).
 
@@ -167,10 +69,14 @@ def encode_call(
     >>> batch["input_ids"], batch.word_ids()
     ([2, 5, 6, 3], [None, 0, 1, None])
     """
+    if flat is not None and flat_inputs.handles(options):
+        batch = _flat_call(flat, encode, options, ids, batched, warned)
+        if batch is not None:
+            return batch
     samples = encode(options.with_offsets, False)
     rows_per_sample = _rows_per_sample(samples, options, ids)
     rows = [row for sample_rows in rows_per_sample for row in sample_rows]
-    _warn_if_too_long(rows, options, warned)
+    _warn_if_too_long(max((len(row.ids) for row in rows), default=0), options, warned)
     length = padding_length(rows, options.padding, options.max_length, options.pad_to_multiple_of)
     single = not batched and not options.overflow
     fields = _fields_as_arrays(rows, length, options, ids) if options.tensor_type else None
@@ -200,14 +106,7 @@ def encode_call(
         ]
 
     def alignment() -> list[Encoding]:
-        samples = encode(True, True)
-        aligned_rows = [row for rows in _rows_per_sample(samples, options, ids) for row in rows]
-        return [
-            row_encoding(
-                row, length, ids.pad_id, ids.pad_type_id, options.padding_side, ids.token_of
-            )
-            for row in aligned_rows
-        ]
+        return _alignment(encode, options, ids, length)
 
     paired = any(second is not None for _, second in samples)
     return BatchEncoding(
@@ -216,6 +115,38 @@ def encode_call(
         tensor_type=options.tensor_type,
         prepend_batch_axis=single,
         n_sequences=2 if paired else 1,
+    )
+
+
+def _flat_call(
+    flat: Callable[[], FlatIds | None],
+    encode: Callable[[bool, bool], Samples],
+    options: CallOptions,
+    ids: SpecialIds,
+    batched: bool,
+    warned: dict[str, bool] | None,
+) -> BatchEncoding | None:
+    """:func:`encode_call` through :mod:`subword.flat_inputs` (``None``: take the rows)."""
+    encoded = flat()
+    if encoded is None:
+        return None
+    pad_ids = (ids.pad_id if ids.pad_id is not None else 0, ids.pad_type_id)
+    made = flat_inputs.flat_fields(encoded, options, ids.cls_sep, pad_ids, batched)
+    if made is None:
+        return None
+    fields, length = made
+    _warn_if_too_long(flat_inputs.longest(encoded, ids.cls_sep), options, warned)
+    single = not batched and not isinstance(fields["input_ids"], np.ndarray)
+
+    def alignment() -> list[Encoding]:
+        return _alignment(encode, options, ids, length)
+
+    return BatchEncoding(
+        fields,
+        encoding=alignment,
+        tensor_type=options.tensor_type,
+        prepend_batch_axis=single,
+        n_sequences=1,
     )
 
 
@@ -233,14 +164,11 @@ def _fields_as_arrays(
     return padded_arrays(rows, length, pad_ids, options.padding_side, keys)
 
 
-def _warn_if_too_long(
-    rows: list[Row], options: CallOptions, warned: dict[str, bool] | None
-) -> None:
+def _warn_if_too_long(longest: int, options: CallOptions, warned: dict[str, bool] | None) -> None:
     """Transformers' warning: an input longer than the model takes, with no max_length."""
     limit = options.model_max_length
     if limit is None or options.max_length is not None or warned is None:
         return
-    longest = max((len(row.ids) for row in rows), default=0)
     if longest > limit and not warned.get(TOO_LONG_KEY):
         TOO_LONG_LOGGER.warning(
             "Token indices sequence length is longer than the specified maximum sequence length "
@@ -248,6 +176,18 @@ def _warn_if_too_long(
             "result in indexing errors"
         )
         warned[TOO_LONG_KEY] = True
+
+
+def _alignment(
+    encode: Callable[[bool, bool], Samples], options: CallOptions, ids: SpecialIds, length: int
+) -> list[Encoding]:
+    """The :class:`Encoding` of every row: the texts encoded again, with words and offsets."""
+    samples = encode(True, True)
+    rows = [row for sample_rows in _rows_per_sample(samples, options, ids) for row in sample_rows]
+    return [
+        row_encoding(row, length, ids.pad_id, ids.pad_type_id, options.padding_side, ids.token_of)
+        for row in rows
+    ]
 
 
 def row_encoding(

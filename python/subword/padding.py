@@ -76,10 +76,22 @@ def padding_length(
     >>> padding_length(rows, "longest", None, pad_to_multiple_of=8)
     8
     """
+    longest = max((len(_ids(row)) for row in rows), default=0)
+    return padded_length(longest, strategy, max_length, pad_to_multiple_of)
+
+
+def padded_length(
+    longest: int, strategy: str, max_length: int | None, pad_to_multiple_of: int | None = None
+) -> int:
+    """:func:`padding_length` of rows whose longest has ``longest`` tokens.
+
+    >>> padded_length(5, "longest", None, 4), padded_length(5, "do_not_pad", None)
+    (8, 0)
+    """
     if strategy == "do_not_pad":
         return 0
     if strategy == "longest":
-        length = max((len(_ids(row)) for row in rows), default=0)
+        length = longest
     else:
         assert max_length is not None  # a max_length is resolved whenever padding to it
         length = max_length

@@ -22,7 +22,14 @@ import numpy as np
 
 from subword.processors import Row
 
-__all__ = ["TENSOR_TYPES", "as_tensors", "check_tensor_type", "padded_arrays", "tensor_type_of"]
+__all__ = [
+    "TENSOR_TYPES",
+    "as_tensors",
+    "check_tensor_type",
+    "filled_mask",
+    "padded_arrays",
+    "tensor_type_of",
+]
 
 #: What ``return_tensors=`` accepts.
 TENSOR_TYPES = ("np", "pt")
@@ -101,11 +108,7 @@ def padded_arrays(
         if len(rows) and (lengths != lengths[0]).any():
             return None
         length = int(lengths[0]) if len(rows) else 0
-    positions = np.arange(length)
-    if side == "left":
-        filled = positions >= (length - lengths)[:, None]
-    else:
-        filled = positions < lengths[:, None]
+    filled = filled_mask(lengths, length, side)
     total = int(lengths.sum())
 
     def field(values: Iterable[Iterable[int]], pad: int) -> Any:
@@ -133,6 +136,21 @@ def padded_arrays(
         elif key == "length":
             arrays[key] = np.full(len(rows), length, dtype=np.int64)
     return arrays
+
+
+def filled_mask(lengths: np.ndarray[Any, Any], length: int, side: str) -> np.ndarray[Any, Any]:
+    """Which positions of rows of ``lengths`` padded to ``length`` on ``side`` hold tokens.
+
+    ``array[mask] = values`` then lays the rows' values, end to end, into a padded array.
+
+    >>> filled_mask(np.array([1, 2]), 3, "left").astype(int)
+    array([[0, 0, 1],
+           [0, 1, 1]])
+    """
+    positions = np.arange(length)
+    if side == "left":
+        return positions >= (length - lengths)[:, None]
+    return positions < lengths[:, None]
 
 
 def tensor_type_of(features: Any) -> str | None:

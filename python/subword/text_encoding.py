@@ -19,13 +19,72 @@ carries its ``(start, end)`` in the original text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from subword._core import WordPieceModel
+import numpy as np
+
+from subword._core import ChunkCache, WordPieceModel
 from subword.added_tokens import AddedToken, AddedTokenSplitter, WholeToken
 from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
 
-__all__ = ["TextEncoder"]
+__all__ = ["FlatIds", "TextEncoder"]
+
+
+@dataclass(frozen=True)
+class FlatIds:
+    """The ids of a batch of texts laid end to end: text ``i`` is ``ids[offsets[i]:offsets[i+1]]``.
+
+    >>> flat = FlatIds(np.array([5, 6, 7], dtype=np.uint32), np.array([0, 2, 2, 3]))
+    >>> len(flat)
+    3
+    """
+
+    ids: np.ndarray[Any, Any]
+    offsets: np.ndarray[Any, Any]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def lengths(self) -> np.ndarray[Any, Any]:
+        """The number of ids of each text.
+
+        >>> FlatIds(np.array([5, 6, 7]), np.array([0, 2, 2, 3])).lengths().tolist()
+        [2, 0, 1]
+        """
+        return np.diff(self.offsets)
+
+    def text(self, i: int) -> np.ndarray[Any, Any]:
+        """The ids of text ``i``.
+
+        >>> FlatIds(np.array([5, 6, 7]), np.array([0, 2, 2, 3])).text(2).tolist()
+        [7]
+        """
+        return self.ids[self.offsets[i] : self.offsets[i + 1]]
+
+    @classmethod
+    def join(cls, parts: list[np.ndarray[Any, Any]]) -> FlatIds:
+        """The texts whose ids are ``parts``, in order.
+
+        >>> FlatIds.join([np.array([1, 2]), np.array([], dtype=int)]).offsets.tolist()
+        [0, 2, 2]
+        """
+        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+        np.cumsum([len(part) for part in parts], out=offsets[1:])
+        ids = np.concatenate(parts) if parts else np.zeros(0)
+        return cls(ids.astype(np.uint32, copy=False), offsets)
+
+
+def _normalization_key(basic_tokenizer: BasicTokenizer) -> tuple[Any, ...]:
+    """What a chunk's words depend on besides the chunk: the normalization's options."""
+    return (
+        type(basic_tokenizer),
+        basic_tokenizer.do_lower_case,
+        basic_tokenizer.strip_accents,
+        basic_tokenizer.tokenize_chinese_chars,
+        frozenset(basic_tokenizer.never_split),
+    )
 
 
 def _offsets(words: list[AlignedToken], pieces: list[int], spans: list[Offsets]) -> list[Offsets]:
@@ -64,6 +123,8 @@ class TextEncoder:
         special_tokens: tokens found whole in the raw text (those that are in the vocab).
         added: the added tokens (``add_tokens``) and their ids, found whole as their
             options say (:mod:`subword.added_tokens`); each is one token of that id.
+        cache: where :meth:`encode_flat` keeps each whitespace chunk's ids (a new
+            :class:`~subword._core.ChunkCache` of the default bound when not given).
 
     """
 
@@ -73,8 +134,13 @@ class TextEncoder:
         basic_tokenizer: BasicTokenizer,
         special_tokens: Iterable[str],
         added: Mapping[AddedToken, int] | None = None,
+        cache: ChunkCache | None = None,
     ) -> None:
         self.encoder = encoder
+        self.basic_tokenizer = basic_tokenizer
+        #: each whitespace chunk's ids, as :meth:`encode_flat` found them
+        self.cache = ChunkCache() if cache is None else cache
+        self._cached_for = _normalization_key(basic_tokenizer)
         self.never_split = basic_tokenizer.never_split
         self.token_ids = {token: index for index, token in enumerate(encoder.vocab)}
         added = added or {}
@@ -138,6 +204,51 @@ class TextEncoder:
             return [Segment(ids) for ids in batch]
         aligned = [self.splitter.aligned_words(text) for text in texts]
         return self._encode_aligned(aligned, None, with_offsets, with_words)
+
+    def encode_flat(self, texts: list[str]) -> FlatIds | None:
+        """:meth:`encode`'s ids laid end to end, or ``None`` when the batch needs its path.
+
+        Each distinct whitespace chunk (the text between spaces, tabs and line ends, which
+        BERT's normalization never looks across) is normalized and encoded once and then
+        found in :attr:`cache`; the work runs in Rust, in parallel, and only chunks that
+        are not printable ASCII go through the Python normalizer. ``None`` when a
+        ``never_split`` word or an added token that is not a plain vocab token could be
+        in play: :meth:`encode` handles those.
+
+        >>> from subword._core import WordPieceModel
+        >>> from subword.normalization import BasicTokenizer
+        >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
+        >>> flat = TextEncoder(encoder, BasicTokenizer(), []).encode_flat(["Hello worlds", "Hi"])
+        >>> flat.ids.tolist(), flat.offsets.tolist()
+        ([1, 2, 3, 0], [0, 3, 4])
+        """
+        basic = self.basic_tokenizer
+        key = _normalization_key(basic)
+        if key != self._cached_for:  # the options changed since: the chunks' words too
+            self.cache.clear()
+            self._cached_for = key
+        if not self._words_as_strings or basic.never_split:
+            return None
+        holds_tokens = self.splitter.may_hold_tokens(texts)
+        if not any(holds_tokens):
+            return self._encode_chunks(texts)
+        pairs = list(zip(texts, holds_tokens, strict=True))
+        plain = self._encode_chunks([text for text, held in pairs if not held])
+        with_tokens = iter(self.encode([text for text, held in pairs if held]))
+        plain_texts = iter(range(len(plain)))
+        return FlatIds.join(
+            [
+                np.asarray(next(with_tokens).ids) if held else plain.text(next(plain_texts))
+                for held in holds_tokens
+            ]
+        )
+
+    def _encode_chunks(self, texts: list[str]) -> FlatIds:
+        basic = self.basic_tokenizer
+        ids, offsets = self.cache.encode_texts(
+            self.encoder, texts, basic.do_lower_case, basic.tokenize_batch
+        )
+        return FlatIds(ids, offsets)
 
     def encode_split(
         self, texts: list[list[str]], with_offsets: bool = False, with_words: bool = False

@@ -2,7 +2,8 @@
 //! merging pairs of symbols (and, on request, [`refine`] tunes it for the encoder),
 //! [`adapt`] adds to a pretrained vocab the tokens that save the most on a domain,
 //! [`encode`] splits words greedily, longest match first (over tables that the private
-//! `trie` module compiles from the vocabulary).
+//! `trie` module compiles from the vocabulary), and [`chunks`] encodes whole texts one
+//! distinct whitespace chunk at a time through a bounded cache.
 //!
 //! Both halves share the word model: the first piece of a word is written as is, every
 //! later piece with the continuing-subword prefix ([`DEFAULT_PREFIX`], `##`), and a word
@@ -10,6 +11,7 @@
 //! tie-breaking included; each submodule's header states its own.
 
 pub mod adapt;
+pub mod chunks;
 pub mod encode;
 pub mod refine;
 pub mod scoring;

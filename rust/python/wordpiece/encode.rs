@@ -21,6 +21,13 @@ pub(crate) struct PyWordPieceModel {
     inner: WordPieceModel,
 }
 
+impl PyWordPieceModel {
+    /// The core model, for the other bindings that encode with it (`ChunkCache`).
+    pub(crate) fn model(&self) -> &WordPieceModel {
+        &self.inner
+    }
+}
+
 /// `encode_words` is watched for Ctrl-C from this many words (see `run_batch`): a word is
 /// far less work than a text.
 const WATCHED_WORDS: usize = 16_384;

@@ -1,0 +1,515 @@
+//! Texts to WordPiece ids one distinct chunk at a time, with a bounded cache.
+//!
+//! BERT's normalization (BasicTokenizer) never looks across a space, tab or line end: it
+//! splits there, and every other step works per character or per word (see
+//! [`WordBreaks::Bert`]). So a text's ids are the concatenation of the ids of its chunks
+//! (the runs between those characters), and a chunk seen before need be neither
+//! normalized nor encoded again. A corpus holds far fewer distinct chunks than chunks
+//! (en-10m: about a tenth), which is what makes this fast.
+//!
+//! A chunk the cache lacks is normalized here when it is printable ASCII
+//! ([`bert_ascii_tokens`]: nothing to clean, compose or strip), and otherwise by the
+//! caller's normalizer (BERT's BasicTokenizer, in Python), called once per batch with
+//! every such chunk; then its words are encoded. The results go into the cache.
+//!
+//! **The bound and the eviction rule.** The cache holds at most `capacity` bytes,
+//! counted as each chunk's UTF-8 length plus four bytes per id plus a fixed
+//! [`ENTRY_OVERHEAD`] per entry. A chunk longer than [`MAX_CACHED_CHUNK_BYTES`] is never
+//! stored (such chunks rarely repeat). When storing a batch's new chunks would pass the
+//! bound, the cache is emptied first and refilled from that batch: no bookkeeping on the
+//! hot path, and a cache that follows the text when its vocabulary of chunks drifts.
+//! The cache never changes a result, only how fast it comes.
+
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::batch::PARALLEL_TEXTS;
+use crate::count::{bert_ascii_tokens, bert_chunks};
+use crate::wordpiece::encode::WordPieceModel;
+use crate::{Error, Result};
+
+/// A chunk longer than this (in UTF-8 bytes) is encoded but never cached.
+pub const MAX_CACHED_CHUNK_BYTES: usize = 256;
+
+/// The bytes an entry costs beyond its chunk and ids: the table's slot and two boxes'
+/// lengths and allocation headers (an estimate, the same on every platform).
+pub const ENTRY_OVERHEAD: usize = 64;
+
+/// The default bound of a cache: 32 MiB, some 300,000 chunks of English.
+pub const DEFAULT_CAPACITY: usize = 32 << 20;
+
+/// The words of each chunk given, BERT-normalized (one list of words per chunk, in order).
+pub type Normalizer<'a> = dyn FnOnce(&[&str]) -> Result<Vec<Vec<String>>> + 'a;
+
+/// Ids of many texts laid end to end: text `i` is `ids[offsets[i]..offsets[i + 1]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FlatIds {
+    pub ids: Vec<u32>,
+    pub offsets: Vec<usize>,
+}
+
+impl FlatIds {
+    /// The ids of text `i`.
+    pub fn text(&self, i: usize) -> &[u32] {
+        &self.ids[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// How many texts there are.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Whether there are no texts.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    ids: FxHashMap<Box<str>, Box<[u32]>>,
+    bytes: usize,
+}
+
+/// A bounded table from chunk to ids, shared by every call of one tokenizer (its
+/// vocabulary and normalization options fixed); safe to use from many threads.
+pub struct ChunkCache {
+    entries: RwLock<Entries>,
+    capacity: usize,
+}
+
+fn entry_bytes(chunk: &str, ids: &[u32]) -> usize {
+    chunk.len() + 4 * ids.len() + ENTRY_OVERHEAD
+}
+
+impl ChunkCache {
+    /// An empty cache that will hold at most `capacity` bytes (0: cache nothing).
+    pub fn new(capacity: usize) -> Self {
+        ChunkCache {
+            entries: RwLock::new(Entries::default()),
+            capacity,
+        }
+    }
+
+    /// The bound, in bytes.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many chunks are cached.
+    pub fn len(&self) -> usize {
+        self.read().ids.len()
+    }
+
+    /// Whether no chunk is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes the cached chunks count for (see the module's rule).
+    pub fn bytes(&self) -> usize {
+        self.read().bytes
+    }
+
+    /// Forgets every chunk.
+    pub fn clear(&self) {
+        let mut entries = self.write();
+        entries.ids = FxHashMap::default();
+        entries.bytes = 0;
+    }
+
+    // A panic while the lock was held (a bug) leaves the table as it was between
+    // statements: whole entries only, so it is still safe to read.
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The WordPiece ids of each text: the ids of its chunks' BERT words, in order.
+    ///
+    /// `lowercase` says how printable-ASCII chunks are normalized here (BasicTokenizer's
+    /// `do_lower_case`); `normalize` gives the words of the other chunks the cache lacks.
+    /// Gives up with [`Error::Interrupted`] once `stop` is set (checked per text).
+    pub fn encode_texts<S: AsRef<str> + Sync>(
+        &self,
+        model: &WordPieceModel,
+        texts: &[S],
+        lowercase: bool,
+        normalize: Box<Normalizer<'_>>,
+        stop: &AtomicBool,
+    ) -> Result<FlatIds> {
+        // No lock is held across a parallel step or the normalizer: a rayon thread that
+        // waits in a join may run another call's work, which may want to write.
+        let drafts = self.drafts(texts, stop)?;
+        let missing = distinct_gaps(&drafts);
+        let new_chunks = encode_chunks(model, &missing, lowercase, normalize)?;
+        let new_ids: FxHashMap<&str, &[u32]> = new_chunks
+            .iter()
+            .map(|(chunk, ids)| (*chunk, &ids[..]))
+            .collect();
+        let encoded = laid_end_to_end(&drafts, &new_ids);
+        self.store(new_chunks);
+        Ok(encoded)
+    }
+
+    /// The [`Draft`] of each text, in parallel for a large batch; gives up once `stop` is
+    /// set. Each text takes the read lock for its own look-ups only.
+    fn drafts<'t, S: AsRef<str> + Sync>(
+        &self,
+        texts: &'t [S],
+        stop: &AtomicBool,
+    ) -> Result<Vec<Draft<'t>>> {
+        let draft = |text: &'t S| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            Ok(Draft::new(text.as_ref(), &self.read().ids))
+        };
+        if texts.len() < PARALLEL_TEXTS {
+            return texts.iter().map(draft).collect();
+        }
+        texts
+            .par_iter()
+            .with_min_len(PARALLEL_TEXTS / 2)
+            .map(draft)
+            .collect()
+    }
+
+    /// Stores a batch's new chunks, emptying the cache first if they would pass the bound.
+    fn store(&self, new_chunks: Vec<(&str, Vec<u32>)>) {
+        let storable: Vec<_> = new_chunks
+            .into_iter()
+            .filter(|(chunk, _)| chunk.len() <= MAX_CACHED_CHUNK_BYTES)
+            .collect();
+        if storable.is_empty() {
+            return;
+        }
+        let added: usize = storable.iter().map(|(c, ids)| entry_bytes(c, ids)).sum();
+        let mut entries = self.write();
+        if entries.bytes + added > self.capacity {
+            entries.ids = FxHashMap::default();
+            entries.bytes = 0;
+        }
+        for (chunk, ids) in storable {
+            let size = entry_bytes(chunk, &ids);
+            if entries.bytes + size > self.capacity {
+                break; // one batch's new chunks alone pass the bound
+            }
+            // Another thread may have stored the same chunk meanwhile: same ids.
+            if entries.ids.insert(chunk.into(), ids.into()).is_none() {
+                entries.bytes += size;
+            }
+        }
+    }
+}
+
+/// A text's ids as far as the cache knows them, with a gap where each chunk it lacks goes.
+struct Draft<'t> {
+    ids: Vec<u32>,
+    /// `(position in ids, chunk)` of each chunk the cache lacks, in text order.
+    gaps: Vec<(usize, &'t str)>,
+}
+
+impl<'t> Draft<'t> {
+    /// One look-up per chunk: a known chunk's ids are copied at once.
+    fn new(text: &'t str, cached: &FxHashMap<Box<str>, Box<[u32]>>) -> Self {
+        let mut draft = Draft {
+            ids: Vec::with_capacity(text.len() / 4),
+            gaps: Vec::new(),
+        };
+        for chunk in bert_chunks(text) {
+            match cached.get(chunk) {
+                Some(ids) => draft.ids.extend_from_slice(ids),
+                None => draft.gaps.push((draft.ids.len(), chunk)),
+            }
+        }
+        draft
+    }
+
+    /// The text's ids, the gaps filled from `new_ids`, appended to `out`.
+    fn fill_into(&self, new_ids: &FxHashMap<&str, &[u32]>, out: &mut Vec<u32>) {
+        let mut done = 0;
+        for &(position, chunk) in &self.gaps {
+            out.extend_from_slice(&self.ids[done..position]);
+            out.extend_from_slice(new_ids[chunk]);
+            done = position;
+        }
+        out.extend_from_slice(&self.ids[done..]);
+    }
+}
+
+/// The distinct chunks the drafts lack, sorted (so the normalizer sees the same batch
+/// whatever the thread count).
+fn distinct_gaps<'t>(drafts: &[Draft<'t>]) -> Vec<&'t str> {
+    let mut seen = FxHashSet::default();
+    let mut missing: Vec<&str> = drafts
+        .iter()
+        .flat_map(|draft| &draft.gaps)
+        .filter(|(_, chunk)| seen.insert(*chunk))
+        .map(|(_, chunk)| *chunk)
+        .collect();
+    missing.sort_unstable();
+    missing
+}
+
+/// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`.
+fn encode_chunks<'t>(
+    model: &WordPieceModel,
+    chunks: &[&'t str],
+    lowercase: bool,
+    normalize: Box<Normalizer<'_>>,
+) -> Result<Vec<(&'t str, Vec<u32>)>> {
+    let ascii: Vec<Option<Vec<&str>>> = chunks.par_iter().map(|c| bert_ascii_tokens(c)).collect();
+    let others: Vec<&str> = chunks
+        .iter()
+        .zip(&ascii)
+        .filter(|(_, tokens)| tokens.is_none())
+        .map(|(chunk, _)| *chunk)
+        .collect();
+    let normalized = if others.is_empty() {
+        Vec::new()
+    } else {
+        normalize(&others)?
+    };
+    if normalized.len() != others.len() {
+        return Err(Error::InvalidInput(format!(
+            "the normalizer gave {} word lists for {} chunks",
+            normalized.len(),
+            others.len()
+        )));
+    }
+    let mut normalized = normalized.into_iter();
+    let words: Vec<Words> = ascii
+        .into_iter()
+        .map(|tokens| match tokens {
+            Some(tokens) => Words::Ascii(tokens),
+            None => Words::Normalized(normalized.next().expect("one list per other chunk")),
+        })
+        .collect();
+    Ok(chunks
+        .par_iter()
+        .zip(words.par_iter())
+        .map(|(chunk, words)| (*chunk, words.encode(model, lowercase)))
+        .collect())
+}
+
+/// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or given.
+enum Words<'t> {
+    Ascii(Vec<&'t str>),
+    Normalized(Vec<String>),
+}
+
+impl Words<'_> {
+    fn encode(&self, model: &WordPieceModel, lowercase: bool) -> Vec<u32> {
+        let mut ids = Vec::new();
+        match self {
+            Words::Ascii(tokens) if lowercase => {
+                let mut word = String::new();
+                for token in tokens {
+                    word.clear();
+                    word.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+                    model.encode_word(&word, &mut ids);
+                }
+            }
+            Words::Ascii(tokens) => tokens.iter().for_each(|w| model.encode_word(w, &mut ids)),
+            Words::Normalized(words) => words.iter().for_each(|w| model.encode_word(w, &mut ids)),
+        }
+        ids
+    }
+}
+
+/// Every text's ids, gaps filled, laid end to end.
+fn laid_end_to_end(drafts: &[Draft<'_>], new_ids: &FxHashMap<&str, &[u32]>) -> FlatIds {
+    let mut offsets = Vec::with_capacity(drafts.len() + 1);
+    offsets.push(0);
+    let total = drafts.iter().map(|d| d.ids.len()).sum::<usize>();
+    let mut ids = Vec::with_capacity(total + total / 8);
+    for draft in drafts {
+        draft.fill_into(new_ids, &mut ids);
+        offsets.push(ids.len());
+    }
+    FlatIds { ids, offsets }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> WordPieceModel {
+        let vocab = ["[UNK]", "hello", "world", "##s", ",", "caf", "##e", "x"];
+        WordPieceModel::new(
+            vocab.iter().map(|t| t.to_string()).collect(),
+            "[UNK]",
+            "##",
+            100,
+        )
+        .unwrap()
+    }
+
+    /// A stand-in for BasicTokenizer on the non-ASCII chunks of these tests: lowercase,
+    /// é to e, split before a comma.
+    fn normalize(chunks: &[&str]) -> Result<Vec<Vec<String>>> {
+        Ok(chunks
+            .iter()
+            .map(|chunk| {
+                let text = chunk.to_lowercase().replace('é', "e").replace(',', " , ");
+                text.split_whitespace().map(str::to_string).collect()
+            })
+            .collect())
+    }
+
+    fn encode(cache: &ChunkCache, texts: &[&str]) -> FlatIds {
+        let never = AtomicBool::new(false);
+        cache
+            .encode_texts(&model(), texts, true, Box::new(normalize), &never)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_text_is_the_concatenation_of_its_chunks_ids() {
+        let cache = ChunkCache::new(DEFAULT_CAPACITY);
+        let flat = encode(&cache, &["Hello worlds,\tCafé", "", "x  y"]);
+        assert_eq!(flat.len(), 3);
+        assert_eq!(flat.text(0), &[1, 2, 3, 4, 5, 6]);
+        assert_eq!(flat.text(1), &[] as &[u32]);
+        assert_eq!(flat.text(2), &[7, 0]);
+    }
+
+    #[test]
+    fn the_cache_changes_no_result() {
+        let texts = ["Hello hello worlds", "Café, café", "x\nHello"];
+        let cold = encode(&ChunkCache::new(0), &texts);
+        let cache = ChunkCache::new(DEFAULT_CAPACITY);
+        let first = encode(&cache, &texts);
+        assert!(!cache.is_empty());
+        assert_eq!(encode(&cache, &texts), first);
+        assert_eq!(first, cold);
+        assert!(ChunkCache::new(0).is_empty());
+    }
+
+    #[test]
+    fn the_normalizer_sees_each_missing_non_ascii_chunk_once() {
+        let cache = ChunkCache::new(DEFAULT_CAPACITY);
+        let seen = std::sync::Mutex::new(Vec::new());
+        let texts = ["Café Café hello", "Café"];
+        let never = AtomicBool::new(false);
+        let normalizer = |chunks: &[&str]| {
+            seen.lock()
+                .unwrap()
+                .push(chunks.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+            normalize(chunks)
+        };
+        let encode_once = || {
+            cache
+                .encode_texts(&model(), &texts, true, Box::new(normalizer), &never)
+                .unwrap()
+        };
+        encode_once();
+        encode_once();
+        assert_eq!(*seen.lock().unwrap(), vec![vec!["Café".to_string()]]);
+    }
+
+    #[test]
+    fn the_bound_holds_and_a_full_cache_is_emptied_before_refilling() {
+        let one = entry_bytes("hello", &[1]);
+        let cache = ChunkCache::new(2 * one);
+        encode(&cache, &["hello"]);
+        assert_eq!((cache.len(), cache.bytes()), (1, one));
+        encode(&cache, &["world"]);
+        assert_eq!(cache.len(), 2);
+        encode(&cache, &["x"]);
+        assert_eq!(cache.len(), 1, "emptied, then the new chunk stored");
+        assert!(cache.bytes() <= cache.capacity());
+    }
+
+    #[test]
+    fn long_chunks_are_encoded_but_not_cached() {
+        let cache = ChunkCache::new(DEFAULT_CAPACITY);
+        let long = "x".repeat(MAX_CACHED_CHUNK_BYTES + 1);
+        let flat = encode(&cache, &[long.as_str()]);
+        assert_eq!(flat.text(0), &[0]);
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn ascii_chunks_keep_their_case_unless_lowercasing() {
+        let vocab = ["[UNK]", "Hello", "hello"].map(String::from).to_vec();
+        let model = WordPieceModel::new(vocab, "[UNK]", "##", 100).unwrap();
+        let never = AtomicBool::new(false);
+        let run = |lowercase| {
+            ChunkCache::new(DEFAULT_CAPACITY)
+                .encode_texts(&model, &["Hello"], lowercase, Box::new(normalize), &never)
+                .unwrap()
+                .ids
+        };
+        assert_eq!((run(true), run(false)), (vec![2], vec![1]));
+    }
+
+    #[test]
+    fn a_wrong_normalizer_is_an_error_not_a_panic() {
+        let never = AtomicBool::new(false);
+        let result = ChunkCache::new(0).encode_texts(
+            &model(),
+            &["Café"],
+            true,
+            Box::new(|_: &[&str]| Ok(Vec::new())),
+            &never,
+        );
+        assert!(matches!(result, Err(Error::InvalidInput(_))));
+    }
+
+    #[test]
+    fn concurrent_calls_on_one_pool_neither_block_nor_disagree() {
+        // Writers empty a small cache while other calls read it, and rayon threads that
+        // wait in a join run other calls' work: no lock may be held across either.
+        let texts: Vec<String> = (0..600)
+            .map(|i| format!("Café{} x{} hello", i % 50, i))
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let expected = encode(&ChunkCache::new(0), &texts);
+        let cache = ChunkCache::new(4 * entry_bytes("Café00", &[0, 0]));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        assert_eq!(pool.install(|| encode(&cache, &texts)), expected);
+                    }
+                });
+            }
+        });
+        assert!(cache.bytes() <= cache.capacity());
+    }
+
+    #[test]
+    fn large_batches_run_in_parallel_with_the_same_results() {
+        let texts: Vec<String> = (0..1000)
+            .map(|i| format!("Hello{} café, worlds x{}", i % 7, i % 13))
+            .collect();
+        let small = ChunkCache::new(0);
+        let sequential: Vec<Vec<u32>> = texts
+            .iter()
+            .map(|t| encode(&small, &[t.as_str()]).ids)
+            .collect();
+        let parallel = encode(
+            &ChunkCache::new(DEFAULT_CAPACITY),
+            &texts.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+        for (i, ids) in sequential.iter().enumerate() {
+            assert_eq!(parallel.text(i), &ids[..]);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+"""The chunk cache and the flat path of `BertTokenizer.__call__` change no result.
+
+`tokenizer(batch)` of single texts goes through `TextEncoder.encode_flat` (each distinct
+whitespace chunk normalized and encoded once, then found in `ChunkCache`) and
+`subword.flat_inputs` (the fields made with numpy). The oracle is the word-by-word path
+the same tokenizer takes for everything else (`TextEncoder.encode`, then
+`model_inputs`' rows), and transformers' `BertTokenizer` on real text.
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reference.bert import _SPECIAL_CHARACTERS, bert_texts, is_stable
+from subword import BertTokenizer, ChunkCache
+from subword._core import WordPieceModel
+
+SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+
+#: Characters where chunking could go wrong: the breaks themselves, characters that are
+#: whitespace to Python but deleted (not split at) by BERT, marks that would combine with
+#: a neighbour across a break, final sigma, CJK, special-token brackets.
+_EDGES = " \t\n\r\x1c\x1d\x1e\x1f\x85\x0b\x0c\xa0\u3000\u2028\u0301\u0308ΣσςΑ中文[]SEPMASKcls"
+
+edge_texts = st.text(
+    st.one_of(st.sampled_from(_EDGES), st.sampled_from(_SPECIAL_CHARACTERS), st.sampled_from("aé")),
+    max_size=40,
+).filter(lambda text: all(is_stable(c) for c in text))
+texts = st.lists(st.one_of(bert_texts(), edge_texts), min_size=1, max_size=8)
+
+OPTIONS = [
+    {},
+    {"do_lower_case": False},
+    {"strip_accents": True},
+    {"do_lower_case": False, "strip_accents": True},
+    {"tokenize_chinese_chars": False},
+]
+
+CALLS = [
+    {},
+    {"truncation": True, "max_length": 8},
+    {"truncation": True, "max_length": 8, "truncation_side": "left"},
+    {"truncation": "only_first", "max_length": 6, "padding": "max_length"},
+    {"padding": True, "pad_to_multiple_of": 4, "return_special_tokens_mask": True},
+    {"padding": True, "return_tensors": "np"},
+    {"truncation": True, "max_length": 5, "padding": "max_length", "return_tensors": "np"},
+    {"add_special_tokens": False, "truncation": True, "max_length": 3},
+    {"return_token_type_ids": False, "return_attention_mask": False},
+]
+
+
+@pytest.fixture(scope="module")
+def tokenizers(bert_vocab_file: Path) -> dict[int, BertTokenizer]:
+    return {i: BertTokenizer(bert_vocab_file, **options) for i, options in enumerate(OPTIONS)}
+
+
+def row_path(tokenizer: BertTokenizer, batch: list[str], **call):
+    """The same call through the word-by-word path (no flat encoding, no cache)."""
+    encode_flat = tokenizer._texts.encode_flat
+    tokenizer._texts.encode_flat = lambda texts: None
+    try:
+        return tokenizer(batch, **call)
+    finally:
+        tokenizer._texts.encode_flat = encode_flat
+
+
+def assert_same(got, expected) -> None:
+    assert list(got.keys()) == list(expected.keys())
+    for key in expected:
+        a, b = got[key], expected[key]
+        if isinstance(b, np.ndarray):
+            assert isinstance(a, np.ndarray) and a.dtype == b.dtype and a.shape == b.shape, key
+            assert (a == b).all(), key
+        else:
+            assert a == b, key
+
+
+@SETTINGS
+@given(batch=texts, options=st.sampled_from(range(len(OPTIONS))), call=st.sampled_from(CALLS))
+def test_flat_path_equals_the_row_path(tokenizers, batch, options, call) -> None:
+    tokenizer = tokenizers[options]
+    call = dict(call)
+    if "truncation_side" in call:
+        tokenizer.truncation_side = call.pop("truncation_side")
+    try:
+        cold = tokenizer(batch, **call)
+        warm = tokenizer(batch, **call)  # every chunk now found in the cache
+        expected = row_path(tokenizer, batch, **call)
+    finally:
+        tokenizer.truncation_side = "right"
+    assert_same(cold, expected)
+    assert_same(warm, expected)
+    assert cold.word_ids(0) == expected.word_ids(0)  # the alignment takes the row path
+
+
+@SETTINGS
+@given(batch=texts)
+def test_each_text_alone_equals_the_batch(tokenizers, batch) -> None:
+    tokenizer = tokenizers[0]
+    together = tokenizer(batch)["input_ids"]
+    assert together == [tokenizer(text)["input_ids"] for text in batch]
+
+
+def test_real_text_equals_transformers(ours, fast, corpora) -> None:
+    lines = []
+    for name in ("en-1m.txt", "zh-2m.txt", "fr-3m.txt", "de-3m.txt"):
+        with open(corpora / name, encoding="utf-8") as handle:
+            lines += handle.read(200_000).splitlines()[:1500]
+    for call in ({}, {"truncation": True, "max_length": 64, "padding": "max_length"}):
+        for start in range(0, len(lines), 1000):
+            batch = lines[start : start + 1000]
+            got, expected = ours(batch, **call), fast(batch, **call)
+            for key in expected:
+                assert got[key] == expected[key], (key, start)
+
+
+def test_special_tokens_in_the_text_take_the_mixed_path(ours, fast) -> None:
+    batch = ["plain text here", "a [SEP] b [MASK]", "", "Café[CLS]", "more plain"]
+    assert ours._texts.splitter.may_hold_tokens(batch) == [False, True, False, True, False]
+    assert ours(batch)["input_ids"] == fast(batch)["input_ids"]
+    assert_same(ours(batch, padding=True), row_path(ours, batch, padding=True))
+
+
+def test_never_split_and_added_tokens_fall_back_to_the_row_path(bert_vocab_file) -> None:
+    kept = BertTokenizer(bert_vocab_file, never_split=["Hello!"])
+    assert kept._texts.encode_flat(["Hello! world"]) is None
+    assert kept(["Hello! world"])["input_ids"] == [[101, kept.unk_token_id, 2088, 102]]
+    added = BertTokenizer(bert_vocab_file)
+    added.add_tokens(["covid-19"])
+    assert added._texts.encode_flat(["COVID-19 cases"]) is None
+    assert added(["COVID-19 cases"])["input_ids"][0][1] == len(added) - 1
+
+
+def test_changing_the_normalization_options_empties_the_cache(bert_vocab_file) -> None:
+    tokenizer = BertTokenizer(bert_vocab_file)
+    before = tokenizer(["Hello World"])["input_ids"]
+    assert len(tokenizer.chunk_cache) == 2
+    tokenizer.basic_tokenizer.do_lower_case = False
+    after = tokenizer(["Hello World"])["input_ids"]
+    assert after != before  # "Hello" and "World" are not in the uncased vocab
+    assert after == row_path(tokenizer, ["Hello World"])["input_ids"]
+
+
+def test_the_bound_holds_and_results_do_not_depend_on_it(bert_vocab_file, corpora) -> None:
+    lines = (corpora / "en-1m.txt").read_text(encoding="utf-8").splitlines()[:3000]
+    unbounded = BertTokenizer(bert_vocab_file)
+    small = BertTokenizer(bert_vocab_file)
+    small.chunk_cache = ChunkCache(capacity=20_000)
+    off = BertTokenizer(bert_vocab_file)
+    off.chunk_cache = ChunkCache(0)
+    for start in range(0, len(lines), 500):
+        batch = lines[start : start + 500]
+        expected = unbounded(batch)["input_ids"]
+        assert small(batch)["input_ids"] == expected
+        assert off(batch)["input_ids"] == expected
+        assert small.chunk_cache.bytes <= 20_000
+    assert len(off.chunk_cache) == 0
+    assert len(unbounded.chunk_cache) > len(small.chunk_cache) > 0
+    assert "ChunkCache(capacity=20000" in repr(small.chunk_cache)
+
+
+def test_threads_sharing_a_tokenizer_get_the_same_results(bert_vocab_file, corpora) -> None:
+    lines = (corpora / "fr-3m.txt").read_text(encoding="utf-8").splitlines()[:4000]
+    batches = [lines[i : i + 250] for i in range(0, len(lines), 250)]
+    expected = [BertTokenizer(bert_vocab_file)(b)["input_ids"] for b in batches]
+    shared = BertTokenizer(bert_vocab_file)
+    shared.chunk_cache = ChunkCache(capacity=200_000)  # emptied and refilled as they run
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            got = list(pool.map(lambda b: shared(b)["input_ids"], batches))
+            assert got == expected
+
+
+def test_a_normalizer_error_reaches_the_caller_unchanged() -> None:
+    model = WordPieceModel(["[UNK]", "a"], unk_token="[UNK]")
+    cache = ChunkCache()
+
+    def failing(chunks):
+        raise LookupError("from the normalizer")
+
+    with pytest.raises(LookupError, match="from the normalizer"):
+        cache.encode_texts(model, ["é"] * 300, True, failing)
+    with pytest.raises(ValueError, match="gave 0 word lists for 1 chunks"):
+        cache.encode_texts(model, ["é"], True, lambda chunks: [])
+    with pytest.raises(TypeError):
+        cache.encode_texts(model, ["é"], True, lambda chunks: [[1]])
+    assert len(cache) == 0
+    ids, offsets = cache.encode_texts(model, ["a é", "a"], True, lambda c: [["a"]] * len(c))
+    assert (ids.tolist(), offsets.tolist()) == ([1, 1, 1], [0, 2, 3])
+
+
+def test_a_normalizer_runs_once_per_batch_with_the_distinct_missing_chunks() -> None:
+    model = WordPieceModel(["[UNK]", "a", "é"], unk_token="[UNK]")
+    cache, calls = ChunkCache(), []
+    lock = threading.Lock()
+
+    def normalize(chunks):
+        with lock:
+            calls.append(list(chunks))
+        return [[chunk] for chunk in chunks]
+
+    cache.encode_texts(model, ["é a é", "ü é"] * 200, True, normalize)
+    cache.encode_texts(model, ["é ü"], True, normalize)
+    assert calls == [["é", "ü"]]  # printable ASCII is split in Rust; the rest once
+    assert len(cache) == 3
+
+
+def test_capacity_is_checked() -> None:
+    with pytest.raises((ValueError, OverflowError, TypeError)):
+        ChunkCache(capacity=-1)
+    assert ChunkCache().capacity == 32 << 20
