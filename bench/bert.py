@@ -1,15 +1,15 @@
 """BERT tokenizer benchmark: subword's BertTokenizer against transformers'.
 
-End-to-end ``tokenizer(batch)`` throughput (MB/s of the corpus file, default arguments:
-special tokens added, no padding or truncation) with the real bert-base-uncased vocab:
-subword ``BertTokenizer`` against transformers 5 ``BertTokenizer`` (``tokenizers``-backed)
-on ``en-SIZE.txt`` at each thread count, and against ``BertTokenizerLegacy`` (pure Python)
-on ``en-LEGACY.txt`` with one thread; plus the time of subword's normalization alone
-(``BasicTokenizer.tokenize_batch`` on the same batches) as a share of the whole. Then model
-inputs as a training loop asks for them (``truncation=True, max_length=128,
-padding="max_length"``): subword's lists, subword's ``return_tensors="np"`` and
-transformers' ``return_tensors="np"``. Checks first that subword and transformers give
-identical input_ids on the first 1000 lines.
+``tokenizer(batch)`` on ``en-SIZE.txt`` in batches of lines with the real bert-base-uncased
+vocab, for the calls a user makes: the defaults, ``truncation=True, max_length=512``, and
+model inputs padded to 128 tokens as numpy arrays and as lists; subword ``BertTokenizer``
+against transformers 5 ``BertTokenizer`` (``tokenizers``-backed) at each thread count,
+with subword's scaling from one thread to all; against ``BertTokenizerLegacy`` (pure
+Python) on ``en-LEGACY.txt`` with one thread. Then the peak memory of 10,000-line batches,
+and where subword's time goes (text to ids, split into Python normalization and Rust;
+output assembly; Python glue), for its flat route (the chunk cache and numpy) and for the
+word-by-word route every call took before it (``before``). Checks first that subword and
+transformers give identical input_ids on the first 10,000 lines for every call.
 Every run is a fresh process (see ``_harness``).
 
     python bench/bert.py --corpora ../corpora --threads 1,all --repeat 3 --out /tmp/bert.md
@@ -26,6 +26,7 @@ from pathlib import Path
 from _harness import (
     Row,
     add_threads_option,
+    all_cores,
     baseline,
     emit,
     header,
@@ -37,11 +38,20 @@ from _harness import (
 )
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
-NORMALIZE = "subword: normalization only"
-# The model-input table: padded to 128 tokens, as lists or numpy arrays.
-OURS_NP, OURS_LISTS, HF_NP = "subword, np", "subword, lists", "transformers BertTokenizer, np"
-MODEL_INPUT = dict(truncation=True, max_length=128, padding="max_length")
 VOCAB_FILE = "bert-base-uncased-vocab.txt"
+#: The calls measured, by name: ``tokenizer(batch, **CALLS[name])``.
+CALLS = {
+    "defaults": {},
+    "truncate to 512": {"truncation": True, "max_length": 512},
+    "pad to 128, np": {
+        "truncation": True, "max_length": 128, "padding": "max_length", "return_tensors": "np",
+    },
+    "pad to 128, lists": {"truncation": True, "max_length": 128, "padding": "max_length"},
+}
+MEMORY_CALL, MEMORY_BATCH = "truncate to 512", 10_000
+CHECKED_LINES = 10_000
+PHASES = ("text to ids: normalization (Python)", "text to ids: Rust and conversion",
+          "output assembly", "Python glue")
 
 
 # --- workers: each runs in a fresh process ---------------------------------------------------
@@ -63,78 +73,158 @@ def _tokenizer(tool: str, vocab: str):
     return (transformers.BertTokenizer if tool == HF else transformers.BertTokenizerLegacy)(vocab)
 
 
-def call(threads: int, tool: str, file: str, vocab: str, batch: int) -> dict:
-    options = {}
-    if tool in (OURS_NP, OURS_LISTS, HF_NP):
-        options = dict(MODEL_INPUT, return_tensors=None if tool == OURS_LISTS else "np")
-    library = {OURS_NP: OURS, OURS_LISTS: OURS, HF_NP: HF}.get(tool, tool)
-    tokenizer, batches = _tokenizer(library, vocab), _batches(file, batch)
+def call(threads: int, tool: str, call: str, file: str, vocab: str, batch: int) -> dict:
+    tokenizer, batches, options = _tokenizer(tool, vocab), _batches(file, batch), CALLS[call]
     start = time.perf_counter()  # threads: RAYON_NUM_THREADS, set by the harness
     for texts in batches:
         tokenizer(texts, **options)
     return {"seconds": time.perf_counter() - start}
 
 
-def normalize(threads: int, file: str, vocab: str, batch: int) -> dict:
-    basic, batches = _tokenizer(OURS, vocab).basic_tokenizer, _batches(file, batch)
+def time_split(threads: int, route: str, call: str, file: str, vocab: str, batch: int) -> dict:
+    """Seconds per phase of subword's calls, by timing the functions each phase is.
+
+    ``route="rows"`` disables the flat route, so every call goes word by word as before.
+    """
+    import subword.model_inputs as model_inputs
+    import subword.text_encoding as text_encoding
+
+    tokenizer, batches, options = _tokenizer(OURS, vocab), _batches(file, batch), CALLS[call]
+    spent = dict.fromkeys(["normalize", "encode", "call"], 0.0)
+    depth = dict.fromkeys(spent, 0)  # a phase's function may call itself (counted once)
+
+    def timed(key, function):
+        def wrapper(*args, **kwargs):
+            depth[key] += 1
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                depth[key] -= 1
+                if not depth[key]:
+                    spent[key] += time.perf_counter() - start
+        return wrapper
+
+    encoder = text_encoding.TextEncoder
+    encoder.encode = timed("encode", encoder.encode)
+    encoder.encode_flat = timed("encode", encoder.encode_flat)
+    if route == "rows":
+        encoder.encode_flat = lambda self, texts: None
+    model_inputs.encode_call = timed("call", model_inputs.encode_call)
+    import subword.bert
+
+    subword.bert.encode_call = model_inputs.encode_call
+    basic = tokenizer.basic_tokenizer
+    basic.tokenize_batch = timed("normalize", basic.tokenize_batch)
+    basic.tokenize = timed("normalize", basic.tokenize)
     start = time.perf_counter()
     for texts in batches:
-        basic.tokenize_batch(texts)
-    return {"seconds": time.perf_counter() - start}
+        tokenizer(texts, **options)
+    total = time.perf_counter() - start
+    return {"seconds": total, "phases": [
+        spent["normalize"], spent["encode"] - spent["normalize"],
+        spent["call"] - spent["encode"], total - spent["call"],
+    ]}
 
 
-def check_ids(threads: int, file: str, vocab: str, lines: int = 1000) -> dict:
-    texts = _batches(file, lines)[0]
-    ours = _tokenizer(OURS, vocab)(texts)["input_ids"]
-    theirs = _tokenizer(HF, vocab)(texts)["input_ids"]
-    bad = mismatches(ours, theirs)
-    return {"lines": len(texts), "mismatches": len(bad), "first": bad[0] if bad else None}
+def check_ids(threads: int, file: str, vocab: str, lines: int) -> dict:
+    texts = [line for batch in _batches(file, lines)[:1] for line in batch]
+    ours, theirs = _tokenizer(OURS, vocab), _tokenizer(HF, vocab)
+    found = {}
+    for name, options in CALLS.items():
+        mine, other = ours(texts, **options)["input_ids"], theirs(texts, **options)["input_ids"]
+        if options.get("return_tensors"):
+            mine, other = mine.tolist(), other.tolist()
+        bad = mismatches(mine, other)
+        found[name] = {"mismatches": len(bad), "first": bad[0] if bad else None}
+    return {"lines": len(texts), "calls": found}
 
 
 # --- driver ---------------------------------------------------------------------------------
 
 
-
-
-def run(args: argparse.Namespace) -> tuple[list[Row], list[Row], str]:
-    vocab = str(Path(args.corpora) / VOCAB_FILE)
+def _check(args: argparse.Namespace, vocab: str) -> str:
     file = Path(args.corpora) / f"en-{args.size}.txt"
-    check = measure("bert:check_ids", threads=1, repeat=1, file=str(file), vocab=vocab).value
-    check = (f"- subword and transformers' BertTokenizer input_ids are identical on the first "
-             f"{check['lines']} lines of en-{args.size}" if not check["mismatches"] else
-             f"- subword and transformers' BertTokenizer input_ids DIFFER on "
-             f"{check['mismatches']} of the first {check['lines']} lines of en-{args.size} "
-             f"(first: line {check['first'] + 1})")
-    log(check)
-    plan = [(args.size, threads, [OURS, HF, NORMALIZE]) for threads in int_list(args.threads)]
-    plan.append((args.legacy, 1, [OURS, HF, LEGACY]))
-    inputs_plan = [(args.size, threads, [OURS_NP, OURS_LISTS, HF_NP])
-                   for threads in int_list(args.threads)]
-    return _measure_plan(args, plan, vocab), _measure_plan(args, inputs_plan, vocab), check
+    value = measure("bert:check_ids", threads=1, repeat=1, file=str(file), vocab=vocab,
+                    lines=CHECKED_LINES).value
+    lines = []
+    for name, found in value["calls"].items():
+        if found["mismatches"]:
+            lines.append(f"- `{name}`: subword and transformers' input_ids DIFFER on "
+                         f"{found['mismatches']} of the first {value['lines']} lines of "
+                         f"en-{args.size} (first: line {found['first'] + 1})")
+        else:
+            lines.append(f"- `{name}`: subword and transformers' input_ids are identical on "
+                         f"the first {value['lines']:,} lines of en-{args.size}")
+    text = "\n".join(lines)
+    log(text)
+    return text
 
 
-def _measure_plan(args: argparse.Namespace, plan: list, vocab: str) -> list[Row]:
-    rows = []
-    for size, threads, tools in plan:
-        file = Path(args.corpora) / f"en-{size}.txt"
-        nbytes = len(file.read_bytes())  # also warms the page cache
-        group = {"corpus": size, "threads": str(threads)}
-        found = {}
-        for tool in tools:
-            kwargs = dict(threads=threads, repeat=args.repeat, file=str(file), vocab=vocab,
-                          batch=args.batch_lines)
-            m = (measure("bert:normalize", **kwargs) if tool == NORMALIZE else
-                 measure("bert:call", tool=tool, **kwargs))
-            found[tool] = m
-            note = f"{m.time / found[OURS].time:.0%} of subword's time" if tool == NORMALIZE \
-                else ""
-            rows.append(Row(group, tool, m, note=note, nbytes=nbytes))
-            log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s {note}")
-    return rows
+def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
+    """Every call at every thread count, and subword's scaling from 1 thread to all."""
+    file = Path(args.corpora) / f"en-{args.size}.txt"
+    nbytes = len(file.read_bytes())  # also warms the page cache
+    rows, ours = [], {}
+    for name in CALLS:
+        for threads in int_list(args.threads):
+            group = {"call": name, "corpus": args.size, "threads": str(threads)}
+            for tool in (OURS, HF):
+                m = measure("bert:call", threads=threads, repeat=args.repeat, tool=tool,
+                            call=name, file=str(file), vocab=vocab, batch=args.batch_lines)
+                rows.append(Row(group, tool, m, nbytes=nbytes))
+                if tool == OURS:
+                    ours[name, threads] = m.time
+                log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
+    counts = sorted({threads for _, threads in ours})
+    scaling = [
+        f"- `{name}`: " + ", ".join(
+            f"{threads} threads {ours[name, counts[0]] / ours[name, threads]:.2f}x"
+            for threads in counts[1:]
+        ) + f" the speed of {counts[0]} thread"
+        for name in CALLS
+    ] if len(counts) > 1 else []
+    legacy_file = Path(args.corpora) / f"en-{args.legacy}.txt"
+    group = {"call": "defaults", "corpus": args.legacy, "threads": "1"}
+    for tool in (OURS, HF, LEGACY):
+        m = measure("bert:call", threads=1, repeat=args.repeat, tool=tool, call="defaults",
+                    file=str(legacy_file), vocab=vocab, batch=args.batch_lines)
+        rows.append(Row(group, tool, m, nbytes=len(legacy_file.read_bytes())))
+    return rows, "\n".join(scaling)
 
 
-def report(args: argparse.Namespace, argv: list[str], rows: list[Row], inputs: list[Row],
-           check: str) -> str:
+def _memory(args: argparse.Namespace, vocab: str) -> list[Row]:
+    file = Path(args.corpora) / f"en-{args.size}.txt"
+    threads = all_cores()
+    group = {"call": f"{MEMORY_CALL}, {MEMORY_BATCH:,}-line batches", "corpus": args.size,
+             "threads": str(threads)}
+    return [
+        Row(group, tool, measure("bert:call", threads=threads, repeat=args.repeat, tool=tool,
+                                 call=MEMORY_CALL, file=str(file), vocab=vocab,
+                                 batch=MEMORY_BATCH))
+        for tool in (OURS, HF)
+    ]
+
+
+def _split(args: argparse.Namespace, vocab: str) -> str:
+    file = Path(args.corpora) / f"en-{args.size}.txt"
+    lines = ["| call | route | threads | total s | " + " | ".join(PHASES) + " |",
+             "|---|---|---|---|" + "---|" * len(PHASES)]
+    for name in ("truncate to 512", "pad to 128, np"):
+        for route in ("rows", "flat"):
+            for threads in int_list(args.threads):
+                m = measure("bert:time_split", threads=threads, repeat=1, route=route,
+                            call=name, file=str(file), vocab=vocab, batch=args.batch_lines)
+                label = "before: word by word" if route == "rows" else "flat (chunk cache)"
+                cells = [f"{seconds:.2f}" for seconds in m.value["phases"]]
+                lines.append(f"| {name} | {label} | {threads} | {m.time:.2f} | "
+                             + " | ".join(cells) + " |")
+                log(lines[-1])
+    return "\n".join(lines)
+
+
+def report(args: argparse.Namespace, argv: list[str], check: str, calls: list[Row],
+           scaling: str, memory: list[Row], split: str) -> str:
     command = shlex.join(["python", "bench/bert.py", *argv])
     empty = baseline().peak / 2**20
     return f"""## BERT tokenizer: subword vs transformers
@@ -146,27 +236,37 @@ def report(args: argparse.Namespace, argv: list[str], rows: list[Row], inputs: l
   anchor / subword, so > 1 means subword is faster or uses less memory; CPU/wall is the
   worker's CPU time over its lifetime, about the number of busy cores.
 
-### `tokenizer(batch)`, batches of {args.batch_lines} lines, real bert-base-uncased vocab
+### `tokenizer(batch, **call)`, batches of {args.batch_lines} lines, real bert-base-uncased vocab
 
-{markdown_table(rows, OURS)}
+{markdown_table(calls, OURS)}
 
-All load `{VOCAB_FILE}` (`BertTokenizer(vocab)`, defaults: lowercase, special tokens
-added, no padding or truncation) and call `tokenizer(lines)` on each batch of the corpus's lines,
-returning Python lists; threads via `RAYON_NUM_THREADS` (transformers' `BertTokenizer`
-runs `tokenizers` in Rust; `BertTokenizerLegacy` is pure Python, so it is measured on
-en-{args.legacy} with one thread only).
-"{NORMALIZE}" times subword's `BasicTokenizer.tokenize_batch` (Python: cleaning,
-lowercasing, accent stripping, punctuation and CJK splitting) on the same batches; its note
-and time ratio give its share of subword's end-to-end time. MB/s counts the corpus file's
-bytes.
+The calls: {"; ".join(f"`{name}` is `{options or 'no arguments'}`" for name, options in
+CALLS.items())}. All load `{VOCAB_FILE}` (`BertTokenizer(vocab)`: lowercase, special
+tokens added) and call the tokenizer on each batch of the corpus's lines; threads via
+`RAYON_NUM_THREADS` (transformers' `BertTokenizer` runs `tokenizers` in Rust;
+`BertTokenizerLegacy` is pure Python, so it is measured on en-{args.legacy} with one thread
+only). MB/s counts the corpus file's bytes.
 
-### Model inputs: `tokenizer(batch, truncation=True, max_length=128, padding="max_length")`
+subword's scaling, each call against its own 1-thread time:
 
-{markdown_table(inputs, OURS_NP)}
+{scaling}
 
-The same batches made into what a training loop feeds a model: "np" is
-`return_tensors="np"` (int64 arrays; subword fills them from flat buffers), "lists" the
-same call returning Python lists. Ratios are against subword's "np".
+### Peak memory of {MEMORY_BATCH:,}-line batches
+
+{markdown_table(memory, OURS)}
+
+### Where subword's time goes
+
+{split}
+
+Each phase is the time spent in the functions that are it (timed in one run each):
+"normalization" is `BasicTokenizer` (Python); "Rust and conversion" the rest of turning
+texts into ids (the flat route: `ChunkCache.encode_texts`, whose chunk look-ups, ASCII
+splitting and WordPiece run in Rust; before: `WordPieceModel.encode_pretokenized` and
+its lists); "output assembly" the rest of `model_inputs.encode_call` (truncation,
+`[CLS]`/`[SEP]`, padding, lists or arrays); "Python glue" everything else
+(`__call__`'s arguments, `BatchEncoding`). "before: word by word" is the route every
+call took before the chunk cache, still the route of pairs, overflow and offsets.
 
 {check}
 """
@@ -186,7 +286,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="lines per tokenizer call (default: 1000)")
     parser.add_argument("--out", help="also write the Markdown section to this file")
     args = parser.parse_args(argv)
-    section = report(args, argv, *run(args))
+    vocab = str(Path(args.corpora) / VOCAB_FILE)
+    check = _check(args, vocab)
+    calls, scaling = _calls(args, vocab)
+    section = report(args, argv, check, calls, scaling, _memory(args, vocab), _split(args, vocab))
     emit(section, args.out)
 
 
