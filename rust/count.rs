@@ -104,8 +104,20 @@ pub fn whitespace_pieces(text: &str, size: usize) -> Vec<&str> {
 
 /// The chunks of `text` between [`WordBreaks::Bert`] breaks: the units BERT's
 /// normalization works within (see `wordpiece::chunks`).
+///
+/// The breaks are ASCII, so the text is scanned as bytes (no char decoding) and cut at
+/// them, which are always char boundaries.
 pub fn bert_chunks(text: &str) -> impl Iterator<Item = &str> {
-    split_at(text, WordBreaks::Bert)
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    (0..=bytes.len()).filter_map(move |i| {
+        if i < bytes.len() && !WordBreaks::Bert.is_break_byte(bytes[i]) {
+            return None;
+        }
+        let chunk = &text[start..i];
+        start = i + 1;
+        (!chunk.is_empty()).then_some(chunk)
+    })
 }
 
 fn split_at(text: &str, breaks: WordBreaks) -> impl Iterator<Item = &str> {
@@ -119,7 +131,14 @@ pub fn count_text(text: &str, counts: &mut WordCounts) {
 }
 
 fn count_text_at(text: &str, breaks: WordBreaks, counts: &mut WordCounts) {
-    for word in split_at(text, breaks) {
+    match breaks {
+        WordBreaks::Unicode => count_each(split_at(text, breaks), counts),
+        WordBreaks::Bert => count_each(bert_chunks(text), counts),
+    }
+}
+
+fn count_each<'t>(words: impl Iterator<Item = &'t str>, counts: &mut WordCounts) {
+    for word in words {
         if let Some(count) = counts.get_mut(word) {
             *count += 1;
         } else {
@@ -547,6 +566,25 @@ mod tests {
             .collect();
         merge_counts(&mut total, more);
         assert_eq!((total["a"], total["b"]), (u64::MAX, 1));
+    }
+
+    #[test]
+    fn bert_chunks_cut_at_spaces_tabs_and_line_ends_only() {
+        let text = " a\tb\u{3000}c\r\n\x0bd\u{85}é  ";
+        let expected: Vec<&str> = split_at(text, WordBreaks::Bert).collect();
+        assert_eq!(bert_chunks(text).collect::<Vec<_>>(), expected);
+        assert_eq!(expected, ["a", "b\u{3000}c", "\x0bd\u{85}é"]);
+        assert_eq!(bert_chunks("").count(), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bert_chunks_equal_the_char_by_char_split(
+            text in "[ \t\n\r\x0b\u{85}\u{3000}aé中]{0,40}",
+        ) {
+            let expected: Vec<&str> = split_at(&text, WordBreaks::Bert).collect();
+            proptest::prop_assert_eq!(bert_chunks(&text).collect::<Vec<_>>(), expected);
+        }
     }
 
     #[test]
