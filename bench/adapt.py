@@ -40,6 +40,9 @@ Google API 10m / 100m; ours 1.030 / 1.014, 1.146 / 1.183), none kept:
   blocks holding the word 1.019 / 1.021, 1.184 / 1.203; the count less its largest
   block's (5-20 blocks) 0.88-0.97 everywhere; no credit for its own token to a word found
   in one block of 20-400 lines 1.002-1.016 / 1.014-1.019, 1.142-1.150 / 1.183-1.188;
+- each repeated word the base splits counted once more as if unseen (encoded without
+  its own new token, so the pieces that would serve a new word get credit): 1.033 /
+  1.016, 1.140 / 1.180;
 - filling the slots left when none qualifies (Django 10m: 914 of 994) by the plain
   saving at ``min_frequency=1``: 1.048 there (at the default minimum frequency of 2
   nothing qualifies);
