@@ -10,6 +10,7 @@ and corpora.
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,42 @@ def test_the_result_does_not_depend_on_the_number_of_threads(bert_vocab_file, do
         adapt_wordpiece(domain_counts, vocab, 994, scoring="whole-words", threads=t) for t in (1, 2)
     ]
     assert naive[0] == naive[1]
+
+
+def test_the_new_tokens_survive_pickling_and_saving(tmp_path):
+    base = WordPiece(["[PAD]", "[UNK]", "[unused0]", "[unused1]", "q", "##u", "##e", "##r", "##y"])
+    adapted = WordPiece.adapt(base, counts={"query": 5, "queue": 3})
+    assert adapted.new_tokens
+    assert pickle.loads(pickle.dumps(adapted)).new_tokens == adapted.new_tokens
+    saved = adapted.save(tmp_path / "adapted")
+    loaded = WordPiece.load(saved)
+    assert loaded.new_tokens == adapted.new_tokens
+    assert loaded.vocab == adapted.vocab
+    config = json.loads((saved / "subword.json").read_text())
+    (saved / "subword.json").write_text(json.dumps({**config, "new_tokens": [{"token": "q"}]}))
+    with pytest.raises(ValueError, match="subword.json: new_tokens must be a list of"):
+        WordPiece.load(saved)
+    # A model that was not adapted has none, and saves as it always did.
+    plain = base.save(tmp_path / "plain")
+    assert WordPiece.load(plain).new_tokens == ()
+    assert not (plain / "tokenizer_config.json").exists()
+
+
+def test_a_saved_adapted_bert_loads_in_both_bert_tokenizers_with_the_base_ids(
+    bert_vocab_file, domain_counts, en_slice, tmp_path
+):
+    transformers = pytest.importorskip("transformers")
+    base = BertTokenizer(bert_vocab_file)
+    out = WordPiece.adapt(base, counts=domain_counts).save(tmp_path / "adapted")
+    assert (out / "tokenizer_config.json").is_file()
+    ours = BertTokenizer.from_pretrained(out)
+    theirs = transformers.BertTokenizer.from_pretrained(out)
+    # Words the base keeps whole, special tokens and punctuation: the base's ids.
+    plain = "[CLS] The quick brown fox, jumping over a lazy dog! [MASK] café [SEP]"
+    assert ours(plain)["input_ids"] == theirs(plain)["input_ids"] == base(plain)["input_ids"]
+    lines = en_slice.read_text(encoding="utf-8").splitlines()[:200]
+    assert ours(lines)["input_ids"] == theirs(lines)["input_ids"]
+    assert ours(lines)["input_ids"] != base(lines)["input_ids"]  # the new tokens are used
 
 
 def test_choosing_by_saving_beats_the_whole_word_filling_on_held_out_text(bert_vocab_file, corpora):

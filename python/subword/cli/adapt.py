@@ -3,7 +3,9 @@
 Counts the words of the inputs with the base's normalization, chooses the new tokens with
 :meth:`subword.WordPiece.adapt` (``[unusedN]`` slots by default, or appended), writes the
 adapted model folder (for a BERT base: ``vocab.txt``, ``tokenizer.json``,
-``tokenizer_config.json``, ``special_tokens_map.json``, as ``save_pretrained``) and
+``tokenizer_config.json``, ``special_tokens_map.json``, as ``save_pretrained``; for a
+folder ``subword train`` wrote: :meth:`subword.WordPiece.save`'s files, with
+``tokenizer_config.json``) and
 reports tokens per word and words kept whole on held-out domain text before and after,
 with the new tokens and what each saves: a table on stdout (``--json``: JSON), and
 ``adaptation.json`` in the output folder. Held out: the ``--eval`` files, or else every

@@ -24,12 +24,19 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from subword import _core, adaptation, counting
 from subword._atomic import loading_model, saving_model
 from subword._progress import ProgressCallback, resolve
+from subword._tokenizer_files import write_tokenizer_config
 from subword.config import read_config, write_config
 from subword.counting import PathLike
 from subword.errors import InvalidArgumentError
 from subword.models._base import VocabularyModel
 from subword.models._training import TrainableModel, TrainerConfig, closing_progress
-from subword.special_tokens import BERT_SPECIAL_TOKENS, CLS_TOKEN, SEP_TOKEN
+from subword.special_tokens import (
+    BERT_SPECIAL_TOKENS,
+    CLS_TOKEN,
+    MASK_TOKEN,
+    PAD_TOKEN,
+    SEP_TOKEN,
+)
 from subword.tokenizer_json import (
     TOKENIZER_JSON_NAME,
     bert_tokenizer_json,
@@ -145,7 +152,8 @@ class WordPiece(
         self.scoring = scoring
         #: Whether the trained vocabulary was refined for the encoder (None when given).
         self.refine = refine
-        #: The tokens :meth:`adapt` added (kept neither by ``save`` nor by pickling).
+        #: The tokens :meth:`adapt` added, with what each saved (kept by ``save``, in
+        #: ``subword.json``, and by pickling).
         self.new_tokens: tuple[adaptation.NewToken, ...] = ()
         if pre_tokenizer == "bert":
             from subword.normalization import BasicTokenizer
@@ -164,9 +172,11 @@ class WordPiece(
         strip_accents: bool | None = None,
         scoring: Scoring | None = None,
         refine: bool | None = None,
+        new_tokens: tuple[adaptation.NewToken, ...] = (),
     ) -> WordPiece:
         model = cls.__new__(cls)
         model._init(encoder, pre_tokenizer, lowercase, strip_accents, scoring, refine)
+        model.new_tokens = new_tokens
         return model
 
     # --- training -------------------------------------------------------------------
@@ -228,7 +238,9 @@ class WordPiece(
         those words under the greedy longest-match encoder (a whole word or a piece many
         words share, ranked by the saving without the occurrence it is judged on; see
         :mod:`subword.adaptation`); ``scoring="whole-words"`` is the naive filling with
-        the most-split frequent words instead. A token must shorten words occurring
+        the most-split frequent words instead (there is no ``"likelihood"``: merges
+        continued by likelihood spend slots on pieces the encoder stops using, see
+        :data:`subword.adaptation.AdaptScoring`). A token must shorten words occurring
         ``min_frequency`` times in all, never makes a word unk, and is never one the base
         has.
 
@@ -236,7 +248,10 @@ class WordPiece(
         ids and vocab size unchanged, so the checkpoint loads as it is; ``max_new_tokens``
         defaults to the number of slots, and more is an error giving it (as is a base
         without any). ``slots="append"`` appends ``max_new_tokens`` at most (resize the
-        model's embeddings). The added tokens are in the result's ``new_tokens``.
+        model's embeddings). The added tokens are in the result's ``new_tokens``, which
+        :meth:`save` and pickling keep; with BERT words its :meth:`save` also writes
+        ``tokenizer_config.json``, so ``BertTokenizer`` (ours and transformers') loads the
+        folder.
 
         ``base`` is a ``WordPiece``, a ``BertTokenizer``, a ``vocab.txt`` or a model folder.
 
@@ -288,9 +303,9 @@ class WordPiece(
             continuing_subword_prefix=base._inner.continuing_subword_prefix,
             max_input_chars_per_word=base._inner.max_input_chars_per_word,
         )
-        model = cls._wrap(encoder, base.pre_tokenizer, base.lowercase, base.strip_accents)
-        model.new_tokens = new_tokens
-        return model
+        return cls._wrap(
+            encoder, base.pre_tokenizer, base.lowercase, base.strip_accents, new_tokens=new_tokens
+        )
 
     # --- encoding -------------------------------------------------------------------
 
@@ -351,7 +366,15 @@ class WordPiece(
         self,
     ) -> tuple[
         Callable[..., WordPiece],
-        tuple[_core.WordPieceModel, str, bool, bool | None, str | None, bool | None],
+        tuple[
+            _core.WordPieceModel,
+            str,
+            bool,
+            bool | None,
+            str | None,
+            bool | None,
+            tuple[adaptation.NewToken, ...],
+        ],
     ]:
         return (
             WordPiece._wrap,
@@ -362,6 +385,7 @@ class WordPiece(
                 self.strip_accents,
                 self.scoring,
                 self.refine,
+                self.new_tokens,
             ),
         )
 
@@ -374,7 +398,10 @@ class WordPiece(
         ``tokenizers`` and transformers. With BERT words it is the BERT tokenizer the
         folder loads as in :meth:`subword.BertTokenizer.from_pretrained` (the five BERT
         special tokens found whole, the ``[CLS] A [SEP]`` template); with whitespace words
-        it is this model's own ``encode``. No file is left alone by a crash
+        it is this model's own ``encode``. An adapted model (:meth:`adapt`) keeps its
+        ``new_tokens`` in ``subword.json`` and, with BERT words, writes
+        ``tokenizer_config.json`` too, so the folder loads in ``BertTokenizer`` (ours and
+        transformers') as the base did. No file is left alone by a crash
         (:func:`subword._atomic.saving_model`).
 
         >>> import tempfile
@@ -387,6 +414,9 @@ class WordPiece(
         with saving_model(directory) as staging:
             _core.write_vocab_txt(str(staging / "vocab.txt"), self._inner.vocab)
             write_tokenizer_json(staging, self._tokenizer_json())
+            if self.new_tokens and self.pre_tokenizer == "bert":
+                write_tokenizer_config(staging, self._bert_options())
+            adapted = {"new_tokens": [t.as_dict() for t in self.new_tokens]}
             write_config(
                 staging,
                 {
@@ -399,9 +429,24 @@ class WordPiece(
                     "strip_accents": self.strip_accents,
                     "scoring": self.scoring,
                     "refine": self.refine,
+                    **(adapted if self.new_tokens else {}),
                 },
             )
         return directory
+
+    def _bert_options(self) -> dict[str, Any]:
+        """``tokenizer_config.json``'s options for this model's BERT words (see :meth:`save`)."""
+        return {
+            "do_lower_case": self.lowercase,
+            "strip_accents": self.strip_accents,
+            "tokenize_chinese_chars": True,
+            "max_input_chars_per_word": self._inner.max_input_chars_per_word,
+            "unk_token": self._inner.unk_token,
+            "sep_token": SEP_TOKEN,
+            "pad_token": PAD_TOKEN,
+            "cls_token": CLS_TOKEN,
+            "mask_token": MASK_TOKEN,
+        }
 
     def _tokenizer_json(self) -> dict[str, Any]:
         """The model as a ``tokenizer.json`` document (see :meth:`save`)."""
@@ -460,7 +505,19 @@ class WordPiece(
             config.get("strip_accents"),
             config.get("scoring"),
             config.get("refine"),
+            _new_tokens(directory, config.get("new_tokens", [])),
         )
+
+
+def _new_tokens(directory: Path, found: object) -> tuple[adaptation.NewToken, ...]:
+    """The ``new_tokens`` of a ``subword.json`` (see :meth:`WordPiece.save`)."""
+    try:
+        return tuple(adaptation.NewToken(**t) for t in found)  # type: ignore[attr-defined]
+    except TypeError:
+        raise ValueError(
+            f"{directory / 'subword.json'}: new_tokens must be a list of "
+            "{token, id, saving, words} objects"
+        ) from None
 
 
 def _as_wordpiece(base: object) -> WordPiece:
