@@ -51,16 +51,10 @@ def merge_dict_pickled(*tables: DictPickled) -> DictPickled:
 
 
 def count_range_per_line(
-    path: str,
-    start: int,
-    end: int,
-    pre_tokenizer: str = "whitespace",
-    lowercase: bool = True,
-    strip_accents: bool | None = None,
-    errors: str = "strict",
-    max_word_bytes: int | None = None,
+    path, start, end, pre_tokenizer, lowercase, strip_accents, errors, max_word_bytes=None
 ) -> _core.WordCounts:
-    """``sd.count_range`` of ed3e91d: BERT pre-tokenization of every line of the range."""
+    """``sd.count_range`` of ed3e91d (same arguments): BERT pre-tokenization of every line
+    of the range."""
     counter = _core.WordCounter()
     breaks = _counting.BREAK_BYTES[pre_tokenizer]
     for offset, block in sd.read_lines(

@@ -151,24 +151,14 @@ def test_segmentations_equal_reference_apply(trained, held_apart) -> None:
 
 
 def test_ids_equal_hugging_face_loading_our_files(trained, held_apart) -> None:
-    from tokenizers import Tokenizer, models, pre_tokenizers
-
     bpe, directory = trained
-    hf = Tokenizer(
-        models.BPE.from_file(
-            str(directory / "vocab.json"),
-            str(directory / "merges.txt"),
-            unk_token="<unk>",
-            end_of_word_suffix="</w>",
-        )
-    )
-    hf.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    theirs = [e.ids for e in hf.encode_batch(held_apart)]
+    theirs = [e.ids for e in hugging_face(directory).encode_batch(held_apart)]
     assert bpe.encode_batch(held_apart) == theirs
     assert [bpe.encode(s) for s in held_apart[:200]] == theirs[:200]
 
 
 def hugging_face(directory: Path):
+    """Hugging Face's BPE loading our saved files, splitting words as we do."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
     hf = Tokenizer(
