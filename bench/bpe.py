@@ -3,8 +3,11 @@
 Training: wall time and peak RSS of training on ``CORPORA/en-SIZE.txt`` (word counting
 included) for subword, HF ``BpeTrainer`` and sentencepiece ``model_type=bpe``.
 Encoding: MB/s of ``encode_batch`` over the corpus lines, subword against HF BPE loaded
-from subword's saved vocab.json + merges.txt (same merges), after checking that both give
-identical ids on the first 1000 lines. Every run is a fresh process (see ``_harness``).
+from subword's saved vocab.json + merges.txt (same merges), after asserting that both give
+identical ids on the first 10,000 lines; beside it subword's numpy form
+(``encode_batch_flat``) and the core alone (``BpeModel._encode_batch_count``: the same
+encoding in Rust, only the number of ids returned), so the cost of handing results to
+Python is measured in the same run. Every run is a fresh process (see ``_harness``).
 
     python bench/bpe.py --corpora ../corpora --sizes 10m,100m --vocab 8000,32000 \
         --threads 1,2 --repeat 3 --out /tmp/bpe.md
@@ -34,6 +37,7 @@ from _harness import (
 
 OURS, HF, HF_FAST, SPM = "subword", "HF tokenizers", "HF tokenizers (encode_batch_fast)", \
     "sentencepiece"
+OURS_FLAT, CORE = "subword (encode_batch_flat, numpy)", "subword core alone (no results out)"
 # sentencepiece: read every line (input_sentence_size=0: no sampling), keep long dictionary
 # lines (the default max_sentence_length of 4192 bytes drops them), no NFKC (the others do
 # not normalize), every character kept, and only <unk> as a special piece, like the others.
@@ -92,13 +96,19 @@ def _hf_tokenizer(model: str):
     return tokenizer
 
 
-def encode_ours(threads: int, file: str, model: str, batch: int) -> dict:
+def encode_ours(threads: int, file: str, model: str, batch: int, form: str = "lists") -> dict:
     from subword import BPE
 
     bpe, batches = BPE.load(model), _batches(file, batch)
+    encode = {
+        "lists": bpe.encode_batch,
+        "flat": bpe.encode_batch_flat,
+        # The Rust encoding of the same batches, returning only the number of ids.
+        "core": bpe._inner._encode_batch_count,
+    }[form]
     start = time.perf_counter()
     for texts in batches:
-        bpe.encode_batch(texts, threads=threads)
+        encode(texts, threads=threads)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -111,13 +121,18 @@ def encode_hf(threads: int, file: str, model: str, batch: int, fast: bool = Fals
     return {"seconds": time.perf_counter() - start}
 
 
-def check_ids(threads: int, file: str, model: str, lines: int = 1000) -> dict:
+def check_ids(threads: int, file: str, model: str, lines: int = 10000) -> dict:
+    import numpy as np
     from subword import BPE
 
     texts = _batches(file, lines)[0]
-    ours = BPE.load(model).encode_batch(texts)
+    bpe = BPE.load(model)
+    ours = bpe.encode_batch(texts)
+    ids, lengths = bpe.encode_batch_flat(texts)
+    flat = [row.tolist() for row in np.split(ids, np.cumsum(lengths)[:-1])]
     theirs = [e.ids for e in _hf_tokenizer(model).encode_batch(texts)]
-    bad = mismatches(ours, theirs)
+    bad = sorted(set(mismatches(ours, theirs)) | set(mismatches(flat, theirs)))
+    assert not bad, f"subword and HF ids differ on line {bad[0] + 1} of {file}"
     return {"lines": len(texts), "mismatches": len(bad), "first": bad[0] if bad else None}
 
 
@@ -150,7 +165,8 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list
                           f"- en-{size}, vocab {vocab}: subword and HF ids DIFFER on {bad} of the "
                           f"first {lines} lines (first: line {check.value['first'] + 1})")
             log(checks[-1])
-            jobs = [(OURS, "bpe:encode_ours", {}), (HF, "bpe:encode_hf", {}),
+            jobs = [(OURS, "bpe:encode_ours", {}), (OURS_FLAT, "bpe:encode_ours", {"form": "flat"}),
+                    (CORE, "bpe:encode_ours", {"form": "core"}), (HF, "bpe:encode_hf", {}),
                     (HF_FAST, "bpe:encode_hf", {"fast": True})]
             for threads in int_list(args.threads):
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
@@ -195,10 +211,27 @@ most 16 characters long), so its vocabulary is not the same object.
 Both load the subword model trained above on the same corpus (HF through
 `models.BPE.from_file(vocab.json, merges.txt, unk_token="<unk>", end_of_word_suffix="</w>")`
 + `WhitespaceSplit`); HF time includes `[e.ids for e in encodings]`, so both return ids
-as Python lists. MB/s counts the corpus file's bytes.
+as Python lists. `{OURS_FLAT}` returns each batch as two numpy arrays (all ids, and each
+line's number of ids); `{CORE}` is the same Rust encoding returning only the number of
+ids, the core's own speed. MB/s counts the corpus file's bytes.
+
+{core_ratios(encode)}
 
 {chr(10).join(checks)}
 """
+
+
+def core_ratios(rows: list[Row]) -> str:
+    """Per comparison: subword's two forms against the core alone, and HF against lists."""
+    times = {(tuple(r.group.values()), r.tool): r.m.time for r in rows}
+    lines = []
+    for group in dict.fromkeys(tuple(r.group.values()) for r in rows):
+        core, lists = times[group, CORE], times[group, OURS]
+        lines.append(f"- en-{group[0]}, vocab {group[1]}, {group[2]} thread(s): lists "
+                     f"{lists / core:.2f}x the core's time, numpy "
+                     f"{times[group, OURS_FLAT] / core:.2f}x; HF encode_batch "
+                     f"{times[group, HF] / lists:.2f}x our lists' time")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:

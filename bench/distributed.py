@@ -4,7 +4,9 @@ Per phase, as ``docs/distributed.md`` models them:
 
 - **counting** ``CORPORA/en-SIZE.txt`` (whitespace and BERT pre-tokenization): the range
   tasks (read + pre-tokenize + count, ∝ bytes / workers) and the tree merge of their
-  partial tables (∝ distinct words), timed apart, with a local single-process baseline;
+  partial tables (∝ distinct words), timed apart, with a local single-process baseline,
+  and the same runs with the code before #16 (``_before``: tables pickled as dicts, BERT
+  normalization of every line instead of every distinct chunk);
 - **training** from the counts on the client (the merge loop: ∝ distinct words and merges,
   independent of bytes), for a 10 MB and the SIZE corpus side by side;
 - **encoding** a Dask DataFrame of the corpus lines with ``BertTokenizer``
@@ -33,6 +35,7 @@ from pathlib import Path
 HERE = str(Path(__file__).resolve().parent)
 sys.path[:] = [p for p in sys.path if p != HERE] + [HERE]
 
+import _before  # noqa: E402
 import dask  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -57,25 +60,50 @@ def median_time(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def count_phases(client: Client, path: Path, pre_tokenizer: str) -> tuple[float, float]:
+#: How each counting run's tasks count a range and merge two tables: today's code, and
+#: the code before #16 (``_before``: BERT pre-tokenization of every line, and tables that
+#: pickle as dicts between workers; whitespace counting itself did not change).
+VARIANTS = {
+    "now": {"whitespace": sd.count_range, "bert": sd.count_range, "merge": sd.merge_counts},
+    "before #16": {
+        "whitespace": _before.count_range_dict_pickled,
+        "bert": _before.count_range_per_line_dict_pickled,
+        "merge": _before.merge_dict_pickled,
+    },
+}
+
+
+def count_phases(
+    client: Client, path: Path, pre_tokenizer: str, variant: str = "now"
+) -> tuple[float, float]:
     """Seconds of the range tasks and of the tree merge of their tables, timed apart."""
     options = (pre_tokenizer, True, None, "strict")
     ranges = sd.byte_ranges([path], sd.auto_chunk_size([path]))
     # Tasks made with pure=False get fresh keys: a repeat must recompute, not reuse (or
     # collide with the cancellation of) the previous run's results.
-    parts = [delayed(sd.count_range, pure=False)(*r, *options) for r in ranges]
+    count, merge = VARIANTS[variant][pre_tokenizer], VARIANTS[variant]["merge"]
+    parts = [delayed(count, pure=False)(*r, *options) for r in ranges]
     start = time.perf_counter()
     parts = client.persist(parts)
     wait(parts)
     counted = time.perf_counter()
-    sd._tree_merge(parts, sd.SPLIT_EVERY).compute()
+    tree_merge(parts, merge).compute()
     merged = time.perf_counter()
     client.cancel(parts)
     return counted - start, merged - counted
 
 
+def tree_merge(parts: list, merge: Callable) -> object:
+    """``sd._tree_merge``'s tree (``SPLIT_EVERY`` tables a task) with the given merge."""
+    task = delayed(merge, pure=False)
+    while len(parts) > 1:
+        parts = [task(*parts[i : i + sd.SPLIT_EVERY]) for i in range(0, len(parts), sd.SPLIT_EVERY)]
+    return parts[0]
+
+
 def counting_rows(path: Path, workers: list[int], repeat: int) -> list[str]:
-    """Markdown rows: MB/s of local and distributed counting, per pre-tokenizer."""
+    """Markdown rows: MB/s of local and distributed counting, per pre-tokenizer, now and
+    before #16."""
     megabytes = path.stat().st_size / 1e6
     rows = []
     for pre in ("whitespace", "bert"):
@@ -83,14 +111,17 @@ def counting_rows(path: Path, workers: list[int], repeat: int) -> list[str]:
         rows.append(f"| {pre} | local, 1 thread | {local:.2f} | | {megabytes / local:.1f} | |")
         for n in workers:
             with cluster(n) as client:
-                runs = [count_phases(client, path, pre) for _ in range(repeat)]
-            ranges = statistics.median(r for r, _ in runs)
-            merge = statistics.median(m for _, m in runs)
-            total = ranges + merge
-            rows.append(
-                f"| {pre} | {n} worker{'s' * (n > 1)} | {ranges:.2f} | {merge:.2f} "
-                f"| {megabytes / total:.1f} | {megabytes / ranges / n:.1f} |"
-            )
+                for variant in VARIANTS:
+                    runs = [count_phases(client, path, pre, variant) for _ in range(repeat)]
+                    ranges = statistics.median(r for r, _ in runs)
+                    merge = statistics.median(m for _, m in runs)
+                    total = ranges + merge
+                    run = f"{n} worker{'s' * (n > 1)}"
+                    run += f", *{variant}*" if variant != "now" else ""
+                    rows.append(
+                        f"| {pre} | {run} | {ranges:.2f} | {merge:.2f} "
+                        f"| {megabytes / total:.1f} | {megabytes / ranges / n:.1f} |"
+                    )
     return rows
 
 
@@ -162,31 +193,51 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--encode-mb", type=float, default=10, help="MB of lines to encode")
+    parser.add_argument("--sections", default="counting,training,encoding",
+                        help="which sections to run (default: all three)")
     args = parser.parse_args()
     workers = [int(n) for n in args.workers.split(",")]
+    wanted = args.sections.split(",")
     corpus = args.corpora / f"en-{args.size}.txt"
     small = args.corpora / "en-10m.txt"
     train_paths = [small, corpus] if small.exists() and small != corpus else [corpus]
-    lines = read_lines(corpus, args.encode_mb)
     dask.config.set({"distributed.worker.daemon": True})
     sections = [
         "## Distributed counting and encoding (`bench/distributed.py`)",
         header(PACKAGES),
         f"- command: `python bench/distributed.py {shlex.join(sys.argv[1:])}`",
-        f'\n### Counting `{corpus.name}` (`chunk_size="auto"`: 4 tasks per worker, '
-        f"{sd.MIN_CHUNK_SIZE >> 20}-{sd.CHUNK_SIZE >> 20} MiB each)\n",
-        "| pre-tokenizer | run | range tasks s | tree merge s | MB/s | MB/s per worker (ranges) |",
-        "|---|---|---|---|---|---|",
-        *counting_rows(corpus, workers, args.repeat),
-        "\n### Training from counts on the client (the merge loop)\n",
-        "| corpus | MB | distinct words | BPE 32k s | distinct BERT words | WordPiece 30522 s |",
-        "|---|---|---|---|---|---|",
-        *training_rows(train_paths, args.repeat),
-        f"\n### Encoding {args.encode_mb:g} MB of lines with BertTokenizer (`{ENCODE_OPTIONS}`)\n",
-        "| run | s | MB/s | MB/s per worker |",
-        "|---|---|---|---|",
-        *encoding_rows(lines, args.corpora / "bert-base-uncased-vocab.txt", workers, args.repeat),
     ]
+    if "counting" in wanted:
+        sections += [
+            f'\n### Counting `{corpus.name}` (`chunk_size="auto"`: 4 tasks per worker, '
+            f"{sd.MIN_CHUNK_SIZE >> 20}-{sd.CHUNK_SIZE >> 20} MiB each)\n",
+            "Rows marked *before #16* run the code this issue replaced, in the same run "
+            "(`bench/_before.py`): partial tables pickled between workers as dicts (now as "
+            "compact bytes, `WordCounts.to_bytes`), and for BERT, BasicTokenizer on every "
+            "line of a range (now once per distinct chunk between spaces, tabs and line "
+            "ends, as local counting does).\n",
+            "| pre-tokenizer | run | range tasks s | tree merge s | MB/s "
+            "| MB/s per worker (ranges) |",
+            "|---|---|---|---|---|---|",
+            *counting_rows(corpus, workers, args.repeat),
+        ]
+    if "training" in wanted:
+        sections += [
+            "\n### Training from counts on the client (the merge loop)\n",
+            "| corpus | MB | distinct words | BPE 32k s | distinct BERT words "
+            "| WordPiece 30522 s |",
+            "|---|---|---|---|---|---|",
+            *training_rows(train_paths, args.repeat),
+        ]
+    if "encoding" in wanted:
+        vocab = args.corpora / "bert-base-uncased-vocab.txt"
+        sections += [
+            f"\n### Encoding {args.encode_mb:g} MB of lines with BertTokenizer "
+            f"(`{ENCODE_OPTIONS}`)\n",
+            "| run | s | MB/s | MB/s per worker |",
+            "|---|---|---|---|",
+            *encoding_rows(read_lines(corpus, args.encode_mb), vocab, workers, args.repeat),
+        ]
     report = "\n".join(sections) + "\n"
     args.out.write_text(report, encoding="utf-8")
     print(report)

@@ -232,10 +232,16 @@ pub fn split_bert_ascii(chunks: &WordCounts, lowercase: bool) -> (WordCounts, Wo
 
 /// Counts the words of many texts in parallel.
 pub fn count_texts<S: AsRef<str> + Sync>(texts: &[S]) -> WordCounts {
+    count_texts_at(texts, WordBreaks::Unicode)
+}
+
+/// Counts the words between `breaks` of many texts in parallel (with
+/// [`WordBreaks::Bert`], the chunks [`split_bert_ascii`] takes, as from files).
+pub fn count_texts_at<S: AsRef<str> + Sync>(texts: &[S], breaks: WordBreaks) -> WordCounts {
     texts
         .par_iter()
         .fold(WordCounts::default, |mut counts, text| {
-            count_text(text.as_ref(), &mut counts);
+            count_text_at(text.as_ref(), breaks, &mut counts);
             counts
         })
         .reduce(WordCounts::default, |mut a, b| {

@@ -453,6 +453,9 @@ for _name, _encode in {
     "WordPiece.encode": lambda tmp, text: WordPiece.load(wordpiece_dir(tmp)).encode(text),
     "BPE.encode": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode(text),
     "BPE.encode_batch": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode_batch([text] * 300),
+    "BPE.encode_batch_flat": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode_batch_flat(
+        [text] * 300
+    ),
     "BPE.train_from_iterator": lambda tmp, text: BPE.train_from_iterator([text], num_merges=2),
 }.items():
     # A lone surrogate cannot be UTF-8: a UnicodeEncodeError (a ValueError) or an answer

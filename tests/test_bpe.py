@@ -12,6 +12,7 @@ import signal
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -150,9 +151,16 @@ def test_segmentations_equal_reference_apply(trained, held_apart) -> None:
 
 
 def test_ids_equal_hugging_face_loading_our_files(trained, held_apart) -> None:
+    bpe, directory = trained
+    theirs = [e.ids for e in hugging_face(directory).encode_batch(held_apart)]
+    assert bpe.encode_batch(held_apart) == theirs
+    assert [bpe.encode(s) for s in held_apart[:200]] == theirs[:200]
+
+
+def hugging_face(directory: Path):
+    """Hugging Face's BPE loading our saved files, splitting words as we do."""
     from tokenizers import Tokenizer, models, pre_tokenizers
 
-    bpe, directory = trained
     hf = Tokenizer(
         models.BPE.from_file(
             str(directory / "vocab.json"),
@@ -162,9 +170,57 @@ def test_ids_equal_hugging_face_loading_our_files(trained, held_apart) -> None:
         )
     )
     hf.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    theirs = [e.ids for e in hf.encode_batch(held_apart)]
-    assert bpe.encode_batch(held_apart) == theirs
-    assert [bpe.encode(s) for s in held_apart[:200]] == theirs[:200]
+    return hf
+
+
+def rows_of(flat: tuple[np.ndarray, np.ndarray]) -> list[list[int]]:
+    ids, lengths = flat
+    assert ids.dtype == np.uint32 and lengths.dtype == np.int64
+    assert lengths.sum() == len(ids)
+    return [row.tolist() for row in np.split(ids, np.cumsum(lengths)[:-1])] if len(lengths) else []
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_flat_batch_equals_lists_and_hugging_face_on_real_text(trained, held_apart, threads):
+    bpe, directory = trained
+    batch = ["", *held_apart[:1000], "   ", "", *held_apart[1000:]]
+    theirs = [e.ids for e in hugging_face(directory).encode_batch(batch)]
+    assert rows_of(bpe.encode_batch_flat(batch, threads=threads)) == theirs
+    assert bpe.encode_batch(batch, threads=threads) == theirs
+
+
+# Python's str.split() also splits at U+001C..U+001F, Hugging Face's WhitespaceSplit not;
+# lone surrogates are not text (neither library takes them).
+SPLIT_ALIKE = st.characters(blacklist_characters="\x1c\x1d\x1e\x1f", blacklist_categories=["Cs"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(SPLIT_ALIKE, max_size=40), max_size=300))
+def test_flat_batch_equals_lists_and_hugging_face_on_any_text(trained, texts) -> None:
+    bpe, directory = trained
+    lists = bpe.encode_batch(texts)
+    assert rows_of(bpe.encode_batch_flat(texts)) == lists == [bpe.encode(t) for t in texts]
+    assert lists == [e.ids for e in hugging_face(directory).encode_batch(texts)]
+
+
+def test_empty_batches_and_texts_give_empty_results(trained) -> None:
+    bpe, _ = trained
+    assert bpe.encode_batch([]) == []
+    ids, lengths = bpe.encode_batch_flat([])
+    assert (ids.dtype, ids.shape, lengths.dtype, lengths.shape) == (
+        np.uint32, (0,), np.int64, (0,)
+    )
+    assert bpe.encode_batch(["", " \t\n"] * 200) == [[]] * 400
+    assert rows_of(bpe.encode_batch_flat(["", " \t\n"] * 200)) == [[]] * 400
+    with pytest.raises(TypeError):
+        bpe.encode_batch_flat(["ok", 3])  # type: ignore[list-item]
+
+
+def test_flat_arrays_are_writable_and_outlive_the_model(trained, held_apart) -> None:
+    bpe, directory = trained
+    ids, lengths = BPE.load(directory).encode_batch_flat(held_apart[:500])
+    ids[0] = ids[0]  # owned by numpy: writable, and alive after the model is gone
+    assert rows_of((ids, lengths)) == bpe.encode_batch(held_apart[:500])
 
 
 def test_saved_files_load_back_identically(trained, held_apart, tmp_path: Path) -> None:

@@ -68,6 +68,13 @@ def test_whitespace_counts_and_bpe_equal_local_on_10mb(client, en10m: Path) -> N
     assert remote.vocab == local.vocab
 
 
+def test_cased_bert_counts_equal_local_on_german(client, corpora: Path) -> None:
+    de = corpora / "de-3m.txt"
+    options = dict(pre_tokenizer="bert", lowercase=False, strip_accents=True)
+    counts = sd.count_words(de, chunk_size=1 << 19, **options)
+    assert counts.to_dict() == local_count(de, **options).to_dict()
+
+
 def test_bert_counts_and_wordpiece_equal_local_on_10mb(client, en10m: Path) -> None:
     counts = sd.count_words(en10m, pre_tokenizer="bert", chunk_size=2 << 20)
     assert counts.to_dict() == local_count(en10m, pre_tokenizer="bert").to_dict()
@@ -181,6 +188,36 @@ def test_counts_equal_local_for_any_cut(tmp_path_factory, lines, chunk, pre_toke
     with dask.config.set(scheduler="sync"):
         counts = sd.count_words(path, pre_tokenizer=pre_tokenizer, chunk_size=chunk, split_every=3)
     assert counts.to_dict() == local_count(path, pre_tokenizer=pre_tokenizer).to_dict()
+
+
+BERT_TEXT = st.text(
+    st.sampled_from("aB é\u0301 字\t\r\x00\x0b\x1c\x85\u00a0\u00ad\u2028\u3000\ufffd.,!İß"),
+    max_size=16,
+)
+
+
+@SETTINGS
+@given(
+    lines=st.lists(BERT_TEXT, max_size=10),
+    chunk=st.integers(1, 30),
+    lowercase=st.booleans(),
+    strip_accents=st.sampled_from([None, True, False]),
+)
+def test_bert_counts_equal_local_on_adversarial_text(
+    tmp_path_factory, lines, chunk, lowercase, strip_accents
+) -> None:
+    # Controls deleted inside a chunk (U+000B, U+001C, U+0085), spaces BERT maps but does
+    # not cut files at (U+00A0, U+3000), accents that combine with a space, CJK: each
+    # distinct chunk normalized once on the worker counts as every line normalized locally.
+    path = tmp_path_factory.mktemp("bert") / "f.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    options = dict(pre_tokenizer="bert", lowercase=lowercase, strip_accents=strip_accents)
+    with dask.config.set(scheduler="sync"):
+        counts = sd.count_words(path, chunk_size=chunk, split_every=3, **options)
+    assert counts.to_dict() == local_count(path, **options).to_dict()
+    texts = BasicTokenizer(do_lower_case=lowercase, strip_accents=strip_accents)
+    words = [w for line in lines for w in texts.tokenize(line)]
+    assert counts.total() == len(words)
 
 
 @pytest.mark.parametrize("pre_tokenizer", ["whitespace", "bert"])

@@ -333,7 +333,10 @@ def test_fuzz_tokenize_agrees_with_encode_and_basic_tokens(bert, text):
 @given(texts=st.lists(TEXT, max_size=8))
 def test_fuzz_batch_equals_one_by_one(bert, wordpiece, texts):
     assert bert(texts)["input_ids"] == [bert(t)["input_ids"] for t in texts]
-    assert wordpiece.encode_batch(texts) == [wordpiece.encode(t) for t in texts]
+    one_by_one = [wordpiece.encode(t) for t in texts]
+    assert wordpiece.encode_batch(texts) == one_by_one
+    ids, lengths = wordpiece.encode_batch_flat(texts)
+    assert (ids.tolist(), lengths.tolist()) == (sum(one_by_one, []), list(map(len, one_by_one)))
 
 
 def test_core_encoder_is_importable() -> None:

@@ -122,9 +122,17 @@ def test_batch_calls_agree(corpora: Path, encoder) -> None:
     assert encoder.encode_pretokenized(texts) == flat
     assert encoder.encode_batch([" ".join(text) for text in texts]) == flat
     assert [ids for ids, _, _ in encoder.encode_pretokenized_with_offsets(texts)] == flat
+    for threads in (1, 2):
+        ids, lengths = encoder.encode_pretokenized_flat(texts, threads=threads)
+        assert ids.tolist() == [i for row in flat for i in row]
+        assert lengths.tolist() == [len(row) for row in flat]
     assert encoder.encode_words([]) == []
     the = encoder.token_to_id("the")
     assert encoder.encode_pretokenized([[], [""], ["", "the"]]) == [[], [], [the]]
+    ids, lengths = encoder.encode_pretokenized_flat([[], [""], ["", "the"]])
+    assert (ids.tolist(), lengths.tolist()) == ([the], [0, 0, 1])
+    ids, lengths = encoder.encode_pretokenized_flat([])
+    assert (ids.dtype.name, len(ids), lengths.dtype.name, len(lengths)) == ("uint32", 0, "int64", 0)
 
 
 def test_vocab_lookups(encoder, bert_vocab) -> None:

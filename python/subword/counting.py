@@ -31,6 +31,7 @@ __all__ = [
     "as_paths",
     "as_word_counts",
     "bert_pre_tokenizer",
+    "bert_word_counts",
     "check_max_word_bytes",
     "check_not_empty",
     "check_pre_tokenizer",
@@ -205,32 +206,55 @@ def _count_files_bert(
     progress: ProgressCallback | None,
     max_word_bytes: int | None,
 ) -> _core.WordCounts:
-    """Counts files with the BERT pre-tokenizer, normalizing each distinct chunk once.
+    """Counts files with the BERT pre-tokenizer: their chunks in Rust, then their words."""
+    return bert_word_counts(
+        _core.count_files(
+            [str(p) for p in paths],
+            errors,
+            threads,
+            progress,
+            breaks="bert",
+            max_word_bytes=max_word_bytes,
+        ),
+        lowercase,
+        strip_accents,
+        threads,
+    )
 
-    Rust counts the chunks between spaces, tabs and line ends and splits those of
-    printable ASCII itself; BasicTokenizer runs once per other distinct chunk, whose
-    tokens count as often as the chunk occurs.
+
+def bert_word_counts(
+    chunks: _core.WordCounts,
+    lowercase: bool,
+    strip_accents: bool | None,
+    threads: int | None = None,
+) -> _core.WordCounts:
+    r"""The BERT word counts of a table of chunks, normalizing each distinct chunk once.
+
+    ``chunks`` counts the runs between spaces, tabs and line ends (``breaks="bert"`` of
+    ``_core.count_files`` or ``WordCounter.add_texts``). Rust splits those of printable
+    ASCII itself; BasicTokenizer runs once per other distinct chunk, whose tokens count
+    as often as the chunk occurs. Files are counted this way here and on Dask workers
+    (:func:`subword.distributed.count_range`).
 
     This is exact because BERT's normalization never looks across those characters (it
     splits there, and every other step works per character or per word), and it is fast
     because a corpus holds far fewer distinct chunks than chunks.
+
+    >>> chunks = _core.WordCounts.from_dict({"Héllo,": 2, "World!": 1})
+    >>> sorted(bert_word_counts(chunks, lowercase=True, strip_accents=None).to_dict().items())
+    [('!', 1), (',', 2), ('hello', 2), ('world', 1)]
     """
     # Printable-ASCII chunks are split into BERT's tokens in Rust (the same tokens, see
     # ``WordCounts.split_bert_ascii``); only the others need the Python normalizer. The
-    # table of all chunks is not kept past the split.
-    ascii_words, other_chunks = _core.count_files(
-        [str(p) for p in paths],
-        errors,
-        threads,
-        progress,
-        breaks="bert",
-        max_word_bytes=max_word_bytes,
-    ).split_bert_ascii(lowercase)
-    chunks = other_chunks.to_dict()
+    # table of all chunks is not kept past the split (when the caller holds no other
+    # reference to it).
+    ascii_words, other_chunks = chunks.split_bert_ascii(lowercase)
+    del chunks
+    items = iter(other_chunks.to_dict().items())
+    del other_chunks
     normalize = bert_pre_tokenizer(lowercase, strip_accents)
     counter = _core.WordCounter(threads)
     counter.add_counts(ascii_words)
-    items = iter(chunks.items())
     while batch := list(itertools.islice(items, BATCH_SIZE)):
         texts, weights = zip(*batch, strict=True)
         counter.add_weighted_texts(normalize(list(texts)), list(weights))

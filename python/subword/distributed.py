@@ -7,10 +7,11 @@ as usual (:meth:`subword.BPE.train_from_counts`, :meth:`subword.WordPiece.train_
 Encoding is a ``map_partitions`` over a Dask DataFrame column.
 
 Files are split into byte ranges cut at line ends, so a worker reads only its range and a
-line is counted exactly once; each line is pre-tokenized exactly as
-:func:`subword.counting.count_words` does locally, so the counts, and therefore
-the trained models, are identical. The workers must see the files at the same paths (a
-local cluster, or a shared file system).
+line is counted exactly once; each range is counted exactly as
+:func:`subword.counting.count_words` counts files locally (for BERT pre-tokenization,
+BasicTokenizer runs once per distinct chunk between spaces, tabs and line ends), so the
+counts, and therefore the trained models, are identical. The workers must see the files
+at the same paths (a local cluster, or a shared file system).
 
 Example (an in-process cluster; a real one is a scheduler address or worker processes):
     >>> import pathlib, tempfile
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, overload
 
@@ -367,6 +368,9 @@ def count_range(
 ) -> _core.WordCounts:
     """The word counts of the lines of ``path`` that start in ``[start, end)`` (a task).
 
+    Counted as :func:`subword.counting.count_words` counts files: words split as
+    ``str.split()`` does, or for ``"bert"`` the chunks between spaces, tabs and line ends,
+    BERT-normalized once per distinct chunk (:func:`subword.counting.bert_word_counts`).
     ``max_word_bytes`` refuses a longer run without whitespace as soon as it is read.
 
     Example:
@@ -374,11 +378,15 @@ def count_range(
         True
 
     """
-    split = _splitter(pre_tokenizer, lowercase, strip_accents)
     counter = _core.WordCounter()
-    breaks = _counting.BREAK_BYTES[pre_tokenizer]
-    for offset, block in read_lines(path, start, end, max_word_bytes=max_word_bytes, breaks=breaks):
-        counter.add_texts(split(_decode(block, path, offset, errors)))
+    breaks = "bert" if pre_tokenizer == "bert" else "unicode"
+    for offset, block in read_lines(
+        path, start, end, max_word_bytes=max_word_bytes, breaks=_counting.BREAK_BYTES[pre_tokenizer]
+    ):
+        # A block holds whole lines, or ends at a break: no word or chunk is cut.
+        counter.add_texts([_decode(block, path, offset, errors)], breaks=breaks)
+    if pre_tokenizer == "bert":
+        return _counting.bert_word_counts(counter.counts(), lowercase, strip_accents)
     return counter.counts()
 
 
@@ -405,26 +413,6 @@ def count_texts(
         strip_accents=strip_accents,
         max_word_bytes=max_word_bytes,
     )
-
-
-def _splitter(
-    pre_tokenizer: str, lowercase: bool, strip_accents: bool | None
-) -> Callable[[str], list[str]]:
-    """Maps decoded text to the texts the Rust counter splits on whitespace."""
-    if pre_tokenizer == "whitespace":
-        # Python's str.split() semantics are the counter's own; a block holds whole lines,
-        # so no word is cut.
-        return lambda text: [text]
-    normalize = _counting.bert_pre_tokenizer(lowercase, strip_accents)
-
-    def bert(text: str) -> list[str]:
-        # Line by line as the local path reads files (split on "\n" only, like binary line
-        # iteration): BERT drops some characters that str.splitlines() would split on.
-        lines = text.split("\n")
-        size = _counting.BATCH_SIZE
-        return [t for i in range(0, len(lines), size) for t in normalize(lines[i : i + size])]
-
-    return bert
 
 
 def _line_start(stream: IO[bytes], position: int) -> int:

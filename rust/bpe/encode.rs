@@ -18,8 +18,9 @@ use std::sync::{Arc, RwLock};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
+use crate::batch::{self, Flat};
 use crate::count::{split_words, whitespace_pieces};
-use crate::{Error, Result, batch, formats};
+use crate::{Error, Result, formats};
 
 /// One symbol of an encoded word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -472,11 +473,17 @@ impl BpeModel {
     /// thread. The lock is let go only to merge a word the cache lacks.
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
         let mut ids = Vec::with_capacity(text.len() / 3);
+        self.encode_into(text, &mut ids)?;
+        Ok(ids)
+    }
+
+    /// [`Self::encode`] appending the ids of `text` to `ids`: a batch fills one vector.
+    pub fn encode_into(&self, text: &str, ids: &mut Vec<u32>) -> Result<()> {
         let mut cache = self.cache.try_read().ok();
         for word in split_words(text) {
             if let Some(pieces) = cache.as_ref().and_then(|cache| cache.get(word)) {
                 for piece in pieces.iter() {
-                    self.push_ids(*piece, &mut ids)?;
+                    self.push_ids(*piece, ids)?;
                 }
                 continue;
             }
@@ -484,11 +491,11 @@ impl BpeModel {
             // letting go of the read lock so that the word can be written in.
             drop(cache.take());
             for piece in self.merge_and_remember(word).iter() {
-                self.push_ids(*piece, &mut ids)?;
+                self.push_ids(*piece, ids)?;
             }
             cache = self.cache.try_read().ok();
         }
-        Ok(ids)
+        Ok(())
     }
 
     fn push_ids(&self, piece: Piece, ids: &mut Vec<u32>) -> Result<()> {
@@ -531,13 +538,26 @@ impl BpeModel {
         })
     }
 
+    /// The ids of many texts laid end to end ([`Flat`]), in parallel, giving up with
+    /// [`Error::Interrupted`] once `stop` is set: [`Self::encode_batch_until`] without a
+    /// vector per text (see [`batch::flat_map_until`]).
+    pub fn encode_batch_flat_until<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        stop: &AtomicBool,
+    ) -> Result<Flat<u32>> {
+        batch::flat_map_until(texts, batch::PARALLEL_TEXTS, stop, |text, ids| {
+            self.encode_into(text.as_ref(), ids)
+        })
+    }
+
     /// [`Self::encode`] of a long text, cut at whitespace into pieces of about
     /// [`LONG_TEXT_PIECE`] bytes (see [`whitespace_pieces`]) that are encoded as a batch:
     /// in parallel, and giving up with [`Error::Interrupted`] once `stop` is set. The ids
     /// are those of [`Self::encode`], since no word spans two pieces.
     pub fn encode_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<u32>> {
         let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
-        Ok(self.encode_batch_until(&pieces, stop)?.concat())
+        Ok(self.encode_batch_flat_until(&pieces, stop)?.values)
     }
 
     /// [`Self::tokenize`] of a long text, as [`Self::encode_long_until`] encodes it.
@@ -605,6 +625,24 @@ mod tests {
         assert_eq!(
             model.encode_batch_until(&texts, &stop).unwrap(),
             model.encode_batch(&texts).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_flat_batch_holds_each_texts_ids_in_order_empty_texts_included() {
+        let model = trained(&["low lower lowest newest widest"], true);
+        let texts: Vec<String> = (0..1000)
+            .map(|i| ["", "low lower", "wïdest  zz", " ", "newest low"][i % 5].repeat(i % 3))
+            .collect();
+        let never = AtomicBool::new(false);
+        let flat = model.encode_batch_flat_until(&texts, &never).unwrap();
+        let rows: Vec<Vec<u32>> = flat.rows().map(<[u32]>::to_vec).collect();
+        assert_eq!(rows, model.encode_batch(&texts).unwrap());
+        assert!(flat.lengths.contains(&0));
+        let none: &[&str] = &[];
+        assert_eq!(
+            model.encode_batch_flat_until(none, &never).unwrap(),
+            Flat::default()
         );
     }
 

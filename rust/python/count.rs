@@ -214,9 +214,14 @@ impl PyWordCounter {
         })
     }
 
-    /// Counts the whitespace-separated words of each text, in parallel.
-    fn add_texts(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<()> {
-        let batch = py.detach(|| in_pool(self.threads, || Ok(count::count_texts(&texts))))?;
+    /// Counts the words of each text, in parallel: split as `str.split()` does
+    /// (`breaks="unicode"`) or only at space, tab, newline and CR (`breaks="bert"`, the
+    /// chunks `count_files(..., breaks="bert")` counts).
+    #[pyo3(signature = (texts, breaks = "unicode"))]
+    fn add_texts(&self, py: Python<'_>, texts: Vec<String>, breaks: &str) -> PyResult<()> {
+        let breaks = parse_breaks(breaks)?;
+        let batch =
+            py.detach(|| in_pool(self.threads, || Ok(count::count_texts_at(&texts, breaks))))?;
         let mut counts = self.counts.lock().expect("counter lock poisoned");
         count::merge_counts(&mut counts, batch);
         Ok(())

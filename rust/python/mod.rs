@@ -1,12 +1,14 @@
 //! The Python extension `subword._core`: a thin layer that converts arguments, releases
 //! the GIL around the core's work, and turns [`Error`] values into Python exceptions.
 //! No algorithm lives here. The files mirror the core: `count`, `bpe/{train,encode}`,
-//! `wordpiece/{train,encode}`, `formats`; `args` holds the argument types they share, and
-//! this file the error mapping, thread pools and Ctrl-C handling.
+//! `wordpiece/{train,encode}`, `formats`; `args` holds the argument types they share,
+//! `flat` the numpy and list forms of batch results, and this file the error mapping,
+//! thread pools and Ctrl-C handling.
 
 mod args;
 mod bpe;
 mod count;
+mod flat;
 mod formats;
 mod wordpiece;
 

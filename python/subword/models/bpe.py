@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from subword import _core, counting
 from subword._atomic import loading_model, saving_model
@@ -19,6 +19,9 @@ from subword.counting import PathLike
 from subword.models._base import VocabularyModel
 from subword.models._training import TrainableModel, TrainerConfig
 from subword.tokenizer_json import TOKENIZER_JSON_NAME, bpe_tokenizer_json, write_tokenizer_json
+
+if TYPE_CHECKING:
+    from subword._core import FlatIds
 
 Progress = bool | ProgressCallback | None
 
@@ -173,12 +176,34 @@ class BPE(VocabularyModel[_core.BpeModel], TrainableModel, trainer_config=BpeTra
         >>> bpe.encode_batch(["low", "lowest"])
         [[9, 8], [11, 12]]
         """
+        return self._inner.encode_batch(self._pre_tokenize_batch(texts), threads)
+
+    def encode_batch_flat(self, texts: Sequence[str], threads: int | None = None) -> FlatIds:
+        """The ids of many texts as two numpy arrays, with no Python object per id.
+
+        ``ids`` (``uint32``) holds every text's ids end to end and ``lengths`` (``int64``)
+        each text's number of ids: text ``i`` is ``ids[start:start + lengths[i]]`` with
+        ``start = lengths[:i].sum()``. The arrays own the memory Rust filled (nothing is
+        copied), which makes this the fastest way to many ids; the same ids as
+        :meth:`encode_batch`.
+
+        >>> import numpy as np
+        >>> bpe = BPE.train_from_iterator(["low lower lowest"] * 3, num_merges=4)
+        >>> ids, lengths = bpe.encode_batch_flat(["low", "", "lowest"])
+        >>> ids.tolist(), lengths.tolist()
+        ([9, 8, 11, 12], [2, 0, 2])
+        >>> [row.tolist() for row in np.split(ids, np.cumsum(lengths)[:-1])]
+        [[9, 8], [], [11, 12]]
+        """
+        return self._inner.encode_batch_flat(self._pre_tokenize_batch(texts), threads)
+
+    def _pre_tokenize_batch(self, texts: Sequence[str]) -> list[str]:
         texts = list(texts)
         if self._normalize:
-            texts = self._normalize(texts)
-        elif not all(isinstance(t, str) for t in texts):
+            return self._normalize(texts)
+        if not all(isinstance(t, str) for t in texts):
             raise TypeError("texts must all be str")
-        return self._inner.encode_batch(texts, threads)
+        return texts
 
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids``: words joined by single spaces (IndexError for bad ids).

@@ -47,6 +47,7 @@ from subword.tokenizer_json import (
 )
 
 if TYPE_CHECKING:
+    from subword._core import FlatIds
     from subword.bert import BertTokenizer
 
 Progress = bool | ProgressCallback | None
@@ -338,6 +339,19 @@ class WordPiece(
         [[1, 2], [3, 1]]
         """
         return self._inner.encode_pretokenized(self._words(texts))
+
+    def encode_batch_flat(self, texts: Sequence[str]) -> FlatIds:
+        """The ids of many texts as two numpy arrays (``ids``, ``lengths``), no object per id.
+
+        ``ids`` (``uint32``) holds every text's ids end to end and ``lengths`` (``int64``)
+        each text's number of ids; the same ids as :meth:`encode_batch`.
+
+        >>> ids, lengths = WordPiece(["[UNK]", "hug", "##s", "pun"]).encode_batch_flat(
+        ...     ["hugs", "", "pun hug"])
+        >>> ids.tolist(), lengths.tolist()
+        ([1, 2, 3, 1], [2, 0, 2])
+        """
+        return self._inner.encode_pretokenized_flat(self._words(texts))
 
     def decode(self, ids: Sequence[int]) -> str:
         """The text of ``ids``: pieces joined, ``##`` continuations glued to their word.

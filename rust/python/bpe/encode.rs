@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyList, PyTuple};
 
 use super::Merges;
-use crate::batch::PARALLEL_TEXTS;
+use crate::batch::{Flat, PARALLEL_TEXTS};
 use crate::bpe::DEFAULT_UNK_TOKEN;
 use crate::bpe::encode::{BpeModel, BpeOptions};
 use crate::python::args::U64Arg;
+use crate::python::flat::{self, FlatArrays, IdObjects};
 use crate::python::{
     IntoPyResult, WATCHED_TEXTS, checked_id, in_pool, run_batch, run_watching_signals,
 };
@@ -28,6 +29,33 @@ type BpeState = (Vec<String>, Merges, Option<String>, bool, String);
 #[pyclass(name = "BpeModel", module = "subword._core", frozen)]
 struct PyBpeModel {
     inner: Arc<BpeModel>,
+    ids: IdObjects,
+}
+
+impl PyBpeModel {
+    fn wrap(inner: BpeModel) -> Self {
+        let ids = IdObjects::new(inner.tokens().len());
+        PyBpeModel {
+            inner: Arc::new(inner),
+            ids,
+        }
+    }
+
+    /// The ids of a batch laid end to end, encoded without the GIL (see `encode_batch`).
+    fn encode_flat(
+        &self,
+        py: Python<'_>,
+        texts: &[PyBackedStr],
+        threads: Option<U64Arg>,
+    ) -> PyResult<Flat<u32>> {
+        run_batch(
+            py,
+            texts.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            threads,
+            |stop| self.inner.encode_batch_flat_until(texts, stop),
+        )
+    }
 }
 
 fn options(
@@ -56,9 +84,7 @@ impl PyBpeModel {
     ) -> PyResult<Self> {
         let options = options(unk_token, byte_fallback, end_of_word_suffix);
         let inner = py.detach(|| BpeModel::new(vocab, merges, options)).py()?;
-        Ok(PyBpeModel {
-            inner: Arc::new(inner),
-        })
+        Ok(PyBpeModel::wrap(inner))
     }
 
     /// Loads `vocab.json` + `merges.txt` without the GIL; Ctrl-C stops it.
@@ -76,9 +102,7 @@ impl PyBpeModel {
         let inner = run_watching_signals(py, |stop| {
             BpeModel::from_files(&vocab_path, &merges_path, options, stop).py()
         })?;
-        Ok(PyBpeModel {
-            inner: Arc::new(inner),
-        })
+        Ok(PyBpeModel::wrap(inner))
     }
 
     /// Loads a subword-nmt codes file; the vocabulary is built from the merges. Without the
@@ -97,9 +121,7 @@ impl PyBpeModel {
         let inner = run_watching_signals(py, |stop| {
             BpeModel::from_codes(&path, &special_tokens, options, stop).py()
         })?;
-        Ok(PyBpeModel {
-            inner: Arc::new(inner),
-        })
+        Ok(PyBpeModel::wrap(inner))
     }
 
     /// The symbols of `text` (vocabulary tokens; unseen characters as themselves). A long
@@ -125,23 +147,44 @@ impl PyBpeModel {
     }
 
     /// The ids of many texts (each split on whitespace as `str.split()`), in parallel
-    /// without the GIL. The texts are borrowed from Python (`PyBackedStr`), not copied: a
-    /// large batch starts encoding at once, and a Ctrl-C is not held up by a long
-    /// conversion under the GIL.
+    /// without the GIL, as one list per text. The texts are borrowed from Python
+    /// (`PyBackedStr`), not copied: a large batch starts encoding at once, and a Ctrl-C is
+    /// not held up by a long conversion under the GIL. The lists are built from the
+    /// batch's one vector of ids, with one shared int object per id (see `flat`).
     #[pyo3(signature = (texts, threads = None))]
-    fn encode_batch(
+    fn encode_batch<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<PyBackedStr>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let flat = self.encode_flat(py, &texts, threads)?;
+        self.ids.lists(py, &flat)
+    }
+
+    /// `encode_batch` as two numpy arrays: every text's ids end to end (`uint32`) and
+    /// each text's number of ids (`int64`), handed over without a copy.
+    #[pyo3(signature = (texts, threads = None))]
+    fn encode_batch_flat<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<PyBackedStr>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<FlatArrays<'py>> {
+        let flat = self.encode_flat(py, &texts, threads)?;
+        Ok(flat::arrays(py, flat))
+    }
+
+    /// The number of ids of `encode_batch(texts)`, with nothing returned to Python: the
+    /// core's own speed, which the benchmark holds the other forms against.
+    #[pyo3(signature = (texts, threads = None))]
+    fn _encode_batch_count(
         &self,
         py: Python<'_>,
         texts: Vec<PyBackedStr>,
         threads: Option<U64Arg>,
-    ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(
-            py,
-            texts.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| self.inner.encode_batch_until(&texts, stop),
-        )
+    ) -> PyResult<usize> {
+        Ok(self.encode_flat(py, &texts, threads)?.values.len())
     }
 
     /// The text of `ids`.

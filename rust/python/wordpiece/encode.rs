@@ -6,8 +6,9 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyTuple, PyType};
 
-use crate::batch::{PARALLEL_TEXTS, PARALLEL_WORDS};
+use crate::batch::{self, PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::python::args::U64Arg;
+use crate::python::flat::{self, FlatArrays};
 use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch, run_watching_signals};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT_UNK_TOKEN};
@@ -164,6 +165,32 @@ impl PyWordPieceModel {
             threads,
             |stop| self.inner.encode_pretokenized_until(&batch, stop),
         )
+    }
+
+    /// `encode_pretokenized` as two numpy arrays: every text's ids end to end (`uint32`)
+    /// and each text's number of ids (`int64`), handed over without a copy.
+    #[pyo3(signature = (batch, threads = None))]
+    fn encode_pretokenized_flat<'py>(
+        &self,
+        py: Python<'py>,
+        batch: Vec<Vec<PyBackedStr>>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<FlatArrays<'py>> {
+        let flat = run_batch(
+            py,
+            batch.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            threads,
+            |stop| {
+                batch::flat_map_until(&batch, PARALLEL_TEXTS, stop, |words, ids| {
+                    words
+                        .iter()
+                        .for_each(|word| self.inner.encode_word(word, ids));
+                    Ok(())
+                })
+            },
+        )?;
+        Ok(flat::arrays(py, flat))
     }
 
     /// Like `encode_pretokenized`, with, per text, `(ids, word_indices, spans)`: the word
