@@ -75,7 +75,7 @@ def bars(markdown: str) -> list[tuple[str, float]]:
                 continue
             setting = " ".join(
                 f"{key}={row[key]}"
-                for key in ("case", "corpus", "model", "vocab", "threads")
+                for key in ("case", "call", "corpus", "model", "vocab", "threads")
                 if row.get(key)
             )
             result.append((f"{heading} · {tool} · {setting}", float(ratio)))

@@ -215,3 +215,33 @@ def test_capacity_is_checked() -> None:
     with pytest.raises((ValueError, OverflowError, TypeError)):
         ChunkCache(capacity=-1)
     assert ChunkCache().capacity == 32 << 20
+
+
+int64s = st.integers(-(2**63), 2**63 - 1) | st.integers(0, 70_000)
+
+
+@SETTINGS
+@given(
+    rows=st.integers(0, 5),
+    width=st.integers(0, 6),
+    values=st.lists(int64s, min_size=30, max_size=30),
+    step=st.sampled_from([1, 2]),
+)
+def test_int_rows_equal_tolist(rows, width, values, step) -> None:
+    from subword._core import int_rows
+
+    array = np.array(values[: rows * width], dtype=np.int64).reshape(rows, width)[:, ::step]
+    assert int_rows(array) == array.tolist()
+
+
+@SETTINGS
+@given(values=st.lists(int64s, max_size=20), cuts=st.lists(st.integers(0, 20), max_size=5))
+def test_int_runs_equal_the_slices(values, cuts) -> None:
+    from subword._core import int_runs
+
+    array = np.array(values, dtype=np.int64)
+    offsets = np.array([0, *sorted(min(c, len(values)) for c in cuts), len(values)])
+    expected = [array[a:b].tolist() for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+    assert int_runs(array, offsets) == expected
+    with pytest.raises(ValueError, match="offsets must rise"):
+        int_runs(array, offsets[::-1] + 1)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
+from subword._core import int_rows, int_runs
 from subword.padding import padded_length
 from subword.tensors import filled_mask
 
@@ -183,23 +184,25 @@ def _arrays(
 def _lists(
     rows: _Rows, length: int, options: CallOptions, pad_ids: tuple[int, int]
 ) -> dict[str, list[Any]]:
-    """The fields as lists of rows: padded rows from 2-D arrays, ragged ones cut from one list."""
+    """The fields as lists of rows: padded rows from 2-D arrays, ragged ones cut from one list.
+
+    Ids become lists in Rust (:func:`subword._core.int_rows`), sharing one int object per
+    id: ``tolist()`` would make an int for every id above Python's cached small ints.
+    """
     if length or not len(rows.lengths):
+        arrays = _arrays(rows, length, options, pad_ids)
         return {
-            key: value.tolist() for key, value in _arrays(rows, length, options, pad_ids).items()
+            key: int_rows(value) if key == "input_ids" else value.tolist()
+            for key, value in arrays.items()
         }
-    ends = np.cumsum(rows.lengths).tolist()
-    starts = [0, *ends[:-1]]
-
-    def cut(values: list[int]) -> list[list[int]]:
-        return [values[start:end] for start, end in zip(starts, ends, strict=True)]
-
-    fields = {"input_ids": cut(rows.ids.tolist())}
+    offsets = np.zeros(len(rows.lengths) + 1, dtype=np.int64)
+    np.cumsum(rows.lengths, out=offsets[1:])
+    fields = {"input_ids": int_runs(rows.ids, offsets)}
     sizes = rows.lengths.tolist()
     if options.with_type_ids:
         fields["token_type_ids"] = [[0] * size for size in sizes]
     if options.with_attention:
         fields["attention_mask"] = [[1] * size for size in sizes]
     if rows.special is not None:
-        fields["special_tokens_mask"] = cut(rows.special.tolist())
+        fields["special_tokens_mask"] = int_runs(rows.special, offsets)
     return fields

@@ -9,7 +9,8 @@
 //! shared. Freeing the batch is then one vector on the calling thread, not one per text
 //! allocated on each pool thread.
 
-use numpy::{IntoPyArray, PyArray1};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyInt, PyList};
@@ -67,4 +68,78 @@ impl IdObjects {
 pub(crate) fn arrays(py: Python<'_>, flat: Flat<u32>) -> FlatArrays<'_> {
     let lengths: Vec<i64> = flat.lengths.iter().map(|&n| n as i64).collect();
     (flat.values.into_pyarray(py), lengths.into_pyarray(py))
+}
+
+/// Values below this get one int object per process, shared by every list [`int_rows`]
+/// and [`int_runs`] build (token ids, type ids, masks); others get a fresh one each.
+const SHARED_INTS: usize = 1 << 16;
+
+/// The shared int objects of `0..SHARED_INTS`, made on first use (2 MB).
+static SHARED: PyOnceLock<Vec<Py<PyInt>>> = PyOnceLock::new();
+
+/// One list of ints per row, each value's int the shared one when there is one.
+fn int_lists<'a, 'py>(
+    py: Python<'py>,
+    rows: impl ExactSizeIterator<Item = &'a [i64]>,
+) -> PyResult<Bound<'py, PyList>> {
+    let shared = SHARED.get_or_init(py, || {
+        (0..SHARED_INTS as i64)
+            .map(|value| PyInt::new(py, value).unbind())
+            .collect()
+    });
+    let int = |value: i64| match usize::try_from(value).ok().and_then(|v| shared.get(v)) {
+        Some(int) => int.bind(py).clone(),
+        None => PyInt::new(py, value),
+    };
+    let lists = rows
+        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, lists)
+}
+
+/// `array.tolist()` for a 2-D int64 array, without an int object per element: each value
+/// below 65,536 is one shared int (what makes `tolist()` slow is making an int for every
+/// id above Python's cached small ints).
+#[pyfunction]
+fn int_rows<'py>(
+    py: Python<'py>,
+    array: PyReadonlyArray2<'py, i64>,
+) -> PyResult<Bound<'py, PyList>> {
+    let array = array.as_array();
+    let width = array.ncols();
+    match array.as_slice() {
+        Some(values) if width > 0 => int_lists(py, values.chunks_exact(width)),
+        _ => {
+            let rows: Vec<Vec<i64>> = array.rows().into_iter().map(|r| r.to_vec()).collect();
+            int_lists(py, rows.iter().map(Vec::as_slice))
+        }
+    }
+}
+
+/// `[values[offsets[i]:offsets[i + 1]].tolist() for i ...]` as [`int_rows`] makes lists;
+/// `ValueError` unless the offsets rise from 0 to `len(values)`.
+#[pyfunction]
+fn int_runs<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, i64>,
+    offsets: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyList>> {
+    let values = values.as_array().to_vec();
+    let offsets = offsets.as_array().to_vec();
+    let rises = offsets.windows(2).all(|pair| pair[0] <= pair[1]);
+    if offsets.first() != Some(&0) || !rises || offsets.last() != Some(&(values.len() as i64)) {
+        return Err(PyValueError::new_err(
+            "offsets must rise from 0 to the number of values",
+        ));
+    }
+    let runs = offsets
+        .windows(2)
+        .map(|pair| &values[pair[0] as usize..pair[1] as usize]);
+    int_lists(py, runs)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(int_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(int_runs, m)?)?;
+    Ok(())
 }

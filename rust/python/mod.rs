@@ -367,5 +367,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     count::register(m)?;
     bpe::register(m)?;
     wordpiece::register(m)?;
+    flat::register(m)?;
     formats::register(m)
 }

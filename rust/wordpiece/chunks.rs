@@ -248,18 +248,16 @@ impl<'t> Draft<'t> {
     }
 }
 
-/// The distinct chunks the drafts lack, sorted (so the normalizer sees the same batch
-/// whatever the thread count).
+/// The distinct chunks the drafts lack, in order of first appearance (so the normalizer
+/// sees the same batch whatever the thread count).
 fn distinct_gaps<'t>(drafts: &[Draft<'t>]) -> Vec<&'t str> {
     let mut seen = FxHashSet::default();
-    let mut missing: Vec<&str> = drafts
+    drafts
         .iter()
         .flat_map(|draft| &draft.gaps)
         .filter(|(_, chunk)| seen.insert(*chunk))
         .map(|(_, chunk)| *chunk)
-        .collect();
-    missing.sort_unstable();
-    missing
+        .collect()
 }
 
 /// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`.

@@ -8,8 +8,8 @@ use pyo3::pybacked::PyBackedStr;
 
 use crate::batch::PARALLEL_TEXTS;
 use crate::python::args::U64Arg;
+use crate::python::run_batch;
 use crate::python::wordpiece::encode::PyWordPieceModel;
-use crate::python::{WATCHED_TEXTS, run_batch};
 use crate::wordpiece::chunks::{self, ChunkCache};
 
 /// A bounded cache from whitespace chunk to WordPiece ids, and the batch call that
@@ -20,6 +20,11 @@ use crate::wordpiece::chunks::{self, ChunkCache};
 pub(crate) struct PyChunkCache {
     inner: ChunkCache,
 }
+
+/// `encode_texts` watches for Ctrl-C (a thread of its own, some 100 µs a call) from this
+/// many bytes of text: a thousand lines of English (40 kB) take about a millisecond, so
+/// watching them would cost a tenth of the call, while a batch that takes long is large.
+const WATCHED_BYTES: usize = 1 << 20;
 
 /// What `encode_texts` returns: the ids laid end to end, and where each text starts.
 type Flat<'py> = (Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<i64>>);
@@ -66,10 +71,12 @@ impl PyChunkCache {
                 crate::Error::Interrupted
             })
         };
+        let bytes: usize = texts.iter().map(|text| text.len()).sum();
+        let watched_from = if bytes < WATCHED_BYTES { usize::MAX } else { 0 };
         let flat = run_batch(
             py,
             texts.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            (PARALLEL_TEXTS, watched_from),
             threads,
             |stop| {
                 self.inner
