@@ -245,3 +245,19 @@ def test_int_runs_equal_the_slices(values, cuts) -> None:
     assert int_runs(array, offsets) == expected
     with pytest.raises(ValueError, match="offsets must rise"):
         int_runs(array, offsets[::-1] + 1)
+
+
+def test_building_lists_leaves_the_garbage_collector_as_it_was(ours) -> None:
+    import gc
+
+    from subword._core import int_rows
+
+    assert gc.isenabled()
+    assert ours(["hello world"] * 300, padding="max_length", max_length=8)["input_ids"]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert int_rows(np.ones((2, 2), dtype=np.int64)) == [[1, 1], [1, 1]]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -186,23 +186,20 @@ def _lists(
 ) -> dict[str, list[Any]]:
     """The fields as lists of rows: padded rows from 2-D arrays, ragged ones cut from one list.
 
-    Ids become lists in Rust (:func:`subword._core.int_rows`), sharing one int object per
-    id: ``tolist()`` would make an int for every id above Python's cached small ints.
+    The lists are made in Rust (:func:`subword._core.int_rows`, ``int_runs``): each id's
+    int is shared (``tolist()`` makes one for every id above Python's cached small ints)
+    and the garbage collector does not walk the new lists while they are made.
     """
     if length or not len(rows.lengths):
         arrays = _arrays(rows, length, options, pad_ids)
-        return {
-            key: int_rows(value) if key == "input_ids" else value.tolist()
-            for key, value in arrays.items()
-        }
+        return {key: int_rows(value) for key, value in arrays.items()}
     offsets = np.zeros(len(rows.lengths) + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
     fields = {"input_ids": int_runs(rows.ids, offsets)}
-    sizes = rows.lengths.tolist()
     if options.with_type_ids:
-        fields["token_type_ids"] = [[0] * size for size in sizes]
+        fields["token_type_ids"] = int_runs(np.zeros(len(rows.ids), dtype=np.int64), offsets)
     if options.with_attention:
-        fields["attention_mask"] = [[1] * size for size in sizes]
+        fields["attention_mask"] = int_runs(np.ones(len(rows.ids), dtype=np.int64), offsets)
     if rows.special is not None:
         fields["special_tokens_mask"] = int_runs(rows.special, offsets)
     return fields
