@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyTuple, PyType};
+use pyo3::types::{PyList, PyTuple, PyType};
 
-use crate::batch::{self, PARALLEL_TEXTS, PARALLEL_WORDS};
+use crate::batch::{self, Flat, PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::python::args::U64Arg;
-use crate::python::flat::{self, FlatArrays};
+use crate::python::flat::{self, FlatArrays, IdObjects};
 use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch, run_watching_signals};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT_UNK_TOKEN};
@@ -20,9 +20,34 @@ use crate::wordpiece::{DEFAULT_MAX_INPUT_CHARS_PER_WORD, DEFAULT_PREFIX, DEFAULT
 #[pyclass(name = "WordPieceModel", module = "subword._core", frozen)]
 pub(crate) struct PyWordPieceModel {
     inner: WordPieceModel,
+    /// The int object of each id, shared by the lists the batch calls return.
+    ids: IdObjects,
 }
 
 impl PyWordPieceModel {
+    /// Every pre-tokenized text's ids laid end to end, in parallel without the GIL.
+    fn pretokenized_flat(
+        &self,
+        py: Python<'_>,
+        batch: &[Vec<PyBackedStr>],
+        threads: Option<U64Arg>,
+    ) -> PyResult<Flat<u32>> {
+        run_batch(
+            py,
+            batch.len(),
+            (PARALLEL_TEXTS, WATCHED_TEXTS),
+            threads,
+            |stop| {
+                batch::flat_map_until(batch, PARALLEL_TEXTS, stop, |words, ids| {
+                    words
+                        .iter()
+                        .for_each(|word| self.inner.encode_word(word, ids));
+                    Ok(())
+                })
+            },
+        )
+    }
+
     /// The core model, for the other bindings that encode with it (`ChunkCache`).
     pub(crate) fn model(&self) -> &WordPieceModel {
         &self.inner
@@ -72,7 +97,8 @@ impl PyWordPieceModel {
             )
             .py()
         })?;
-        Ok(PyWordPieceModel { inner })
+        let ids = IdObjects::new(inner.len());
+        Ok(PyWordPieceModel { inner, ids })
     }
 
     /// Reads a BERT `vocab.txt` (one token a line, id = 0-based line index) without the
@@ -150,21 +176,17 @@ impl PyWordPieceModel {
     }
 
     /// For each pre-tokenized text (a list of words, each encoded as given), the ids of
-    /// all its words' pieces concatenated; in parallel over texts, without the GIL.
+    /// all its words' pieces concatenated; in parallel over texts, without the GIL. The
+    /// lists are built from one vector, each id's int shared (see `flat`).
     #[pyo3(signature = (batch, threads = None))]
-    fn encode_pretokenized(
+    fn encode_pretokenized<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         batch: Vec<Vec<PyBackedStr>>,
         threads: Option<U64Arg>,
-    ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(
-            py,
-            batch.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| self.inner.encode_pretokenized_until(&batch, stop),
-        )
+    ) -> PyResult<Bound<'py, PyList>> {
+        let flat = self.pretokenized_flat(py, &batch, threads)?;
+        self.ids.lists(py, &flat)
     }
 
     /// `encode_pretokenized` as two numpy arrays: every text's ids end to end (`uint32`)
@@ -176,20 +198,7 @@ impl PyWordPieceModel {
         batch: Vec<Vec<PyBackedStr>>,
         threads: Option<U64Arg>,
     ) -> PyResult<FlatArrays<'py>> {
-        let flat = run_batch(
-            py,
-            batch.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| {
-                batch::flat_map_until(&batch, PARALLEL_TEXTS, stop, |words, ids| {
-                    words
-                        .iter()
-                        .for_each(|word| self.inner.encode_word(word, ids));
-                    Ok(())
-                })
-            },
-        )?;
+        let flat = self.pretokenized_flat(py, &batch, threads)?;
         Ok(flat::arrays(py, flat))
     }
 
