@@ -7,7 +7,7 @@ gain) against HF ``WordPieceTrainer`` (BPE's frequency rule); a second subword r
 Encoding: words/s of the WordPiece model alone with the real bert-base-uncased vocab, on
 the words of ``en-ENCODE.txt`` pre-tokenized once by subword's BasicTokenizer (untimed):
 subword ``WordPieceModel.encode_pretokenized`` against HF ``models.WordPiece`` fed the same
-pre-tokenized lines (both return the ids of each line), after checking both give
+pre-tokenized lines (both return the ids of each line), after asserting that both give
 identical ids on the first 10,000 words.
 Every run is a fresh process (see ``_harness``).
 
@@ -187,10 +187,10 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], str]:
                     save=str(words)).value["words"]
     kwargs = {"words": str(words), "vocab": str(vocab)}
     check = measure("wordpiece:check_ids", threads=1, repeat=1, **kwargs).value
-    check = (f"subword and HF ids are identical on the first {check['words']} words"
-             if not check["mismatches"] else
-             f"subword and HF ids DIFFER on {check['mismatches']} of the first "
-             f"{check['words']} words (first: {check['first']!r})")
+    assert not check["mismatches"], (
+        f"subword and HF ids differ on {check['mismatches']} of the first {check['words']} "
+        f"words (first: {check['first']!r})")
+    check = f"subword and HF ids are identical on the first {check['words']} words"
     log(check)
     rows = []
     for threads in int_list(args.threads):
