@@ -83,3 +83,17 @@ def test_a_stride_that_does_not_fit_its_window_is_one_error_everywhere() -> None
     with pytest.raises(ValueError, match="stride=3 must be at least 0 and smaller") as chunk:
         tokenizer.chunk(text, max_length=5, stride=3)
     assert str(call.value) == str(chunk.value)
+
+
+def test_bpe_and_wordpiece_users_do_not_load_numpy() -> None:
+    """`BertTokenizer` (numpy, ~13 MB) is imported on first use, not by `import subword`."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, subword; from subword import BPE, WordPiece; "
+        "assert 'numpy' not in sys.modules, 'numpy'; "
+        "assert subword.BertTokenizer.__name__ == 'BertTokenizer'; "
+        "assert 'numpy' in sys.modules and 'BertTokenizer' in dir(subword)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
