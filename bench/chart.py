@@ -70,7 +70,7 @@ def bars(markdown: str) -> list[tuple[str, float]]:
             continue
         for row in rows:
             tool, ratio = row.get("tool", ""), row.get("time ratio", "")
-            ours = tool == "subword" or tool.startswith("subword:")  # ours, or a part of it
+            ours = tool.startswith("subword")  # ours, a part or another form of it
             if not tool or ours or not re.match(r"^[\d.]+$", ratio):
                 continue
             setting = " ".join(
