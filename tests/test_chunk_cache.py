@@ -191,8 +191,8 @@ def test_a_normalizer_error_reaches_the_caller_unchanged() -> None:
     with pytest.raises(TypeError):
         cache.encode_texts(model, ["é"], True, lambda chunks: [[1]])
     assert len(cache) == 0
-    ids, offsets = cache.encode_texts(model, ["a é", "a"], True, lambda c: [["a"]] * len(c))
-    assert (ids.tolist(), offsets.tolist()) == ([1, 1, 1], [0, 2, 3])
+    ids, lengths = cache.encode_texts(model, ["a é", "a"], True, lambda c: [["a"]] * len(c))
+    assert (ids.tolist(), lengths.tolist()) == ([1, 1, 1], [2, 1])
 
 
 def test_a_normalizer_runs_once_per_batch_with_the_distinct_missing_chunks() -> None:

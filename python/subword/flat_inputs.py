@@ -3,7 +3,7 @@
 The call a training loop makes most (single texts, no overflow, no offsets:
 ``tokenizer(batch, truncation=True, max_length=512)``, padded or not, as lists or
 arrays) needs nothing per row that numpy cannot do for the whole batch at once: each
-text's ids come from Rust laid end to end (:class:`~subword.text_encoding.FlatIds`),
+text's ids come from Rust laid end to end (:class:`~subword.text_encoding.FlatBatch`),
 truncation is a minimum over lengths, the template writes ``[CLS]`` and ``[SEP]`` at
 computed positions, and padding fills a mask. Lists, when asked for, are cut from one
 ``tolist()``. Every other call (pairs, overflow, offsets, ``length``, ``only_second``, a
@@ -12,8 +12,8 @@ computed positions, and padding fills a mask. Lists, when asked for, are cut fro
 
 >>> import numpy as np
 >>> from subword.call_options import CallOptions
->>> from subword.text_encoding import FlatIds
->>> flat = FlatIds(np.array([5, 6, 7, 8], dtype=np.uint32), np.array([0, 3, 4]))
+>>> from subword.text_encoding import FlatBatch
+>>> flat = FlatBatch(np.array([5, 6, 7, 8], dtype=np.uint32), np.array([3, 1]))
 >>> options = CallOptions(truncation="longest_first", max_length=4, padding="longest")
 >>> fields, length = flat_fields(flat, options, (2, 3), pad_ids=(0, 0), batched=True)
 >>> fields["input_ids"], length
@@ -32,7 +32,7 @@ from subword.tensors import filled_mask
 
 if TYPE_CHECKING:
     from subword.call_options import CallOptions
-    from subword.text_encoding import FlatIds
+    from subword.text_encoding import FlatBatch
 
 __all__ = ["handles", "flat_fields"]
 
@@ -54,7 +54,7 @@ def handles(options: CallOptions) -> bool:
 
 
 def flat_fields(
-    flat: FlatIds,
+    flat: FlatBatch,
     options: CallOptions,
     cls_sep: tuple[int, int] | None,
     pad_ids: tuple[int, int],
@@ -70,8 +70,8 @@ def flat_fields(
     row-by-row path handles those.
 
     >>> from subword.call_options import CallOptions
-    >>> from subword.text_encoding import FlatIds
-    >>> flat = FlatIds(np.array([5, 6, 7], dtype=np.uint32), np.array([0, 2, 3]))
+    >>> from subword.text_encoding import FlatBatch
+    >>> flat = FlatBatch(np.array([5, 6, 7], dtype=np.uint32), np.array([2, 1]))
     >>> options = CallOptions(padding="longest", tensor_type="np", with_special=True)
     >>> fields, length = flat_fields(flat, options, (2, 3), (0, 0), batched=True)
     >>> fields["special_tokens_mask"], length
@@ -101,14 +101,14 @@ def flat_fields(
     return fields, length
 
 
-def longest(flat: FlatIds, cls_sep: tuple[int, int] | None) -> int:
+def longest(flat: FlatBatch, cls_sep: tuple[int, int] | None) -> int:
     """The longest input the call would make before truncation (the too-long warning's).
 
-    >>> from subword.text_encoding import FlatIds
-    >>> longest(FlatIds(np.zeros(5, dtype=np.uint32), np.array([0, 2, 5])), (2, 3))
+    >>> from subword.text_encoding import FlatBatch
+    >>> longest(FlatBatch(np.zeros(5, dtype=np.uint32), np.array([2, 3])), (2, 3))
     5
     """
-    lengths = flat.lengths()
+    lengths = flat.lengths
     return int(lengths.max()) + (2 if cls_sep else 0) if len(lengths) else 0
 
 
@@ -117,11 +117,11 @@ def _first(lengths: Array) -> int:
 
 
 def _assembled(
-    flat: FlatIds, options: CallOptions, cls_sep: tuple[int, int] | None
+    flat: FlatBatch, options: CallOptions, cls_sep: tuple[int, int] | None
 ) -> tuple[Array, Array]:
     """Every row's ids laid end to end (truncated, in the template), and each row's length."""
-    lengths = flat.lengths()
-    starts = flat.offsets[:-1]
+    lengths = flat.lengths
+    starts = flat.starts()
     kept = lengths
     if options.truncation != "do_not_truncate":
         assert options.max_length is not None

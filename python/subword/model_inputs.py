@@ -25,7 +25,7 @@ from subword.call_options import CallOptions, SpecialIds
 from subword.padding import pad_row, padded_fields, padding_length
 from subword.processors import Row, Segment, assemble, special_tokens_to_add
 from subword.tensors import padded_arrays
-from subword.text_encoding import FlatIds
+from subword.text_encoding import FlatBatch
 from subword.truncation import truncation_windows
 
 __all__ = ["Samples", "encode_call", "row_encoding"]
@@ -47,14 +47,14 @@ def encode_call(
     ids: SpecialIds,
     batched: bool,
     warned: dict[str, bool] | None = None,
-    flat: Callable[[], FlatIds | None] | None = None,
+    flat: Callable[[], FlatBatch | None] | None = None,
 ) -> BatchEncoding:
     """The :class:`BatchEncoding` of a call.
 
     ``encode(with_offsets, with_words)`` encodes the call's texts (the tokenizer's
     :class:`~subword.text_encoding.TextEncoder` over them); it runs once for the fields,
     and once more if the alignment is asked for. ``flat()``, given for a call of single
-    texts, encodes them as :class:`~subword.text_encoding.FlatIds` (or gives ``None``):
+    texts, encodes them as :class:`~subword.text_encoding.FlatBatch` (or gives ``None``):
     the fields are then made by :mod:`subword.flat_inputs` when it handles the options,
     with the same result. An input longer than
     ``options.model_max_length`` with no ``max_length`` in force logs transformers'
@@ -119,7 +119,7 @@ def encode_call(
 
 
 def _flat_call(
-    flat: Callable[[], FlatIds | None],
+    flat: Callable[[], FlatBatch | None],
     encode: Callable[[bool, bool], Samples],
     options: CallOptions,
     ids: SpecialIds,

@@ -29,51 +29,49 @@ from subword.added_tokens import AddedToken, AddedTokenSplitter, WholeToken
 from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
 
-__all__ = ["FlatIds", "TextEncoder"]
+__all__ = ["FlatBatch", "TextEncoder"]
 
 
 @dataclass(frozen=True)
-class FlatIds:
-    """The ids of a batch of texts laid end to end: text ``i`` is ``ids[offsets[i]:offsets[i+1]]``.
+class FlatBatch:
+    """The ids of a batch of texts laid end to end, and each text's number of ids.
 
-    >>> flat = FlatIds(np.array([5, 6, 7], dtype=np.uint32), np.array([0, 2, 2, 3]))
-    >>> len(flat)
-    3
+    The dataclass form of what Rust's batch calls return (``_core.FlatIds``).
+
+    >>> FlatBatch(np.array([5, 6, 7], dtype=np.uint32), np.array([2, 0, 1])).lengths.tolist()
+    [2, 0, 1]
     """
 
     ids: np.ndarray[Any, Any]
-    offsets: np.ndarray[Any, Any]
+    lengths: np.ndarray[Any, Any]
 
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
+    def starts(self) -> np.ndarray[Any, Any]:
+        """Where each text's ids start in :attr:`ids`.
 
-    def lengths(self) -> np.ndarray[Any, Any]:
-        """The number of ids of each text.
-
-        >>> FlatIds(np.array([5, 6, 7]), np.array([0, 2, 2, 3])).lengths().tolist()
-        [2, 0, 1]
-        """
-        return np.diff(self.offsets)
-
-    def text(self, i: int) -> np.ndarray[Any, Any]:
-        """The ids of text ``i``.
-
-        >>> FlatIds(np.array([5, 6, 7]), np.array([0, 2, 2, 3])).text(2).tolist()
-        [7]
-        """
-        return self.ids[self.offsets[i] : self.offsets[i + 1]]
-
-    @classmethod
-    def join(cls, parts: list[np.ndarray[Any, Any]]) -> FlatIds:
-        """The texts whose ids are ``parts``, in order.
-
-        >>> FlatIds.join([np.array([1, 2]), np.array([], dtype=int)]).offsets.tolist()
+        >>> FlatBatch(np.array([5, 6, 7]), np.array([2, 0, 1])).starts().tolist()
         [0, 2, 2]
         """
-        offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-        np.cumsum([len(part) for part in parts], out=offsets[1:])
+        starts: np.ndarray[Any, Any] = np.cumsum(self.lengths) - self.lengths
+        return starts
+
+    def texts(self) -> list[np.ndarray[Any, Any]]:
+        """Each text's ids.
+
+        >>> [t.tolist() for t in FlatBatch(np.array([5, 6, 7]), np.array([2, 0, 1])).texts()]
+        [[5, 6], [], [7]]
+        """
+        return np.split(self.ids, np.cumsum(self.lengths)[:-1]) if len(self.lengths) else []
+
+    @classmethod
+    def join(cls, parts: list[np.ndarray[Any, Any]]) -> FlatBatch:
+        """The texts whose ids are ``parts``, in order.
+
+        >>> FlatBatch.join([np.array([1, 2]), np.array([], dtype=int)]).lengths.tolist()
+        [2, 0]
+        """
+        lengths = np.array([len(part) for part in parts], dtype=np.int64)
         ids = np.concatenate(parts) if parts else np.zeros(0)
-        return cls(ids.astype(np.uint32, copy=False), offsets)
+        return cls(ids.astype(np.uint32, copy=False), lengths)
 
 
 def _normalization_key(basic_tokenizer: BasicTokenizer) -> tuple[Any, ...]:
@@ -205,7 +203,7 @@ class TextEncoder:
         aligned = [self.splitter.aligned_words(text) for text in texts]
         return self._encode_aligned(aligned, None, with_offsets, with_words)
 
-    def encode_flat(self, texts: list[str]) -> FlatIds | None:
+    def encode_flat(self, texts: list[str]) -> FlatBatch | None:
         """:meth:`encode`'s ids laid end to end, or ``None`` when the batch needs its path.
 
         Each distinct whitespace chunk (the text between spaces, tabs and line ends, which
@@ -219,8 +217,8 @@ class TextEncoder:
         >>> from subword.normalization import BasicTokenizer
         >>> encoder = WordPieceModel(["[UNK]", "hello", "world", "##s"], unk_token="[UNK]")
         >>> flat = TextEncoder(encoder, BasicTokenizer(), []).encode_flat(["Hello worlds", "Hi"])
-        >>> flat.ids.tolist(), flat.offsets.tolist()
-        ([1, 2, 3, 0], [0, 3, 4])
+        >>> flat.ids.tolist(), flat.lengths.tolist()
+        ([1, 2, 3, 0], [3, 1])
         """
         basic = self.basic_tokenizer
         key = _normalization_key(basic)
@@ -235,20 +233,19 @@ class TextEncoder:
         pairs = list(zip(texts, holds_tokens, strict=True))
         plain = self._encode_chunks([text for text, held in pairs if not held])
         with_tokens = iter(self.encode([text for text, held in pairs if held]))
-        plain_texts = iter(range(len(plain)))
-        return FlatIds.join(
+        plain_texts = iter(plain.texts())
+        return FlatBatch.join(
             [
-                np.asarray(next(with_tokens).ids) if held else plain.text(next(plain_texts))
+                np.asarray(next(with_tokens).ids) if held else next(plain_texts)
                 for held in holds_tokens
             ]
         )
 
-    def _encode_chunks(self, texts: list[str]) -> FlatIds:
+    def _encode_chunks(self, texts: list[str]) -> FlatBatch:
         basic = self.basic_tokenizer
-        ids, offsets = self.cache.encode_texts(
-            self.encoder, texts, basic.do_lower_case, basic.tokenize_batch
+        return FlatBatch(
+            *self.cache.encode_texts(self.encoder, texts, basic.do_lower_case, basic.tokenize_batch)
         )
-        return FlatIds(ids, offsets)
 
     def encode_split(
         self, texts: list[list[str]], with_offsets: bool = False, with_words: bool = False

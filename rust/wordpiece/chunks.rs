@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::batch::PARALLEL_TEXTS;
+use crate::batch::{Flat, PARALLEL_TEXTS};
 use crate::count::{bert_ascii_tokens, bert_chunks};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::{Error, Result};
@@ -43,30 +43,6 @@ pub const DEFAULT_CAPACITY: usize = 32 << 20;
 
 /// The words of each chunk given, BERT-normalized (one list of words per chunk, in order).
 pub type Normalizer<'a> = dyn FnOnce(&[&str]) -> Result<Vec<Vec<String>>> + 'a;
-
-/// Ids of many texts laid end to end: text `i` is `ids[offsets[i]..offsets[i + 1]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct FlatIds {
-    pub ids: Vec<u32>,
-    pub offsets: Vec<usize>,
-}
-
-impl FlatIds {
-    /// The ids of text `i`.
-    pub fn text(&self, i: usize) -> &[u32] {
-        &self.ids[self.offsets[i]..self.offsets[i + 1]]
-    }
-
-    /// How many texts there are.
-    pub fn len(&self) -> usize {
-        self.offsets.len().saturating_sub(1)
-    }
-
-    /// Whether there are no texts.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 #[derive(Default)]
 struct Entries {
@@ -147,7 +123,7 @@ impl ChunkCache {
         lowercase: bool,
         normalize: Box<Normalizer<'_>>,
         stop: &AtomicBool,
-    ) -> Result<FlatIds> {
+    ) -> Result<Flat<u32>> {
         // No lock is held across a parallel step or the normalizer: a rayon thread that
         // waits in a join may run another call's work, which may want to write.
         let drafts = self.drafts(texts, stop)?;
@@ -327,16 +303,18 @@ impl Words<'_> {
 }
 
 /// Every text's ids, gaps filled, laid end to end.
-fn laid_end_to_end(drafts: &[Draft<'_>], new_ids: &FxHashMap<&str, &[u32]>) -> FlatIds {
-    let mut offsets = Vec::with_capacity(drafts.len() + 1);
-    offsets.push(0);
+fn laid_end_to_end(drafts: &[Draft<'_>], new_ids: &FxHashMap<&str, &[u32]>) -> Flat<u32> {
     let total = drafts.iter().map(|d| d.ids.len()).sum::<usize>();
-    let mut ids = Vec::with_capacity(total + total / 8);
+    let mut flat = Flat {
+        values: Vec::with_capacity(total + total / 8),
+        lengths: Vec::with_capacity(drafts.len()),
+    };
     for draft in drafts {
-        draft.fill_into(new_ids, &mut ids);
-        offsets.push(ids.len());
+        let start = flat.values.len();
+        draft.fill_into(new_ids, &mut flat.values);
+        flat.lengths.push(flat.values.len() - start);
     }
-    FlatIds { ids, offsets }
+    flat
 }
 
 #[cfg(test)]
@@ -366,7 +344,7 @@ mod tests {
             .collect())
     }
 
-    fn encode(cache: &ChunkCache, texts: &[&str]) -> FlatIds {
+    fn encode(cache: &ChunkCache, texts: &[&str]) -> Flat<u32> {
         let never = AtomicBool::new(false);
         cache
             .encode_texts(&model(), texts, true, Box::new(normalize), &never)
@@ -377,10 +355,8 @@ mod tests {
     fn a_text_is_the_concatenation_of_its_chunks_ids() {
         let cache = ChunkCache::new(DEFAULT_CAPACITY);
         let flat = encode(&cache, &["Hello worlds,\tCafé", "", "x  y"]);
-        assert_eq!(flat.len(), 3);
-        assert_eq!(flat.text(0), &[1, 2, 3, 4, 5, 6]);
-        assert_eq!(flat.text(1), &[] as &[u32]);
-        assert_eq!(flat.text(2), &[7, 0]);
+        let rows: Vec<&[u32]> = flat.rows().collect();
+        assert_eq!(rows, [&[1, 2, 3, 4, 5, 6][..], &[], &[7, 0]]);
     }
 
     #[test]
@@ -435,7 +411,7 @@ mod tests {
         let cache = ChunkCache::new(DEFAULT_CAPACITY);
         let long = "x".repeat(MAX_CACHED_CHUNK_BYTES + 1);
         let flat = encode(&cache, &[long.as_str()]);
-        assert_eq!(flat.text(0), &[0]);
+        assert_eq!(flat.values, [0]);
         assert!(cache.is_empty());
     }
 
@@ -448,7 +424,7 @@ mod tests {
             ChunkCache::new(DEFAULT_CAPACITY)
                 .encode_texts(&model, &["Hello"], lowercase, Box::new(normalize), &never)
                 .unwrap()
-                .ids
+                .values
         };
         assert_eq!((run(true), run(false)), (vec![2], vec![1]));
     }
@@ -500,14 +476,12 @@ mod tests {
         let small = ChunkCache::new(0);
         let sequential: Vec<Vec<u32>> = texts
             .iter()
-            .map(|t| encode(&small, &[t.as_str()]).ids)
+            .map(|t| encode(&small, &[t.as_str()]).values)
             .collect();
         let parallel = encode(
             &ChunkCache::new(DEFAULT_CAPACITY),
             &texts.iter().map(String::as_str).collect::<Vec<_>>(),
         );
-        for (i, ids) in sequential.iter().enumerate() {
-            assert_eq!(parallel.text(i), &ids[..]);
-        }
+        assert!(parallel.rows().eq(sequential.iter().map(Vec::as_slice)));
     }
 }

@@ -2,12 +2,12 @@
 
 use std::sync::Mutex;
 
-use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 
 use crate::batch::PARALLEL_TEXTS;
 use crate::python::args::U64Arg;
+use crate::python::flat::{self, FlatArrays};
 use crate::python::run_batch;
 use crate::python::wordpiece::encode::PyWordPieceModel;
 use crate::wordpiece::chunks::{self, ChunkCache};
@@ -26,9 +26,6 @@ pub(crate) struct PyChunkCache {
 /// watching them would cost a tenth of the call, while a batch that takes long is large.
 const WATCHED_BYTES: usize = 1 << 20;
 
-/// What `encode_texts` returns: the ids laid end to end, and where each text starts.
-type Flat<'py> = (Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<i64>>);
-
 #[pymethods]
 impl PyChunkCache {
     /// An empty cache of at most `capacity` bytes (0 caches nothing).
@@ -41,8 +38,8 @@ impl PyChunkCache {
         })
     }
 
-    /// The ids of each text, as `(ids, offsets)` numpy arrays: text `i` is
-    /// `ids[offsets[i]:offsets[i + 1]]`. Chunks the cache lacks are normalized here when
+    /// The ids of each text, as numpy arrays `(ids, lengths)`: every text's ids end to
+    /// end and each text's number of ids. Chunks the cache lacks are normalized here when
     /// printable ASCII (lowercased when `lowercase`), otherwise by
     /// `normalize(chunks) -> list of word lists` (called at most once, with the GIL),
     /// then encoded with `model`; the rest runs in parallel without the GIL.
@@ -55,7 +52,7 @@ impl PyChunkCache {
         lowercase: bool,
         normalize: Py<PyAny>,
         threads: Option<U64Arg>,
-    ) -> PyResult<Flat<'py>> {
+    ) -> PyResult<FlatArrays<'py>> {
         let model = model.get().model();
         // The normalizer's exception, raised once the batch call has unwound.
         let raised: Mutex<Option<PyErr>> = Mutex::new(None);
@@ -86,9 +83,7 @@ impl PyChunkCache {
         if let Some(error) = raised.into_inner().unwrap_or_else(|e| e.into_inner()) {
             return Err(error);
         }
-        let flat = flat?;
-        let offsets: Vec<i64> = flat.offsets.iter().map(|&o| o as i64).collect();
-        Ok((flat.ids.into_pyarray(py), offsets.into_pyarray(py)))
+        Ok(flat::arrays(py, flat?))
     }
 
     /// Forgets every chunk.
