@@ -51,18 +51,29 @@ impl IdObjects {
                 .map(|id| PyInt::new(py, id).unbind())
                 .collect()
         });
-        let _paused = GcPaused::new(py);
-        let row = |ids: &[u32]| {
-            PyList::new(
-                py,
-                ids.iter().map(|&id| match ints.get(id as usize) {
-                    Some(int) => int.bind(py).clone(),
-                    None => PyInt::new(py, id),
-                }),
-            )
-        };
-        PyList::new(py, flat.rows().map(row).collect::<PyResult<Vec<_>>>()?)
+        lists_sharing(py, flat.rows(), ints)
     }
+}
+
+/// One list of ints per row, each value's int taken from `shared` (the int of value `i`
+/// at index `i`) when it is there, else made; built with the collector paused.
+fn lists_sharing<'a, 'py, T: Copy + Into<i64> + 'a>(
+    py: Python<'py>,
+    rows: impl ExactSizeIterator<Item = &'a [T]>,
+    shared: &[Py<PyInt>],
+) -> PyResult<Bound<'py, PyList>> {
+    let int = |value: T| {
+        let value: i64 = value.into();
+        match usize::try_from(value).ok().and_then(|i| shared.get(i)) {
+            Some(int) => int.bind(py).clone(),
+            None => PyInt::new(py, value),
+        }
+    };
+    let _paused = GcPaused::new(py);
+    let lists = rows
+        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, lists)
 }
 
 /// The cyclic garbage collector paused while a batch's lists are built, and resumed (if
@@ -109,7 +120,7 @@ const SHARED_INTS: usize = 1 << 16;
 /// The shared int objects of `0..SHARED_INTS`, made on first use (2 MB).
 static SHARED: PyOnceLock<Vec<Py<PyInt>>> = PyOnceLock::new();
 
-/// One list of ints per row, each value's int the shared one when there is one.
+/// One list of ints per row, sharing the ints of `0..SHARED_INTS`.
 fn int_lists<'a, 'py>(
     py: Python<'py>,
     rows: impl ExactSizeIterator<Item = &'a [i64]>,
@@ -119,15 +130,7 @@ fn int_lists<'a, 'py>(
             .map(|value| PyInt::new(py, value).unbind())
             .collect()
     });
-    let int = |value: i64| match usize::try_from(value).ok().and_then(|v| shared.get(v)) {
-        Some(int) => int.bind(py).clone(),
-        None => PyInt::new(py, value),
-    };
-    let _paused = GcPaused::new(py);
-    let lists = rows
-        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))))
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, lists)
+    lists_sharing(py, rows, shared)
 }
 
 /// `array.tolist()` for a 2-D int64 array, without an int object per element: each value
