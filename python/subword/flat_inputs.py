@@ -28,7 +28,7 @@ import numpy as np
 
 from subword._core import int_rows, int_runs
 from subword.padding import padded_length
-from subword.tensors import filled_mask
+from subword.tensors import pad_flat
 
 if TYPE_CHECKING:
     from subword.call_options import CallOptions
@@ -163,22 +163,15 @@ class _Rows(NamedTuple):
 def _arrays(
     rows: _Rows, length: int, options: CallOptions, pad_ids: tuple[int, int]
 ) -> dict[str, Any]:
-    """The fields as ``(rows, length)`` int64 arrays, filled through the padding mask."""
-    filled = filled_mask(rows.lengths, length, options.padding_side)
-
-    def field(values: Array | int, pad: int) -> Array:
-        array = np.full(filled.shape, pad, dtype=np.int64)
-        array[filled] = values
-        return array
-
-    fields = {"input_ids": field(rows.ids, pad_ids[0])}
+    """The fields as ``(rows, length)`` int64 arrays (:func:`subword.tensors.pad_flat`)."""
+    fields: dict[str, Any] = {"input_ids": rows.ids}
     if options.with_type_ids:
-        fields["token_type_ids"] = field(0, pad_ids[1])
+        fields["token_type_ids"] = 0  # single texts: every token is of the first sequence
     if options.with_attention:
-        fields["attention_mask"] = filled.astype(np.int64)
+        fields["attention_mask"] = None
     if rows.special is not None:
-        fields["special_tokens_mask"] = field(rows.special, 1)
-    return fields
+        fields["special_tokens_mask"] = rows.special
+    return pad_flat(fields, rows.lengths, length, pad_ids, options.padding_side)
 
 
 def _lists(

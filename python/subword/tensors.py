@@ -15,7 +15,7 @@ input a batch axis of 1, as ``tokenizer(text, return_tensors="np")`` does.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,6 +27,7 @@ __all__ = [
     "as_tensors",
     "check_tensor_type",
     "filled_mask",
+    "pad_flat",
     "padded_arrays",
     "tensor_type_of",
 ]
@@ -108,33 +109,63 @@ def padded_arrays(
         if len(rows) and (lengths != lengths[0]).any():
             return None
         length = int(lengths[0]) if len(rows) else 0
-    filled = filled_mask(lengths, length, side)
     total = int(lengths.sum())
 
-    def field(values: Iterable[Iterable[int]], pad: int) -> Any:
-        array = np.full((len(rows), length), pad, dtype=np.int64)
-        array[filled] = np.fromiter(itertools.chain.from_iterable(values), np.int64, total)
-        return array
+    def flat(values: Iterable[Iterable[int]], per_token: int = 1) -> np.ndarray[Any, Any]:
+        chained = itertools.chain.from_iterable(values)
+        return np.fromiter(chained, np.int64, per_token * total)
 
-    arrays: dict[str, Any] = {}
+    rows_flat: dict[str, Any] = {}
     for key in keys:
         if key == "input_ids":
-            arrays[key] = field((row.ids for row in rows), pad_ids[0])
+            rows_flat[key] = flat(row.ids for row in rows)
         elif key == "token_type_ids":
-            arrays[key] = field((row.type_ids for row in rows), pad_ids[1])
-        elif key == "attention_mask":
-            arrays[key] = filled.astype(np.int64)
+            rows_flat[key] = flat(row.type_ids for row in rows)
         elif key == "special_tokens_mask":
-            arrays[key] = field((row.special for row in rows), 1)
+            rows_flat[key] = flat(row.special for row in rows)
         elif key == "offset_mapping":
-            offsets = np.zeros((len(rows), length, 2), dtype=np.int64)
-            flat = itertools.chain.from_iterable(
-                itertools.chain.from_iterable(row.offsets or ()) for row in rows
-            )
-            offsets[filled] = np.fromiter(flat, np.int64, 2 * total).reshape(total, 2)
-            arrays[key] = offsets
+            pairs = (itertools.chain.from_iterable(row.offsets or ()) for row in rows)
+            rows_flat[key] = flat(pairs, per_token=2).reshape(total, 2)
+        else:  # attention_mask, length: made from the lengths
+            rows_flat[key] = None
+    return pad_flat(rows_flat, lengths, length, pad_ids, side)
+
+
+def pad_flat(
+    fields: Mapping[str, Any],
+    lengths: np.ndarray[Any, Any],
+    length: int,
+    pad_ids: tuple[int, int],
+    side: str,
+) -> dict[str, Any]:
+    """Fields laid end to end (every row's values in turn) as padded ``int64`` arrays.
+
+    ``fields`` maps each field wanted, in order, to its values end to end: an array (pairs
+    for ``offset_mapping``) or one int for every token. ``attention_mask`` and ``length``
+    are made from ``lengths`` (their values are ignored). Rows of ``lengths`` are padded
+    to ``length`` on ``side`` with each field's pad value: ``pad_ids`` is
+    ``(pad_token_id, pad_token_type_id)``; a padded special-tokens mask is 1, an offset
+    ``(0, 0)``. Filled through the padding mask, a few array operations per field.
+
+    >>> fields = {"input_ids": np.array([2, 5, 3, 2, 3]), "token_type_ids": 0}
+    >>> pad_flat(fields, np.array([3, 2]), 4, (0, 7), "right")["token_type_ids"]
+    array([[0, 0, 0, 7],
+           [0, 0, 7, 7]])
+    """
+    filled = filled_mask(lengths, length, side)
+    pads = {"input_ids": pad_ids[0], "token_type_ids": pad_ids[1], "special_tokens_mask": 1}
+    arrays: dict[str, Any] = {}
+    for key, values in fields.items():
+        if key == "attention_mask":
+            arrays[key] = filled.astype(np.int64)
         elif key == "length":
-            arrays[key] = np.full(len(rows), length, dtype=np.int64)
+            arrays[key] = np.full(len(lengths), length, dtype=np.int64)
+        elif key == "offset_mapping":
+            arrays[key] = np.zeros((*filled.shape, 2), dtype=np.int64)
+            arrays[key][filled] = values
+        else:
+            arrays[key] = np.full(filled.shape, pads[key], dtype=np.int64)
+            arrays[key][filled] = values
     return arrays
 
 
