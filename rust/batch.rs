@@ -32,17 +32,17 @@ pub const PARALLEL_WORDS: usize = 512;
 /// (or the global one) when there are at least `parallel_from` items, else on this thread.
 /// Gives up with [`Error::Interrupted`] once `stop` is set; the flag is checked before
 /// each item (one relaxed load).
-pub fn map_until<T, R>(
-    items: &[T],
+pub fn map_until<'a, T, R>(
+    items: &'a [T],
     parallel_from: usize,
     stop: &AtomicBool,
-    work: impl Fn(&T) -> Result<R> + Sync + Send,
+    work: impl Fn(&'a T) -> Result<R> + Sync + Send,
 ) -> Result<Vec<R>>
 where
     T: Sync,
     R: Send,
 {
-    let checked = |item: &T| {
+    let checked = |item: &'a T| {
         if stop.load(Ordering::Relaxed) {
             return Err(Error::Interrupted);
         }

@@ -62,12 +62,13 @@ def tokenizers(bert_vocab_file: Path) -> dict[int, BertTokenizer]:
 
 def row_path(tokenizer: BertTokenizer, batch: list[str], **call):
     """The same call through the word-by-word path (no flat encoding, no cache)."""
-    encode_flat = tokenizer._texts.encode_flat
-    tokenizer._texts.encode_flat = lambda texts: None
+    texts = tokenizer._texts
+    texts.encode_flat = lambda texts: None
+    texts._encode_aligned_chunks = texts._encode_words
     try:
         return tokenizer(batch, **call)
     finally:
-        tokenizer._texts.encode_flat = encode_flat
+        del texts.encode_flat, texts._encode_aligned_chunks
 
 
 def assert_same(got, expected) -> None:
@@ -100,6 +101,18 @@ def test_flat_path_equals_the_row_path(tokenizers, batch, options, call) -> None
 
 
 @SETTINGS
+@given(batch=texts, options=st.sampled_from(range(len(OPTIONS))))
+def test_offsets_and_words_through_the_cache_equal_the_word_by_word_path(
+    tokenizers, batch, options
+) -> None:
+    texts = tokenizers[options]._texts
+    expected = texts._encode_words(batch, True, True)
+    assert texts.encode(batch, with_offsets=True, with_words=True) == expected  # cold
+    assert texts.encode(batch, with_offsets=True, with_words=True) == expected  # warm
+    assert texts.encode(batch, with_words=True) == [s._replace(offsets=None) for s in expected]
+
+
+@SETTINGS
 @given(batch=texts)
 def test_each_text_alone_equals_the_batch(tokenizers, batch) -> None:
     tokenizer = tokenizers[0]
@@ -118,6 +131,23 @@ def test_real_text_equals_transformers(ours, fast, corpora) -> None:
             got, expected = ours(batch, **call), fast(batch, **call)
             for key in expected:
                 assert got[key] == expected[key], (key, start)
+
+
+def test_real_offsets_and_word_ids_equal_transformers(ours, fast, corpora) -> None:
+    lines = []
+    for name in ("en-1m.txt", "zh-2m.txt", "fr-3m.txt", "de-3m.txt"):
+        with open(corpora / name, encoding="utf-8") as handle:
+            lines += handle.read(100_000).splitlines()[:500]
+    lines += ["a [SEP] b", "Café[CLS] x"]  # special tokens: the word-by-word path, spliced
+    call = {"return_offsets_mapping": True, "truncation": True, "max_length": 128}
+    for start in range(0, len(lines), 400):
+        batch = lines[start : start + 400]
+        got, expected = ours(batch, **call), fast(batch, **call)
+        for key in expected:
+            assert got[key] == expected[key], (key, start)
+        assert [got.word_ids(i) for i in range(len(batch))] == [
+            expected.word_ids(i) for i in range(len(batch))
+        ]
 
 
 def test_special_tokens_in_the_text_take_the_mixed_path(ours, fast) -> None:

@@ -158,6 +158,16 @@ class ChunkCache:
         normalize: Callable[[list[str]], list[list[str]]],
         threads: int | None = None,
     ) -> FlatIds: ...
+    def encode_aligned(
+        self,
+        model: WordPieceModel,
+        texts: Sequence[str],
+        lowercase: bool,
+        normalize: Callable[
+            [list[str]], Sequence[Sequence[tuple[str, int, int, list[tuple[int, int]] | None]]]
+        ],
+        threads: int | None = None,
+    ) -> tuple[list[list[int]], list[list[tuple[int, int]]], list[list[int]]]: ...
     def clear(self) -> None: ...
     @property
     def capacity(self) -> int: ...

@@ -200,8 +200,49 @@ class TextEncoder:
         if not with_offsets and not with_words and self._words_as_strings:
             batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
             return [Segment(ids) for ids in batch]
+        if not self._chunks_apply():
+            return self._encode_words(texts, with_offsets, with_words)
+        holds_tokens = self.splitter.may_hold_tokens(texts)
+        if not any(holds_tokens):
+            return self._encode_aligned_chunks(texts, with_offsets, with_words)
+        plain = iter(
+            self._encode_aligned_chunks(
+                [text for text, held in zip(texts, holds_tokens, strict=True) if not held],
+                with_offsets,
+                with_words,
+            )
+        )
+        with_tokens = iter(
+            self._encode_words(
+                [text for text, held in zip(texts, holds_tokens, strict=True) if held],
+                with_offsets,
+                with_words,
+            )
+        )
+        return [next(with_tokens) if held else next(plain) for held in holds_tokens]
+
+    def _encode_words(
+        self, texts: list[str], with_offsets: bool, with_words: bool
+    ) -> list[Segment]:
+        """:meth:`encode` word by word: each text's basic tokens found in Python, then encoded."""
         aligned = [self.splitter.aligned_words(text) for text in texts]
         return self._encode_aligned(aligned, None, with_offsets, with_words)
+
+    def _encode_aligned_chunks(
+        self, texts: list[str], with_offsets: bool, with_words: bool
+    ) -> list[Segment]:
+        """:meth:`encode` through the chunk cache, with each piece's span and word."""
+        basic = self.basic_tokenizer
+        def chunk_tokens(chunks: list[str]) -> list[list[AlignedToken]]:
+            return [basic.aligned_tokens(chunk) for chunk in chunks]
+
+        ids, offsets, words = self.cache.encode_aligned(
+            self.encoder, texts, basic.do_lower_case, chunk_tokens
+        )
+        return [
+            Segment(row, spans if with_offsets else None, indices if with_words else None)
+            for row, spans, indices in zip(ids, offsets, words, strict=True)
+        ]
 
     def encode_flat(self, texts: list[str]) -> FlatBatch | None:
         """:meth:`encode`'s ids laid end to end, or ``None`` when the batch needs its path.
@@ -220,12 +261,7 @@ class TextEncoder:
         >>> flat.ids.tolist(), flat.lengths.tolist()
         ([1, 2, 3, 0], [3, 1])
         """
-        basic = self.basic_tokenizer
-        key = _normalization_key(basic)
-        if key != self._cached_for:  # the options changed since: the chunks' words too
-            self.cache.clear()
-            self._cached_for = key
-        if not self._words_as_strings or basic.never_split:
+        if not self._chunks_apply():
             return None
         holds_tokens = self.splitter.may_hold_tokens(texts)
         if not any(holds_tokens):
@@ -240,6 +276,19 @@ class TextEncoder:
                 for held in holds_tokens
             ]
         )
+
+    def _chunks_apply(self) -> bool:
+        """Whether texts may go through :attr:`cache` (emptied if the options changed).
+
+        Not when a ``never_split`` word or an added token that is not a plain vocab token
+        could be in play: the chunks' words would depend on more than the chunk.
+        """
+        basic = self.basic_tokenizer
+        key = _normalization_key(basic)
+        if key != self._cached_for:  # the options changed since: the chunks' words too
+            self.cache.clear()
+            self._cached_for = key
+        return self._words_as_strings and not basic.never_split
 
     def _encode_chunks(self, texts: list[str]) -> FlatBatch:
         basic = self.basic_tokenizer

@@ -13,7 +13,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyInt, PyList};
+use pyo3::types::{PyInt, PyList, PyTuple};
 
 use crate::batch::Flat;
 
@@ -125,12 +125,69 @@ fn int_lists<'a, 'py>(
     py: Python<'py>,
     rows: impl ExactSizeIterator<Item = &'a [i64]>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let shared = SHARED.get_or_init(py, || {
+    let shared = shared_ints(py);
+    lists_sharing(py, rows, shared)
+}
+
+/// The shared int objects of `0..SHARED_INTS`.
+fn shared_ints(py: Python<'_>) -> &[Py<PyInt>] {
+    SHARED.get_or_init(py, || {
         (0..SHARED_INTS as i64)
             .map(|value| PyInt::new(py, value).unbind())
             .collect()
-    });
-    lists_sharing(py, rows, shared)
+    })
+}
+
+/// One list per text of `values` (text `i` has the `lengths[i]` values after those of
+/// the texts before it), made of what `object` makes of each value, with the collector
+/// paused.
+fn runs_of<'py, T>(
+    py: Python<'py>,
+    values: &[T],
+    lengths: &[usize],
+    object: impl Fn(&T) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let _paused = GcPaused::new(py);
+    let mut start = 0;
+    let lists = lengths
+        .iter()
+        .map(|&length| {
+            let run = &values[start..start + length];
+            start += length;
+            let items = run.iter().map(&object).collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, lists)
+}
+
+/// The int of `value`, shared when below [`SHARED_INTS`].
+fn shared_int<'py>(py: Python<'py>, value: usize) -> Bound<'py, PyAny> {
+    let shared = shared_ints(py);
+    match shared.get(value) {
+        Some(int) => int.bind(py).clone().into_any(),
+        None => PyInt::new(py, value).into_any(),
+    }
+}
+
+/// One list of ints per text (see [`runs_of`]), small ints shared as [`int_rows`] does.
+pub(crate) fn index_lists<'py>(
+    py: Python<'py>,
+    values: &[usize],
+    lengths: &[usize],
+) -> PyResult<Bound<'py, PyList>> {
+    runs_of(py, values, lengths, |&value| Ok(shared_int(py, value)))
+}
+
+/// One list of `(start, end)` tuples per text (see [`runs_of`]), their ints shared.
+pub(crate) fn span_lists<'py>(
+    py: Python<'py>,
+    spans: &[(usize, usize)],
+    lengths: &[usize],
+) -> PyResult<Bound<'py, PyList>> {
+    runs_of(py, spans, lengths, |&(start, end)| {
+        Ok(PyTuple::new(py, [shared_int(py, start), shared_int(py, end)])?.into_any())
+    })
 }
 
 /// `array.tolist()` for a 2-D int64 array, without an int object per element: each value

@@ -10,107 +10,31 @@
 //! A chunk the cache lacks is normalized here when it is printable ASCII
 //! ([`bert_ascii_tokens`]: nothing to clean, compose or strip), and otherwise by the
 //! caller's normalizer (BERT's BasicTokenizer, in Python), called once per batch with
-//! every such chunk; then its words are encoded. The results go into the cache.
-//!
-//! **The bound and the eviction rule.** The cache holds at most `capacity` bytes,
-//! counted as each chunk's UTF-8 length plus four bytes per id plus a fixed
-//! [`ENTRY_OVERHEAD`] per entry. A chunk longer than [`MAX_CACHED_CHUNK_BYTES`] is never
-//! stored (such chunks rarely repeat). When storing a batch's new chunks would pass the
-//! bound, the cache is emptied first and refilled from that batch: no bookkeeping on the
-//! hot path, and a cache that follows the text when its vocabulary of chunks drifts.
+//! every such chunk; then its words are encoded. The results go into the cache, a
+//! [`ChunkTable`] (its module states the bound, the eviction rule and the locking).
 //! The cache never changes a result, only how fast it comes.
 
-use std::sync::RwLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
-use crate::batch::{Flat, PARALLEL_TEXTS};
+use crate::batch::{self, Flat, PARALLEL_TEXTS};
 use crate::count::{bert_ascii_tokens, bert_chunks};
+use crate::wordpiece::chunk_table::{self, ChunkTable};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::{Error, Result};
 
-/// A chunk longer than this (in UTF-8 bytes) is encoded but never cached.
-pub const MAX_CACHED_CHUNK_BYTES: usize = 256;
-
-/// The bytes an entry costs beyond its chunk and ids: the table's slot and two boxes'
-/// lengths and allocation headers (an estimate, the same on every platform).
-pub const ENTRY_OVERHEAD: usize = 64;
-
-/// The default bound of a cache: 32 MiB, some 300,000 chunks of English.
-pub const DEFAULT_CAPACITY: usize = 32 << 20;
+pub use crate::wordpiece::chunk_table::{DEFAULT_CAPACITY, ENTRY_OVERHEAD, MAX_CACHED_CHUNK_BYTES};
 
 /// The words of each chunk given, BERT-normalized (one list of words per chunk, in order).
 pub type Normalizer<'a> = dyn FnOnce(&[&str]) -> Result<Vec<Vec<String>>> + 'a;
 
-#[derive(Default)]
-struct Entries {
-    ids: FxHashMap<Box<str>, Box<[u32]>>,
-    bytes: usize,
-}
-
 /// A bounded table from chunk to ids, shared by every call of one tokenizer (its
 /// vocabulary and normalization options fixed); safe to use from many threads.
-pub struct ChunkCache {
-    entries: RwLock<Entries>,
-    capacity: usize,
-}
-
-fn entry_bytes(chunk: &str, ids: &[u32]) -> usize {
-    chunk.len() + 4 * ids.len() + ENTRY_OVERHEAD
-}
+pub type ChunkCache = ChunkTable<Box<[u32]>>;
 
 impl ChunkCache {
-    /// An empty cache that will hold at most `capacity` bytes (0: cache nothing).
-    pub fn new(capacity: usize) -> Self {
-        ChunkCache {
-            entries: RwLock::new(Entries::default()),
-            capacity,
-        }
-    }
-
-    /// The bound, in bytes.
-    pub fn capacity(&self) -> usize {
-        self.capacity
-    }
-
-    /// How many chunks are cached.
-    pub fn len(&self) -> usize {
-        self.read().ids.len()
-    }
-
-    /// Whether no chunk is cached.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The bytes the cached chunks count for (see the module's rule).
-    pub fn bytes(&self) -> usize {
-        self.read().bytes
-    }
-
-    /// Forgets every chunk.
-    pub fn clear(&self) {
-        let mut entries = self.write();
-        entries.ids = FxHashMap::default();
-        entries.bytes = 0;
-    }
-
-    // A panic while the lock was held (a bug) leaves the table as it was between
-    // statements: whole entries only, so it is still safe to read.
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
-        self.entries
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
-        self.entries
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// The WordPiece ids of each text: the ids of its chunks' BERT words, in order.
     ///
     /// `lowercase` says how printable-ASCII chunks are normalized here (BasicTokenizer's
@@ -124,68 +48,28 @@ impl ChunkCache {
         normalize: Box<Normalizer<'_>>,
         stop: &AtomicBool,
     ) -> Result<Flat<u32>> {
-        // No lock is held across a parallel step or the normalizer: a rayon thread that
-        // waits in a join may run another call's work, which may want to write.
-        let drafts = self.drafts(texts, stop)?;
-        let missing = distinct_gaps(&drafts);
+        // No lock is held across a parallel step or the normalizer (see `chunk_table`).
+        let drafts = batch::map_until(texts, PARALLEL_TEXTS, stop, |text| {
+            Ok(Draft::new(text.as_ref(), &self.read().values))
+        })?;
+        let missing = chunk_table::distinct(
+            drafts
+                .iter()
+                .flat_map(|draft| &draft.gaps)
+                .map(|(_, chunk)| *chunk),
+        );
         let new_chunks = encode_chunks(model, &missing, lowercase, normalize)?;
         let new_ids: FxHashMap<&str, &[u32]> = new_chunks
             .iter()
             .map(|(chunk, ids)| (*chunk, &ids[..]))
             .collect();
         let encoded = laid_end_to_end(&drafts, &new_ids);
-        self.store(new_chunks);
+        self.store(
+            new_chunks
+                .into_iter()
+                .map(|(chunk, ids)| (chunk, ids.into_boxed_slice())),
+        );
         Ok(encoded)
-    }
-
-    /// The [`Draft`] of each text, in parallel for a large batch; gives up once `stop` is
-    /// set. Each text takes the read lock for its own look-ups only.
-    fn drafts<'t, S: AsRef<str> + Sync>(
-        &self,
-        texts: &'t [S],
-        stop: &AtomicBool,
-    ) -> Result<Vec<Draft<'t>>> {
-        let draft = |text: &'t S| {
-            if stop.load(Ordering::Relaxed) {
-                return Err(Error::Interrupted);
-            }
-            Ok(Draft::new(text.as_ref(), &self.read().ids))
-        };
-        if texts.len() < PARALLEL_TEXTS {
-            return texts.iter().map(draft).collect();
-        }
-        texts
-            .par_iter()
-            .with_min_len(PARALLEL_TEXTS / 2)
-            .map(draft)
-            .collect()
-    }
-
-    /// Stores a batch's new chunks, emptying the cache first if they would pass the bound.
-    fn store(&self, new_chunks: Vec<(&str, Vec<u32>)>) {
-        let storable: Vec<_> = new_chunks
-            .into_iter()
-            .filter(|(chunk, _)| chunk.len() <= MAX_CACHED_CHUNK_BYTES)
-            .collect();
-        if storable.is_empty() {
-            return;
-        }
-        let added: usize = storable.iter().map(|(c, ids)| entry_bytes(c, ids)).sum();
-        let mut entries = self.write();
-        if entries.bytes + added > self.capacity {
-            entries.ids = FxHashMap::default();
-            entries.bytes = 0;
-        }
-        for (chunk, ids) in storable {
-            let size = entry_bytes(chunk, &ids);
-            if entries.bytes + size > self.capacity {
-                break; // one batch's new chunks alone pass the bound
-            }
-            // Another thread may have stored the same chunk meanwhile: same ids.
-            if entries.ids.insert(chunk.into(), ids.into()).is_none() {
-                entries.bytes += size;
-            }
-        }
     }
 }
 
@@ -224,18 +108,6 @@ impl<'t> Draft<'t> {
     }
 }
 
-/// The distinct chunks the drafts lack, in order of first appearance (so the normalizer
-/// sees the same batch whatever the thread count).
-fn distinct_gaps<'t>(drafts: &[Draft<'t>]) -> Vec<&'t str> {
-    let mut seen = FxHashSet::default();
-    drafts
-        .iter()
-        .flat_map(|draft| &draft.gaps)
-        .filter(|(_, chunk)| seen.insert(*chunk))
-        .map(|(_, chunk)| *chunk)
-        .collect()
-}
-
 /// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`.
 fn encode_chunks<'t>(
     model: &WordPieceModel,
@@ -243,6 +115,41 @@ fn encode_chunks<'t>(
     lowercase: bool,
     normalize: Box<Normalizer<'_>>,
 ) -> Result<Vec<(&'t str, Vec<u32>)>> {
+    let words = chunk_words(chunks, normalize)?;
+    Ok(chunks
+        .par_iter()
+        .zip(words.par_iter())
+        .map(|(chunk, words)| {
+            let mut ids = Vec::new();
+            match words {
+                Words::Ascii(tokens) => {
+                    let mut word = String::new();
+                    for token in tokens {
+                        model.encode_word(ascii_word(token, lowercase, &mut word), &mut ids);
+                    }
+                }
+                Words::Normalized(words) => {
+                    words.iter().for_each(|w| model.encode_word(w, &mut ids));
+                }
+            }
+            (*chunk, ids)
+        })
+        .collect())
+}
+
+/// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or what the
+/// caller's normalizer gave (`W`: the words, with or without their spans).
+pub(crate) enum Words<'t, W> {
+    Ascii(Vec<&'t str>),
+    Normalized(W),
+}
+
+/// The words of each chunk: printable-ASCII chunks split here (in parallel), the others
+/// by one call of `normalize`, which must give one `W` per chunk it is given.
+pub(crate) fn chunk_words<'t, W>(
+    chunks: &[&'t str],
+    normalize: impl FnOnce(&[&str]) -> Result<Vec<W>>,
+) -> Result<Vec<Words<'t, W>>> {
     let ascii: Vec<Option<Vec<&str>>> = chunks.par_iter().map(|c| bert_ascii_tokens(c)).collect();
     let others: Vec<&str> = chunks
         .iter()
@@ -263,43 +170,24 @@ fn encode_chunks<'t>(
         )));
     }
     let mut normalized = normalized.into_iter();
-    let words: Vec<Words> = ascii
+    Ok(ascii
         .into_iter()
         .map(|tokens| match tokens {
             Some(tokens) => Words::Ascii(tokens),
             None => Words::Normalized(normalized.next().expect("one list per other chunk")),
         })
-        .collect();
-    Ok(chunks
-        .par_iter()
-        .zip(words.par_iter())
-        .map(|(chunk, words)| (*chunk, words.encode(model, lowercase)))
         .collect())
 }
 
-/// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or given.
-enum Words<'t> {
-    Ascii(Vec<&'t str>),
-    Normalized(Vec<String>),
-}
-
-impl Words<'_> {
-    fn encode(&self, model: &WordPieceModel, lowercase: bool) -> Vec<u32> {
-        let mut ids = Vec::new();
-        match self {
-            Words::Ascii(tokens) if lowercase => {
-                let mut word = String::new();
-                for token in tokens {
-                    word.clear();
-                    word.extend(token.chars().map(|c| c.to_ascii_lowercase()));
-                    model.encode_word(&word, &mut ids);
-                }
-            }
-            Words::Ascii(tokens) => tokens.iter().for_each(|w| model.encode_word(w, &mut ids)),
-            Words::Normalized(words) => words.iter().for_each(|w| model.encode_word(w, &mut ids)),
-        }
-        ids
+/// A printable-ASCII token as BERT normalizes it: lowercased into `buffer` when
+/// `lowercase` (nothing else changes printable ASCII), else as it is.
+pub(crate) fn ascii_word<'a>(token: &'a str, lowercase: bool, buffer: &'a mut String) -> &'a str {
+    if !lowercase {
+        return token;
     }
+    buffer.clear();
+    buffer.extend(token.chars().map(|c| c.to_ascii_lowercase()));
+    buffer
 }
 
 /// Every text's ids, gaps filled, laid end to end.
@@ -395,7 +283,7 @@ mod tests {
 
     #[test]
     fn the_bound_holds_and_a_full_cache_is_emptied_before_refilling() {
-        let one = entry_bytes("hello", &[1]);
+        let one = chunk_table::entry_bytes("hello", &Box::from([1u32]));
         let cache = ChunkCache::new(2 * one);
         encode(&cache, &["hello"]);
         assert_eq!((cache.len(), cache.bytes()), (1, one));
@@ -451,7 +339,7 @@ mod tests {
             .collect();
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         let expected = encode(&ChunkCache::new(0), &texts);
-        let cache = ChunkCache::new(4 * entry_bytes("Café00", &[0, 0]));
+        let cache = ChunkCache::new(4 * chunk_table::entry_bytes("Café00", &Box::from([0u32, 0])));
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()

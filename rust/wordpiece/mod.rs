@@ -3,7 +3,8 @@
 //! [`adapt`] adds to a pretrained vocab the tokens that save the most on a domain,
 //! [`encode`] splits words greedily, longest match first (over tables that the private
 //! `trie` module compiles from the vocabulary), and [`chunks`] encodes whole texts one
-//! distinct whitespace chunk at a time through a bounded cache.
+//! distinct whitespace chunk at a time through a bounded cache ([`chunk_table`]), as
+//! [`aligned_chunks`] does with each piece's span and word.
 //!
 //! Both halves share the word model: the first piece of a word is written as is, every
 //! later piece with the continuing-subword prefix ([`DEFAULT_PREFIX`], `##`), and a word
@@ -11,6 +12,8 @@
 //! tie-breaking included; each submodule's header states its own.
 
 pub mod adapt;
+pub mod aligned_chunks;
+pub mod chunk_table;
 pub mod chunks;
 pub mod encode;
 pub mod refine;

@@ -5,20 +5,32 @@ use std::sync::Mutex;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 
-use crate::batch::PARALLEL_TEXTS;
+use pyo3::types::PyList;
+
+use crate::batch::{Flat, PARALLEL_TEXTS};
 use crate::python::args::U64Arg;
 use crate::python::flat::{self, FlatArrays};
 use crate::python::run_batch;
 use crate::python::wordpiece::encode::PyWordPieceModel;
+use crate::wordpiece::aligned_chunks::{AlignedChunkCache, AlignedWord};
 use crate::wordpiece::chunks::{self, ChunkCache};
 
-/// A bounded cache from whitespace chunk to WordPiece ids, and the batch call that
-/// encodes whole texts through it (see the core's `wordpiece::chunks` for the rule).
+/// A basic token as Python's `AlignedToken` holds it: text, start, end, character spans.
+type AlignedTokenTuple = (String, usize, usize, Option<Vec<(usize, usize)>>);
+
+/// What `encode_aligned` returns: each text's ids, `(start, end)` spans and word indices.
+type AlignedLists<'py> = (Bound<'py, PyList>, Bound<'py, PyList>, Bound<'py, PyList>);
+
+/// A bounded cache from whitespace chunk to WordPiece ids, and the batch calls that
+/// encode whole texts through it (see the core's `wordpiece::chunks` for the rule): ids
+/// alone, or with spans and words (`wordpiece::aligned_chunks`, a table of its own under
+/// the same bound).
 ///
 /// One belongs to one tokenizer: its vocabulary and normalization options fixed.
 #[pyclass(name = "ChunkCache", module = "subword._core", frozen)]
 pub(crate) struct PyChunkCache {
     inner: ChunkCache,
+    aligned: AlignedChunkCache,
 }
 
 /// `encode_texts` watches for Ctrl-C (a thread of its own, some 100 µs a call) from this
@@ -35,6 +47,7 @@ impl PyChunkCache {
         let capacity = capacity.get_usize("capacity")?;
         Ok(PyChunkCache {
             inner: ChunkCache::new(capacity),
+            aligned: AlignedChunkCache::new(capacity),
         })
     }
 
@@ -54,41 +67,62 @@ impl PyChunkCache {
         threads: Option<U64Arg>,
     ) -> PyResult<FlatArrays<'py>> {
         let model = model.get().model();
-        // The normalizer's exception, raised once the batch call has unwound.
-        let raised: Mutex<Option<PyErr>> = Mutex::new(None);
-        let call_normalizer = |chunks: &[&str]| -> crate::Result<Vec<Vec<String>>> {
-            Python::attach(|py| {
-                normalize
-                    .bind(py)
-                    .call1((chunks.to_vec(),))
-                    .and_then(|words| words.extract::<Vec<Vec<String>>>())
-            })
-            .map_err(|error| {
-                *raised.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
-                crate::Error::Interrupted
-            })
-        };
-        let bytes: usize = texts.iter().map(|text| text.len()).sum();
-        let watched_from = if bytes < WATCHED_BYTES { usize::MAX } else { 0 };
-        let flat = run_batch(
-            py,
-            texts.len(),
-            (PARALLEL_TEXTS, watched_from),
-            threads,
-            |stop| {
-                self.inner
-                    .encode_texts(model, &texts, lowercase, Box::new(call_normalizer), stop)
-            },
-        );
-        if let Some(error) = raised.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            return Err(error);
-        }
+        let normalizer = PyNormalizer::new(normalize);
+        let flat = run_batch(py, texts.len(), watching(&texts), threads, |stop| {
+            let normalize = |chunks: &[&str]| normalizer.call::<Vec<String>>(chunks);
+            self.inner
+                .encode_texts(model, &texts, lowercase, Box::new(normalize), stop)
+        });
+        normalizer.raise()?;
         Ok(flat::arrays(py, flat?))
+    }
+
+    /// The ids of each text with each id's `(start, end)` character span in its text and
+    /// the index of its basic token among the text's, as lists: `(ids, offsets, words)`.
+    /// `normalize(chunks)` gives each chunk's basic tokens as
+    /// `(text, start, end, char_spans or None)` (`AlignedToken`), spans in the chunk.
+    #[pyo3(signature = (model, texts, lowercase, normalize, threads = None))]
+    fn encode_aligned<'py>(
+        &self,
+        py: Python<'py>,
+        model: &Bound<'py, PyWordPieceModel>,
+        texts: Vec<PyBackedStr>,
+        lowercase: bool,
+        normalize: Py<PyAny>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<AlignedLists<'py>> {
+        let encoder = model.get();
+        let normalizer = PyNormalizer::new(normalize);
+        let flat = run_batch(py, texts.len(), watching(&texts), threads, |stop| {
+            let normalize = |chunks: &[&str]| {
+                let tokens = normalizer.call::<Vec<AlignedTokenTuple>>(chunks)?;
+                Ok(tokens.into_iter().map(aligned_words).collect())
+            };
+            self.aligned.encode_texts(
+                encoder.model(),
+                &texts,
+                lowercase,
+                Box::new(normalize),
+                stop,
+            )
+        });
+        normalizer.raise()?;
+        let flat = flat?;
+        let ids = Flat {
+            values: flat.ids,
+            lengths: flat.lengths,
+        };
+        Ok((
+            encoder.id_lists(py, &ids)?,
+            flat::span_lists(py, &flat.spans, &ids.lengths)?,
+            flat::index_lists(py, &flat.words, &ids.lengths)?,
+        ))
     }
 
     /// Forgets every chunk.
     fn clear(&self) {
         self.inner.clear();
+        self.aligned.clear();
     }
 
     /// The bound, in bytes.
@@ -97,25 +131,87 @@ impl PyChunkCache {
         self.inner.capacity()
     }
 
-    /// The bytes the cached chunks count for.
+    /// The bytes the cached chunks count for (both tables).
     #[getter]
     fn bytes(&self) -> usize {
-        self.inner.bytes()
+        self.inner.bytes() + self.aligned.bytes()
     }
 
-    /// How many chunks are cached.
+    /// How many chunks are cached (both tables).
     fn __len__(&self) -> usize {
-        self.inner.len()
+        self.inner.len() + self.aligned.len()
     }
 
     fn __repr__(&self) -> String {
         format!(
             "ChunkCache(capacity={}, chunks={}, bytes={})",
             self.inner.capacity(),
-            self.inner.len(),
-            self.inner.bytes()
+            self.__len__(),
+            self.bytes()
         )
     }
+}
+
+/// `(parallel_from, watched_from)` for `run_batch`: Ctrl-C is watched from
+/// [`WATCHED_BYTES`] of text.
+fn watching(texts: &[PyBackedStr]) -> (usize, usize) {
+    let bytes: usize = texts.iter().map(|text| text.len()).sum();
+    let watched_from = if bytes < WATCHED_BYTES { usize::MAX } else { 0 };
+    (PARALLEL_TEXTS, watched_from)
+}
+
+/// The caller's Python normalizer, called from the batch's work with the GIL taken; its
+/// exception is kept and raised once the batch call has unwound.
+struct PyNormalizer {
+    function: Py<PyAny>,
+    raised: Mutex<Option<PyErr>>,
+}
+
+impl PyNormalizer {
+    fn new(function: Py<PyAny>) -> Self {
+        PyNormalizer {
+            function,
+            raised: Mutex::new(None),
+        }
+    }
+
+    /// `function(chunks)`, each chunk's result extracted as a `T`.
+    fn call<T: for<'a, 'py> FromPyObject<'a, 'py>>(
+        &self,
+        chunks: &[&str],
+    ) -> crate::Result<Vec<T>> {
+        Python::attach(|py| {
+            self.function
+                .bind(py)
+                .call1((chunks.to_vec(),))
+                .and_then(|result| result.extract::<Vec<T>>())
+        })
+        .map_err(|error| {
+            *self.raised.lock().unwrap_or_else(|e| e.into_inner()) = Some(error);
+            crate::Error::Interrupted
+        })
+    }
+
+    /// The normalizer's exception, if it raised one.
+    fn raise(self) -> PyResult<()> {
+        match self.raised.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A chunk's basic tokens as the core takes them.
+fn aligned_words(tokens: Vec<AlignedTokenTuple>) -> Vec<AlignedWord> {
+    tokens
+        .into_iter()
+        .map(|(text, start, end, char_spans)| AlignedWord {
+            text,
+            start,
+            end,
+            char_spans,
+        })
+        .collect()
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -52,6 +52,15 @@ impl PyWordPieceModel {
     pub(crate) fn model(&self) -> &WordPieceModel {
         &self.inner
     }
+
+    /// One Python list of ids per text of `flat`, each id's int shared (see `flat`).
+    pub(crate) fn id_lists<'py>(
+        &self,
+        py: Python<'py>,
+        flat: &Flat<u32>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        self.ids.lists(py, flat)
+    }
 }
 
 /// `encode_words` is watched for Ctrl-C from this many words (see `run_batch`): a word is
