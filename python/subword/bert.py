@@ -37,6 +37,7 @@ from typing import Any, Union
 import subword._tokenizer_files as files
 from subword import evaluation
 from subword._core import ChunkCache, WordPieceModel
+from subword._gc import gc_paused
 from subword.added_tokens import AddedToken, token_content
 from subword.added_vocabulary import (
     SPECIAL_TOKEN_KEYS,
@@ -668,18 +669,15 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         ([(0, 0), (6, 11), (12, 17), (0, 0)], [None, 1, 2, None])
         """
         samples, batched = chunk_inputs(text, text_pair)
-        windows = chunk_samples(
-            self._texts,
-            samples,
-            ChunkOptions(
-                strategy, max_length, stride, head, doc_stride,
-                chunk_padding_length(padding, max_length), return_special_tokens_mask,
-                respect_words,
-            ),
-            SpecialIds(self._cls_sep_ids(), self.pad_token_id, 0, self._token_of),
+        options = ChunkOptions(
+            strategy, max_length, stride, head, doc_stride,
+            chunk_padding_length(padding, max_length), return_special_tokens_mask, respect_words,
         )  # fmt: skip
         labels = SampleLabels.read(answers, word_labels, spans, len(samples), batched)
-        return labels.attach(windows, self._cls_sep_ids()[0], label_all_tokens, batched)
+        ids = SpecialIds(self._cls_sep_ids(), self.pad_token_id, 0, self._token_of)
+        with gc_paused():  # a window is several lists: see subword._gc
+            windows = chunk_samples(self._texts, samples, options, ids)
+            return labels.attach(windows, self._cls_sep_ids()[0], label_all_tokens, batched)
 
 
 def _unpickle_tokenizer(

@@ -264,12 +264,7 @@ def chunk_encodings(
     assert context.offsets is not None  # chunks always carry offsets
     encodings = []
     for ranges in plan.chunks:
-        ids = [i for start, stop in ranges for i in context.ids[start:stop]]
-        offsets = [o for start, stop in ranges for o in context.offsets[start:stop]]
-        words = None
-        if context.words is not None:
-            words = [w for start, stop in ranges for w in context.words[start:stop]]
-        content = Segment(ids, offsets, words)
+        content = _cut(context, ranges)
         if question is not None:
             row = assemble(question, content, cls_sep)
         else:
@@ -281,6 +276,21 @@ def chunk_encodings(
         single = {key: value[0] for key, value in fields.items()}
         encodings.append(BatchEncoding(single, encoding=alignment))
     return encodings
+
+
+def _cut(context: Segment, ranges: list[tuple[int, int]]) -> Segment:
+    """The tokens of ``context`` (which carries offsets) in ``ranges``, one after the other."""
+    ids, offsets, words = context
+    assert offsets is not None
+    if len(ranges) == 1:  # every strategy but head_tail: slices, no loop
+        ((start, stop),) = ranges
+        kept_words = words[start:stop] if words is not None else None
+        return Segment(ids[start:stop], offsets[start:stop], kept_words)
+    return Segment(
+        [i for start, stop in ranges for i in ids[start:stop]],
+        [o for start, stop in ranges for o in offsets[start:stop]],
+        None if words is None else [w for start, stop in ranges for w in words[start:stop]],
+    )
 
 
 def _window(max_length: int, question_length: int | None) -> int:

@@ -46,6 +46,14 @@ def context_positions(window: Any) -> list[int]:
     """
     sequences = window.sequence_ids()
     context = 1 if 1 in sequences else 0
+    count = sequences.count(context)
+    if not count:
+        return []
+    first = sequences.index(context)
+    if sequences[first + count - 1] == context == sequences[first]:  # cheap checks first
+        last = len(sequences) - 1 - sequences[::-1].index(context)
+        if last - first + 1 == count:  # one run, as the template lays it out: no loop
+            return list(range(first, last + 1))
     return [i for i, sequence in enumerate(sequences) if sequence == context]
 
 
