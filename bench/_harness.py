@@ -195,6 +195,26 @@ class Row:
     nbytes: int = 0  # input size; when given, a MB/s column is added
 
 
+def scaling_lines(times: dict[tuple[str, int], float]) -> str:
+    """One line per name: its speed at each thread count against its lowest count's.
+
+    ``times`` maps ``(name, threads)`` to a median wall time; names keep their order.
+    """
+    counts = sorted({threads for _, threads in times})
+    if len(counts) < 2:
+        return ""
+    names = list(dict.fromkeys(name for name, _ in times))
+    return "\n".join(
+        f"- `{name}`: "
+        + ", ".join(
+            f"{threads} threads {times[name, counts[0]] / times[name, threads]:.2f}x"
+            for threads in counts[1:]
+        )
+        + f" the speed of {counts[0]} thread"
+        for name in names
+    )
+
+
 def _ratio(anchor: float, ours: float) -> str:
     return f"{anchor / ours:.2f}" if ours else "-"
 

@@ -36,6 +36,7 @@ from _harness import (
     markdown_table,
     measure,
     mismatches,
+    scaling_lines,
 )
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
@@ -176,21 +177,14 @@ def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
                 if tool == OURS:
                     ours[name, threads] = m.time
                 log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
-    counts = sorted({threads for _, threads in ours})
-    scaling = [
-        f"- `{name}`: " + ", ".join(
-            f"{threads} threads {ours[name, counts[0]] / ours[name, threads]:.2f}x"
-            for threads in counts[1:]
-        ) + f" the speed of {counts[0]} thread"
-        for name in CALLS
-    ] if len(counts) > 1 else []
+    scaling = scaling_lines(ours)
     legacy_file = Path(args.corpora) / f"en-{args.legacy}.txt"
     group = {"call": "defaults", "corpus": args.legacy, "threads": "1"}
     for tool in (OURS, HF, LEGACY):
         m = measure("bert:call", threads=1, repeat=args.repeat, tool=tool, call="defaults",
                     file=str(legacy_file), vocab=vocab, batch=args.batch_lines)
         rows.append(Row(group, tool, m, nbytes=len(legacy_file.read_bytes())))
-    return rows, "\n".join(scaling)
+    return rows, scaling
 
 
 def _memory(args: argparse.Namespace, vocab: str) -> list[Row]:

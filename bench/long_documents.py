@@ -33,6 +33,7 @@ from _harness import (
     log,
     markdown_table,
     measure,
+    scaling_lines,
 )
 
 OURS, HF = "subword", "transformers route"
@@ -113,8 +114,8 @@ def postprocess(threads: int, tool: str, corpora: str, contexts: int) -> dict:
     return {"seconds": time.perf_counter() - start}
 
 
-def run(args: argparse.Namespace) -> list[Row]:
-    rows = []
+def run(args: argparse.Namespace) -> tuple[list[Row], str]:
+    rows, ours = [], {}
     for stage in ("preprocess", "postprocess"):
         for threads in int_list(args.threads):
             group = {"stage": stage, "threads": str(threads)}
@@ -123,11 +124,13 @@ def run(args: argparse.Namespace) -> list[Row]:
                             tool=tool, corpora=args.corpora, contexts=args.contexts)
                 rate = args.contexts / m.time
                 rows.append(Row(group, tool, m, note=f"{rate:.0f} documents/s"))
+                if tool == OURS:
+                    ours[stage, threads] = m.time
                 log(f"{group} {tool}: {rate:.0f} documents/s")
-    return rows
+    return rows, scaling_lines(ours)
 
 
-def report(args: argparse.Namespace, argv: list[str], rows: list[Row]) -> str:
+def report(args: argparse.Namespace, argv: list[str], rows: list[Row], scaling: str) -> str:
     command = shlex.join(["python", "bench/long_documents.py", *argv])
     empty = baseline().peak / 2**20
     return f"""## Long documents: QA windows with labels, and answers back
@@ -149,6 +152,10 @@ of its words) and an answer span; windows of {MAX_LENGTH} tokens overlapping by
 "postprocess" finds each question's best answer from random logits (`best_answers`
 against `postprocess_qa_predictions`, n_best 20, max_answer_length 30), windows made
 before the clock starts.
+
+subword's scaling, each stage against its own 1-thread time:
+
+{scaling}
 """
 
 
@@ -161,7 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
     parser.add_argument("--out", help="also write the Markdown section to this file")
     args = parser.parse_args(argv)
-    emit(report(args, argv, run(args)), args.out)
+    emit(report(args, argv, *run(args)), args.out)
 
 
 if __name__ == "__main__":

@@ -182,3 +182,50 @@ def test_windows_cover_everything_with_exact_overlap(length, max_length, data) -
         assert stop - start == window
         assert stop - next_start == stride
     assert all(stop - start <= window for start, stop in spans)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_large_batch_in_background_parts_equals_one_call(ours, corpora, monkeypatch, threads):
+    """Past two parts, a batch is encoded on a background thread while windows are made."""
+    from subword import chunking
+
+    lines = (corpora / "en-1m.txt").read_text(encoding="utf-8").splitlines()[:3 * 64 * 5]
+    contexts = [" ".join(lines[i : i + 5]) for i in range(0, len(lines), 5)]
+    questions = [context.split()[0] if i % 3 else None for i, context in enumerate(contexts)]
+    samples = [(q, c) for q, c in zip(questions, contexts, strict=True)]
+    answers = [{"answer_start": [0], "text": [c[:5]]} for c in contexts]
+    monkeypatch.setattr(chunking, "default_threads", lambda: threads)
+    batch = ours.chunk(
+        [q or "" for q in questions], contexts, max_length=64, stride=16, answers=answers
+    )
+    alone = [
+        window
+        for (question, context), answer in zip(samples, answers, strict=True)
+        for window in ours.chunk(question or "", context, max_length=64, stride=16,
+                                 answers=answer)
+    ]  # fmt: skip
+    assert len(batch) == len(alone)
+    for got, expected in zip(batch, alone, strict=True):
+        for key in expected:
+            assert got[key] == expected[key], key
+        assert got.word_ids() == expected.word_ids()
+        assert got.source_texts == expected.source_texts
+
+
+def test_an_error_in_a_background_part_reaches_the_caller(ours, monkeypatch) -> None:
+    from subword import chunking
+
+    monkeypatch.setattr(chunking, "default_threads", lambda: 2)
+    calls = []
+    encode = ours._texts.encode
+
+    def failing(texts, with_offsets=False, with_words=False):
+        calls.append(len(texts))
+        if len(calls) == 2:
+            raise LookupError("in the second part")
+        return encode(texts, with_offsets, with_words)
+
+    monkeypatch.setattr(ours._texts, "encode", failing)
+    with pytest.raises(LookupError, match="in the second part"):
+        ours.chunk(["a long text here"] * 300, max_length=8, stride=2)
+    assert calls[:2] == [64, 64]

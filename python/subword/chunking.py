@@ -21,9 +21,11 @@ inputs with the ``[CLS] A [SEP] B [SEP]`` template of :mod:`subword.processors`,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
+from subword._background import in_background, part_bounds
+from subword._core import default_threads
 from subword.call_options import SpecialIds
 from subword.model_inputs import row_encoding
 from subword.padding import BatchEncoding, padded_fields
@@ -116,34 +118,61 @@ def chunk_samples(
     """
     check_strategy(options.strategy)
     assert ids.cls_sep is not None  # chunks always carry the template
-    questions = [question for question, _ in samples if question is not None]
-    encoded = iter(
-        encoder.encode(
-            [context for _, context in samples] + questions, with_offsets=True, with_words=True
-        )
-    )
-    contexts = [next(encoded) for _ in samples]
     result = []
-    for (question_text, context_text), context in zip(samples, contexts, strict=True):
-        question = next(encoded) if question_text is not None else None
-        plan = plan_chunks(
-            len(context.ids),
-            options.strategy,
-            max_length=options.max_length,
-            question_length=len(question.ids) if question is not None else None,
-            stride=options.stride,
-            head=options.head,
-            doc_stride=options.doc_stride,
-            words=context.words if options.respect_words else None,
-        )
-        windows = chunk_encodings(
-            plan, question, context, ids.cls_sep, ids.pad_id, options.pad_to,
-            options.with_special, ids.token_of,
-        )  # fmt: skip
-        for window in windows:
-            window.source_texts = (question_text, context_text)
-        result.append(windows)
+    for part, segments in _encoded_parts(encoder, samples):
+        for (question_text, context_text), (question, context) in zip(part, segments, strict=True):
+            plan = plan_chunks(
+                len(context.ids),
+                options.strategy,
+                max_length=options.max_length,
+                question_length=len(question.ids) if question is not None else None,
+                stride=options.stride,
+                head=options.head,
+                doc_stride=options.doc_stride,
+                words=context.words if options.respect_words else None,
+            )
+            windows = chunk_encodings(
+                plan, question, context, ids.cls_sep, ids.pad_id, options.pad_to,
+                options.with_special, ids.token_of,
+            )  # fmt: skip
+            for window in windows:
+                window.source_texts = (question_text, context_text)
+            result.append(windows)
     return result
+
+
+#: Samples per part when a batch is encoded on a background thread (two texts each, a
+#: question and a context: enough for the pool to run a part in parallel).
+PART_SAMPLES = 64
+
+_Samples = list[tuple[str | None, str]]
+_Encoded = list[tuple[Segment | None, Segment]]
+
+
+def _encoded_parts(encoder: TextEncoder, samples: _Samples) -> Iterator[tuple[_Samples, _Encoded]]:
+    """Each part of the batch with its samples' ``(question, context)`` segments.
+
+    With more than one thread in the pool, the parts are encoded on a background thread
+    while the caller makes the windows of those before (:mod:`subword._background`);
+    otherwise the batch is one part, encoded in one call.
+    """
+
+    def encoded(part: _Samples) -> _Encoded:
+        questions = [question for question, _ in part if question is not None]
+        texts = [context for _, context in part] + questions
+        segments = iter(encoder.encode(texts, with_offsets=True, with_words=True))
+        contexts = [next(segments) for _ in part]
+        return [
+            (next(segments) if question is not None else None, context)
+            for (question, _), context in zip(part, contexts, strict=True)
+        ]
+
+    if default_threads() == 1 or len(samples) < 2 * PART_SAMPLES:
+        yield samples, encoded(samples)
+        return
+    parts = [samples[start:stop] for start, stop in part_bounds(len(samples), 1, PART_SAMPLES)]
+    with in_background(encoded, parts) as encoded_parts:
+        yield from zip(parts, encoded_parts, strict=True)
 
 
 def plan_chunks(

@@ -187,6 +187,13 @@ fn default_threads() -> usize {
         .min(MAX_THREADS)
 }
 
+/// The number of threads a call uses when it is given none (`RAYON_NUM_THREADS`, else all
+/// cores), so that Python can tell whether a second core will work alongside it.
+#[pyfunction(name = "default_threads")]
+fn py_default_threads() -> usize {
+    default_threads()
+}
+
 /// The caller's `threads=`, checked: `None` (the default) or 1 to [`MAX_THREADS`].
 pub(crate) fn check_threads(threads: Option<usize>) -> PyResult<Option<usize>> {
     match threads {
@@ -368,5 +375,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bpe::register(m)?;
     wordpiece::register(m)?;
     flat::register(m)?;
+    m.add_function(wrap_pyfunction!(py_default_threads, m)?)?;
     formats::register(m)
 }
