@@ -60,15 +60,15 @@ def tokenizers(bert_vocab_file: Path) -> dict[int, BertTokenizer]:
     return {i: BertTokenizer(bert_vocab_file, **options) for i, options in enumerate(OPTIONS)}
 
 
-def row_path(tokenizer: BertTokenizer, batch: list[str], **call):
+def row_path(tokenizer: BertTokenizer, *batch: list[str], **call):
     """The same call through the word-by-word path (no flat encoding, no cache)."""
-    texts = tokenizer._texts
-    texts.encode_flat = lambda texts: None
-    texts._encode_aligned_chunks = texts._encode_words
+    encoder = tokenizer._texts
+    encoder.encode_flat = lambda texts: None
+    encoder._encode_aligned_chunks = encoder._encode_words
     try:
-        return tokenizer(batch, **call)
+        return tokenizer(*batch, **call)
     finally:
-        del texts.encode_flat, texts._encode_aligned_chunks
+        del encoder.encode_flat, encoder._encode_aligned_chunks
 
 
 def assert_same(got, expected) -> None:
@@ -110,6 +110,18 @@ def test_offsets_and_words_through_the_cache_equal_the_word_by_word_path(
     assert texts.encode(batch, with_offsets=True, with_words=True) == expected  # cold
     assert texts.encode(batch, with_offsets=True, with_words=True) == expected  # warm
     assert texts.encode(batch, with_words=True) == [s._replace(offsets=None) for s in expected]
+
+
+@SETTINGS
+@given(batch=texts, options=st.sampled_from(range(len(OPTIONS))))
+def test_pairs_through_the_cache_equal_the_row_path(tokenizers, batch, options) -> None:
+    tokenizer = tokenizers[options]
+    call = {"truncation": True, "max_length": 12, "padding": True}
+    expected = row_path(tokenizer, batch, batch[::-1], **call)
+    assert_same(tokenizer(batch, batch[::-1], **call), expected)
+    with_offsets = tokenizer(batch, batch[::-1], return_offsets_mapping=True, **call)
+    assert_same(with_offsets, row_path(tokenizer, batch, batch[::-1], return_offsets_mapping=True,
+                                       **call))  # fmt: skip
 
 
 @SETTINGS

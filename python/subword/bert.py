@@ -278,8 +278,9 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
     def chunk_cache(self) -> ChunkCache:
         r"""Each whitespace chunk's ids, kept so that a chunk seen before costs a look-up.
 
-        Bounded (32 MiB by default; when a batch's new chunks would pass the bound, the
-        cache is emptied first) and never changing a result. Assign
+        Two tables, ids alone and ids with offsets and word ids, each bounded (32 MiB by
+        default; when a batch's new chunks would pass the bound, that table is emptied
+        first); never changing a result. Assign
         ``subword.ChunkCache(capacity=n_bytes)`` for another bound; ``ChunkCache(0)``
         caches nothing.
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from subword._core import ChunkCache, WordPieceModel
+from subword._core import ChunkCache, WordPieceModel, int_runs
 from subword.added_tokens import AddedToken, AddedTokenSplitter, WholeToken
 from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
@@ -61,6 +61,16 @@ class FlatBatch:
         [[5, 6], [], [7]]
         """
         return np.split(self.ids, np.cumsum(self.lengths)[:-1]) if len(self.lengths) else []
+
+    def lists(self) -> list[list[int]]:
+        """Each text's ids as a list (each id's int shared: :func:`subword._core.int_runs`).
+
+        >>> FlatBatch(np.array([5, 6, 7], dtype=np.uint32), np.array([2, 0, 1])).lists()
+        [[5, 6], [], [7]]
+        """
+        offsets = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(self.lengths, out=offsets[1:])
+        return int_runs(self.ids.astype(np.int64), offsets)
 
     @classmethod
     def join(cls, parts: list[np.ndarray[Any, Any]]) -> FlatBatch:
@@ -197,9 +207,12 @@ class TextEncoder:
         >>> TextEncoder(encoder, BasicTokenizer(), []).encode(["Hi worlds"], with_offsets=True)
         [Segment(ids=[0, 2, 3], offsets=[(0, 2), (3, 8), (8, 9)], words=None)]
         """
-        if not with_offsets and not with_words and self._words_as_strings:
-            batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
-            return [Segment(ids) for ids in batch]
+        if not with_offsets and not with_words:
+            flat = self.encode_flat(texts)
+            if flat is not None:
+                return [Segment(ids) for ids in flat.lists()]
+            if self._words_as_strings:
+                return self._segments_by_words(texts)
         if not self._chunks_apply():
             return self._encode_words(texts, with_offsets, with_words)
         holds_tokens = self.splitter.may_hold_tokens(texts)
@@ -220,6 +233,11 @@ class TextEncoder:
             )
         )
         return [next(with_tokens) if held else next(plain) for held in holds_tokens]
+
+    def _segments_by_words(self, texts: list[str]) -> list[Segment]:
+        """The ids of texts whose words all go to Rust as strings, word by word."""
+        batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
+        return [Segment(ids) for ids in batch]
 
     def _encode_words(
         self, texts: list[str], with_offsets: bool, with_words: bool
@@ -268,7 +286,7 @@ class TextEncoder:
             return self._encode_chunks(texts)
         pairs = list(zip(texts, holds_tokens, strict=True))
         plain = self._encode_chunks([text for text, held in pairs if not held])
-        with_tokens = iter(self.encode([text for text, held in pairs if held]))
+        with_tokens = iter(self._segments_by_words([text for text, held in pairs if held]))
         plain_texts = iter(plain.texts())
         return FlatBatch.join(
             [
