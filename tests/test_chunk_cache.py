@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 from reference.bert import _SPECIAL_CHARACTERS, bert_texts, is_stable
 from subword import BertTokenizer, ChunkCache
 from subword._core import WordPieceModel
+from subword.call_options import CallOptions
+from subword.flat_inputs import flat_fields
+from subword.text_encoding import FlatBatch
 
 SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 
@@ -303,3 +306,42 @@ def test_building_lists_leaves_the_garbage_collector_as_it_was(ours) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@SETTINGS
+@given(
+    lengths=st.lists(st.integers(0, 6), max_size=6),
+    side=st.sampled_from(["right", "left"]),
+    pad_type_id=st.sampled_from([0, 7]),
+    padded=st.booleans(),
+    special=st.booleans(),
+)
+def test_flat_lists_equal_the_flat_arrays(lengths, side, pad_type_id, padded, special) -> None:
+    """The lists of `flat_inputs` (some made as `[value] * n`) are the arrays' rows."""
+    ids = np.arange(10, 10 + sum(lengths), dtype=np.uint32)
+    flat = FlatBatch(ids, np.array(lengths, dtype=np.int64))
+    call = {"padding_side": side, "with_special": special}
+    width = 9 if padded else max(lengths, default=0) + 2
+    pad = {"padding": "max_length", "max_length": width} if padded else {}
+    made = flat_fields(flat, CallOptions(**call, **pad), (2, 3), (0, pad_type_id), True)
+    assert made is not None
+    lists = made[0]
+    arrays, _ = pad_flat_of(flat, width, side, (0, pad_type_id), special)
+    for key, rows in arrays.items():
+        expected = rows.tolist()
+        if not padded:  # the rows as they are: the padding cut off
+            cuts = [slice(width - n - 2, None) if side == "left" else slice(n + 2) for n in lengths]
+            expected = [row[cut] for row, cut in zip(expected, cuts, strict=True)]
+        assert lists[key] == expected, key
+    assert list(lists) == list(arrays)
+
+
+def pad_flat_of(flat, width, side, pad_ids, special):
+    """The same fields through `return_tensors="np"` at the padded width."""
+    options = CallOptions(
+        padding="max_length", max_length=width, padding_side=side, with_special=special,
+        tensor_type="np",
+    )  # fmt: skip
+    made = flat_fields(flat, options, (2, 3), pad_ids, True)
+    assert made is not None
+    return made

@@ -181,18 +181,29 @@ def _lists(
 
     The lists are made in Rust (:func:`subword._core.int_rows`, ``int_runs``): each id's
     int is shared (``tolist()`` makes one for every id above Python's cached small ints)
-    and the garbage collector does not walk the new lists while they are made.
+    and the garbage collector does not walk the new lists while they are made. A row
+    of one repeated value (type ids, an unpadded attention mask) is ``[value] * n``:
+    about a third of the time ``int_rows`` takes for it (measured on 1000 rows of 128).
     """
     if length or not len(rows.lengths):
         arrays = _arrays(rows, length, options, pad_ids)
-        return {key: int_rows(value) for key, value in arrays.items()}
-    offsets = np.zeros(len(rows.lengths) + 1, dtype=np.int64)
+        fields = {key: int_rows(value) for key, value in arrays.items() if key != "token_type_ids"}
+        if "token_type_ids" in arrays:  # single texts: 0 in every token, pad_ids[1] after
+            n_rows = len(rows.lengths)
+            fields["token_type_ids"] = (
+                [[0] * length for _ in range(n_rows)]
+                if pad_ids[1] == 0
+                else int_rows(arrays["token_type_ids"])
+            )
+        return {key: fields[key] for key in arrays}  # in the order of the fields
+    lengths = rows.lengths.tolist()
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
     fields = {"input_ids": int_runs(rows.ids, offsets)}
     if options.with_type_ids:
-        fields["token_type_ids"] = int_runs(np.zeros(len(rows.ids), dtype=np.int64), offsets)
+        fields["token_type_ids"] = [[0] * n for n in lengths]
     if options.with_attention:
-        fields["attention_mask"] = int_runs(np.ones(len(rows.ids), dtype=np.int64), offsets)
+        fields["attention_mask"] = [[1] * n for n in lengths]
     if rows.special is not None:
         fields["special_tokens_mask"] = int_runs(rows.special, offsets)
     return fields

@@ -13,6 +13,7 @@ instead (:func:`as_word_batch`).
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 __all__ = [
@@ -76,8 +77,8 @@ def as_batch(text: Any, text_pair: Any) -> tuple[list[tuple[str, str | None]], b
                 f"`text_pair`: {len(text_pair)}."
             )
         pairs = list(zip(text, text_pair, strict=True))
-    elif all(type(item) is str for item in text):  # the usual batch: nothing to check
-        return [(item, None) for item in text], True
+    elif all(map(isinstance, text, repeat(str))):  # the usual batch: nothing to check
+        return list(zip(text, repeat(None))), True
     else:
         pairs = [_as_pair(item) for item in text]
     for first, second in pairs:
