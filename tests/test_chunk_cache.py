@@ -292,6 +292,25 @@ def test_int_runs_equal_the_slices(values, cuts) -> None:
         int_runs(array, offsets[::-1] + 1)
 
 
+@SETTINGS
+@given(value=st.integers(-(2**40), 2**40), lengths=st.lists(st.integers(0, 70), max_size=6))
+def test_repeated_rows_equal_list_repetition(value, lengths) -> None:
+    from subword._core import repeated_rows
+
+    assert repeated_rows(value, np.array(lengths, dtype=np.int64)) == [[value] * n for n in lengths]
+
+
+def test_returned_rows_are_not_walked_by_the_collector(ours) -> None:
+    """The flat route's rows hold no cycle: the collector need not visit them (flat.rs)."""
+    import gc
+
+    for call in ({}, {"padding": "max_length", "max_length": 8}, {"truncation": True}):
+        encoded = ours(["hello world", "a b c"] * 100, **call)
+        for key, rows in encoded.items():
+            assert gc.is_tracked(rows)  # the batch's list itself is an ordinary list
+            assert not any(gc.is_tracked(row) for row in rows), (call, key)
+
+
 def test_building_lists_leaves_the_garbage_collector_as_it_was(ours) -> None:
     import gc
 

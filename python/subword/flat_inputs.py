@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from subword._core import int_rows, int_runs
+from subword._core import int_rows, int_runs, repeated_rows
 from subword.padding import padded_length
 from subword.tensors import pad_flat
 
@@ -179,31 +179,30 @@ def _lists(
 ) -> dict[str, list[Any]]:
     """The fields as lists of rows: padded rows from 2-D arrays, ragged ones cut from one list.
 
-    The lists are made in Rust (:func:`subword._core.int_rows`, ``int_runs``): each id's
-    int is shared (``tolist()`` makes one for every id above Python's cached small ints)
-    and the garbage collector does not walk the new lists while they are made. A row
-    of one repeated value (type ids, an unpadded attention mask) is ``[value] * n``:
-    about a third of the time ``int_rows`` takes for it (measured on 1000 rows of 128).
+    The lists are made in Rust (:func:`subword._core.int_rows`, ``int_runs``,
+    ``repeated_rows``): each id's int is shared (``tolist()`` makes one for every id
+    above Python's cached small ints), and the garbage collector neither runs while they
+    are made nor walks them after (``rust/python/flat.rs`` says why). A row of one
+    repeated value (type ids, an unpadded attention mask) needs no array at all.
     """
-    if length or not len(rows.lengths):
+    n_rows = len(rows.lengths)
+    if length or not n_rows:
         arrays = _arrays(rows, length, options, pad_ids)
         fields = {key: int_rows(value) for key, value in arrays.items() if key != "token_type_ids"}
         if "token_type_ids" in arrays:  # single texts: 0 in every token, pad_ids[1] after
-            n_rows = len(rows.lengths)
             fields["token_type_ids"] = (
-                [[0] * length for _ in range(n_rows)]
+                repeated_rows(0, np.full(n_rows, length, dtype=np.int64))
                 if pad_ids[1] == 0
                 else int_rows(arrays["token_type_ids"])
             )
         return {key: fields[key] for key in arrays}  # in the order of the fields
-    lengths = rows.lengths.tolist()
-    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    offsets = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
     fields = {"input_ids": int_runs(rows.ids, offsets)}
     if options.with_type_ids:
-        fields["token_type_ids"] = [[0] * n for n in lengths]
+        fields["token_type_ids"] = repeated_rows(0, rows.lengths)
     if options.with_attention:
-        fields["attention_mask"] = [[1] * n for n in lengths]
+        fields["attention_mask"] = repeated_rows(1, rows.lengths)
     if rows.special is not None:
         fields["special_tokens_mask"] = int_runs(rows.special, offsets)
     return fields

@@ -8,6 +8,15 @@
 //! per model and every list holds a reference to it, as Python's own small ints are
 //! shared. Freeing the batch is then one vector on the calling thread, not one per text
 //! allocated on each pool thread.
+//!
+//! **The collector does not walk these lists.** Each row's list is untracked by the cyclic
+//! garbage collector, as CPython untracks a tuple of atomic values: a list of ints (or of
+//! `(start, end)` tuples) can be part of no reference cycle, yet every collection of its
+//! generation would visit each of its items. Measured on en-10m in batches of 1,000
+//! lines, one thread: `truncation=True, max_length=128, padding="max_length"` as lists
+//! went from 1.70 s to 1.18 s, `max_length=512` unpadded from 0.73 s to 0.62 s. Freeing
+//! is unchanged (reference counting). The one difference: a cycle made later through such
+//! a list (a list appended to itself) is never collected.
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
@@ -71,9 +80,17 @@ fn lists_sharing<'a, 'py, T: Copy + Into<i64> + 'a>(
     };
     let _paused = GcPaused::new(py);
     let lists = rows
-        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))))
+        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))).map(untracked))
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, lists)
+}
+
+/// `list`, no longer walked by the cycle collector (see the module's header).
+fn untracked(list: Bound<'_, PyList>) -> Bound<'_, PyList> {
+    // SAFETY: the GIL is held (`list` is bound) and the list is tracked (new); untracking
+    // only takes it off the collector's lists, and the objects it holds stay tracked.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(list.as_ptr().cast()) };
+    list
 }
 
 /// The cyclic garbage collector paused while a batch's lists are built, and resumed (if
@@ -155,7 +172,7 @@ fn runs_of<'py, T>(
             let run = &values[start..start + length];
             start += length;
             let items = run.iter().map(&object).collect::<PyResult<Vec<_>>>()?;
-            PyList::new(py, items)
+            PyList::new(py, items).map(untracked)
         })
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, lists)
@@ -231,8 +248,30 @@ fn int_runs<'py>(
     int_lists(py, runs)
 }
 
+/// `[[value] * n for n in lengths]` as [`int_rows`] makes lists (the int shared, the
+/// lists untracked): the type ids and attention masks of a batch.
+#[pyfunction]
+fn repeated_rows<'py>(
+    py: Python<'py>,
+    value: i64,
+    lengths: PyReadonlyArray1<'py, i64>,
+) -> PyResult<Bound<'py, PyList>> {
+    // A row longer than any list Python could hold is a caller's bug, not an allocation.
+    const MAX_ROW: i64 = 1 << 28;
+    let lengths = lengths.as_array();
+    if let Some(&bad) = lengths.iter().find(|&&n| !(0..=MAX_ROW).contains(&n)) {
+        return Err(PyValueError::new_err(format!(
+            "a row cannot have {bad} values"
+        )));
+    }
+    let widths: Vec<usize> = lengths.iter().map(|&n| n as usize).collect();
+    let row = vec![value; widths.iter().copied().max().unwrap_or(0)];
+    int_lists(py, widths.iter().map(|&width| &row[..width]))
+}
+
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(int_rows, m)?)?;
     m.add_function(wrap_pyfunction!(int_runs, m)?)?;
+    m.add_function(wrap_pyfunction!(repeated_rows, m)?)?;
     Ok(())
 }
