@@ -7,6 +7,7 @@
 //! | module | concept |
 //! | --- | --- |
 //! | [`count`] | pre-tokenizing and counting words from files, iterators or given counts |
+//! | [`answers`] | the best answer span of each question-answering window, from its logits |
 //! | [`bpe`] | byte-pair encoding: the shared word model and vocab type |
 //! | [`bpe::train`] | the subword-nmt merge loop, incremental and exact |
 //! | [`bpe::encode`] | applying merges to words (subword-nmt `apply_bpe` semantics) |
@@ -19,6 +20,7 @@
 //! | [`progress`] | progress reporting and cooperative cancellation |
 //! | `reference` | the naive algorithms, written to be read; tests and fuzzers check the fast ones against them (with `cfg(test)` or the `reference` feature) |
 
+pub mod answers;
 pub mod batch;
 pub mod bpe;
 pub mod count;

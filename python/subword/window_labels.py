@@ -25,6 +25,7 @@ __all__ = [
     "answer_positions",
     "bio_labels",
     "context_positions",
+    "context_run",
     "token_labels",
 ]
 
@@ -44,17 +45,35 @@ def context_positions(window: Any) -> list[int]:
     >>> context_positions(tok.chunk("who", "a b", max_length=8, stride=0)[0])
     [3, 4]
     """
+    run = context_run(window)
+    if run is not None:
+        return list(range(*run))
+    sequences = window.sequence_ids()
+    context = 1 if 1 in sequences else 0
+    return [i for i, sequence in enumerate(sequences) if sequence == context]
+
+
+def context_run(window: Any) -> tuple[int, int] | None:
+    """``(first, stop)`` of the context's positions if they are one run, else ``None``.
+
+    The template lays them out as one run; ``(0, 0)`` when there is no context. Found
+    with list methods, no loop in Python.
+
+    >>> from subword import BertTokenizer
+    >>> tok = BertTokenizer("[PAD] [UNK] [CLS] [SEP] who a b".split())
+    >>> context_run(tok.chunk("who", "a b", max_length=8, stride=0)[0])
+    (3, 5)
+    """
     sequences = window.sequence_ids()
     context = 1 if 1 in sequences else 0
     count = sequences.count(context)
     if not count:
-        return []
+        return 0, 0
     first = sequences.index(context)
-    if sequences[first + count - 1] == context == sequences[first]:  # cheap checks first
-        last = len(sequences) - 1 - sequences[::-1].index(context)
-        if last - first + 1 == count:  # one run, as the template lays it out: no loop
-            return list(range(first, last + 1))
-    return [i for i, sequence in enumerate(sequences) if sequence == context]
+    if sequences[first + count - 1] != context:  # cheap check first
+        return None
+    last = len(sequences) - 1 - sequences[::-1].index(context)
+    return (first, last + 1) if last - first + 1 == count else None
 
 
 def answer_positions(

@@ -28,7 +28,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from subword.window_labels import context_positions
+from subword._core import best_spans
+from subword.window_labels import context_positions, context_run
 
 __all__ = ["Answer", "best_answers", "merge_token_predictions"]
 
@@ -90,6 +91,18 @@ def merge_token_predictions(windows: Sequence[Any], predictions: Sequence[Any]) 
     return result
 
 
+def _inside(window: Any, length: int) -> np.ndarray[Any, Any]:
+    """Whether each of a window's first ``length`` tokens is a context token."""
+    inside = np.zeros(length, dtype=bool)
+    run = context_run(window)
+    if run is not None:
+        inside[run[0] : run[1]] = True
+    else:
+        positions = np.asarray(context_positions(window), dtype=np.int64)
+        inside[positions[positions < length]] = True
+    return inside
+
+
 def _labels(predicted: Any) -> list[Any]:
     array = np.asarray(predicted)
     return (array.argmax(-1) if array.ndim == 2 else array).tolist()  # type: ignore[no-any-return]
@@ -117,27 +130,25 @@ def best_answers(
     """
     if not len(windows) == len(start_logits) == len(end_logits):
         raise ValueError("give one row of start and end logits per window")
+    starts = [np.ascontiguousarray(row, dtype=np.float64) for row in start_logits]
+    ends = [np.ascontiguousarray(row, dtype=np.float64) for row in end_logits]
+    inside = [_inside(window, len(row)) for window, row in zip(windows, starts, strict=True)]
+    # Each window's best span, in Rust and in parallel (the reference's rule: see
+    # rust/answers.rs); the windows of one question are then compared in order.
+    spans = best_spans(starts, ends, inside, n_best, max_answer_length)
     best: dict[int, tuple[float, int, int, str]] = {}  # sample -> score, start, end, context
     null: dict[int, float] = {}
-    for window, starts, ends in zip(windows, start_logits, end_logits, strict=True):
+    for window, row_starts, row_ends, span in zip(windows, starts, ends, spans, strict=True):
         sample = _sample_of(window)
-        starts, ends = np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)
-        null_score = float(starts[0] + ends[0])
+        null_score = float(row_starts[0] + row_ends[0])
         null[sample] = min(null.get(sample, null_score), null_score)
-        content = set(context_positions(window))
-        # the n_best highest of each, in postprocess_qa_predictions' order, context only
-        top_starts = [i for i in np.argsort(starts)[-1 : -n_best - 1 : -1].tolist() if i in content]
-        top_ends = [i for i in np.argsort(ends)[-1 : -n_best - 1 : -1].tolist() if i in content]
-        start_scores, end_scores = starts.tolist(), ends.tolist()
-        offsets = window["offset_mapping"]
-        context = window.source_texts[1] if window.source_texts else ""
-        for start in top_starts:
-            for end in top_ends:
-                if end < start or end - start + 1 > max_answer_length:
-                    continue
-                score = start_scores[start] + end_scores[end]
-                if sample not in best or score > best[sample][0]:  # ties: the first found
-                    best[sample] = (score, offsets[start][0], offsets[end][1], context)
+        if span is None:
+            continue
+        score, start, end = span
+        if sample not in best or score > best[sample][0]:  # ties: the first window's
+            offsets = window["offset_mapping"]
+            context = window.source_texts[1] if window.source_texts else ""
+            best[sample] = (score, offsets[start][0], offsets[end][1], context)
     answers = []
     for sample in sorted(null):
         if sample in best and not (allow_null and null[sample] > best[sample][0]):

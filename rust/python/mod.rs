@@ -5,6 +5,7 @@
 //! `flat` the numpy and list forms of batch results, and this file the error mapping,
 //! thread pools and Ctrl-C handling.
 
+mod answers;
 mod args;
 mod bpe;
 mod count;
@@ -371,6 +372,7 @@ pub(crate) fn run_watching_signals<T: Send>(
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    answers::register(m)?;
     count::register(m)?;
     bpe::register(m)?;
     wordpiece::register(m)?;
