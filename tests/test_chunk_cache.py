@@ -300,6 +300,22 @@ def test_repeated_rows_equal_list_repetition(value, lengths) -> None:
     assert repeated_rows(value, np.array(lengths, dtype=np.int64)) == [[value] * n for n in lengths]
 
 
+@SETTINGS
+@given(lengths=st.lists(st.integers(0, 9), max_size=6), extra=st.integers(0, 3), left=st.booleans())
+def test_mask_rows_equal_the_padded_masks(lengths, extra, left) -> None:
+    from subword._core import mask_rows
+
+    width = max(lengths, default=0) + extra
+    got = mask_rows(np.array(lengths, dtype=np.int64), width, left)
+    pads = [[0] * (width - n) for n in lengths]
+    ones = [[1] * n for n in lengths]
+    expected = [p + o if left else o + p for p, o in zip(pads, ones, strict=True)]
+    assert got == expected
+    if max(lengths, default=0) > 0:  # a row longer than the width is refused
+        with pytest.raises(ValueError, match="a row of"):
+            mask_rows(np.array(lengths, dtype=np.int64), max(lengths) - 1, left)
+
+
 def test_returned_rows_are_not_walked_by_the_collector(ours) -> None:
     """The flat route's rows hold no cycle: the collector need not visit them (flat.rs)."""
     import gc

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from subword._core import int_rows, int_runs, repeated_rows
+from subword._core import int_rows, int_runs, mask_rows, repeated_rows
 from subword.padding import padded_length
 from subword.tensors import pad_flat
 
@@ -180,22 +180,23 @@ def _lists(
     """The fields as lists of rows: padded rows from 2-D arrays, ragged ones cut from one list.
 
     The lists are made in Rust (:func:`subword._core.int_rows`, ``int_runs``,
-    ``repeated_rows``): each id's int is shared (``tolist()`` makes one for every id
+    ``repeated_rows``, ``mask_rows``): each id's int is shared (``tolist()`` makes one for every id
     above Python's cached small ints), and the garbage collector neither runs while they
     are made nor walks them after (``rust/python/flat.rs`` says why). A row of one
     repeated value (type ids, an unpadded attention mask) needs no array at all.
     """
     n_rows = len(rows.lengths)
     if length or not n_rows:
-        arrays = _arrays(rows, length, options, pad_ids)
-        fields = {key: int_rows(value) for key, value in arrays.items() if key != "token_type_ids"}
-        if "token_type_ids" in arrays:  # single texts: 0 in every token, pad_ids[1] after
-            fields["token_type_ids"] = (
-                repeated_rows(0, np.full(n_rows, length, dtype=np.int64))
-                if pad_ids[1] == 0
-                else int_rows(arrays["token_type_ids"])
-            )
-        return {key: fields[key] for key in arrays}  # in the order of the fields
+        fields = _arrays(rows, length, options, pad_ids)
+        for key, value in fields.items():
+            if key == "attention_mask":
+                left = options.padding_side == "left"
+                fields[key] = mask_rows(rows.lengths, length, left)
+            elif key == "token_type_ids" and pad_ids[1] == 0:  # single texts: all 0
+                fields[key] = repeated_rows(0, np.full(n_rows, length, dtype=np.int64))
+            else:
+                fields[key] = int_rows(value)
+        return fields
     offsets = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(rows.lengths, out=offsets[1:])
     fields = {"input_ids": int_runs(rows.ids, offsets)}

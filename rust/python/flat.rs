@@ -71,18 +71,22 @@ fn lists_sharing<'a, 'py, T: Copy + Into<i64> + 'a>(
     rows: impl ExactSizeIterator<Item = &'a [T]>,
     shared: &[Py<PyInt>],
 ) -> PyResult<Bound<'py, PyList>> {
-    let int = |value: T| {
-        let value: i64 = value.into();
-        match usize::try_from(value).ok().and_then(|i| shared.get(i)) {
-            Some(int) => int.bind(py).clone(),
-            None => PyInt::new(py, value),
-        }
-    };
     let _paused = GcPaused::new(py);
     let lists = rows
-        .map(|row| PyList::new(py, row.iter().map(|&value| int(value))).map(untracked))
+        .map(|row| {
+            let ints = row.iter().map(|&value| int_object(py, shared, value.into()));
+            PyList::new(py, ints).map(untracked)
+        })
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, lists)
+}
+
+/// The int of `value`: the one in `shared` (at index `value`) when it is there, else new.
+fn int_object<'py>(py: Python<'py>, shared: &[Py<PyInt>], value: i64) -> Bound<'py, PyInt> {
+    match usize::try_from(value).ok().and_then(|i| shared.get(i)) {
+        Some(int) => int.bind(py).clone(),
+        None => PyInt::new(py, value),
+    }
 }
 
 /// `list`, no longer walked by the cycle collector (see the module's header).
@@ -180,11 +184,16 @@ fn runs_of<'py, T>(
 
 /// The int of `value`, shared when below [`SHARED_INTS`].
 fn shared_int<'py>(py: Python<'py>, value: usize) -> Bound<'py, PyAny> {
-    let shared = shared_ints(py);
-    match shared.get(value) {
+    match shared_ints(py).get(value) {
         Some(int) => int.bind(py).clone().into_any(),
         None => PyInt::new(py, value).into_any(),
     }
+}
+
+/// A list of `values`, their ints shared as [`int_rows`] shares them.
+fn int_list<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyList>> {
+    let shared = shared_ints(py);
+    PyList::new(py, values.iter().map(|&value| int_object(py, shared, value)))
 }
 
 /// One list of ints per text (see [`runs_of`]), small ints shared as [`int_rows`] does.
@@ -249,29 +258,78 @@ fn int_runs<'py>(
 }
 
 /// `[[value] * n for n in lengths]` as [`int_rows`] makes lists (the int shared, the
-/// lists untracked): the type ids and attention masks of a batch.
+/// lists untracked), cut from one template ([`sliced_rows`]): the type ids of a batch,
+/// and the attention masks of unpadded rows.
 #[pyfunction]
 fn repeated_rows<'py>(
     py: Python<'py>,
     value: i64,
     lengths: PyReadonlyArray1<'py, i64>,
 ) -> PyResult<Bound<'py, PyList>> {
-    // A row longer than any list Python could hold is a caller's bug, not an allocation.
-    const MAX_ROW: i64 = 1 << 28;
+    let widths = row_lengths(&lengths, MAX_ROW)?;
+    let longest = widths.iter().copied().max().unwrap_or(0);
+    let template = int_list(py, &vec![value; longest])?;
+    sliced_rows(py, &template, widths.iter().map(|&n| (0, n)))
+}
+
+/// The attention masks of rows of `lengths` padded to `width`: `[1] * n + [0] * (width - n)`,
+/// or the padding first when `left`; cut from one template ([`sliced_rows`]).
+#[pyfunction]
+fn mask_rows<'py>(
+    py: Python<'py>,
+    lengths: PyReadonlyArray1<'py, i64>,
+    width: usize,
+    left: bool,
+) -> PyResult<Bound<'py, PyList>> {
+    let lengths = row_lengths(&lengths, width.min(MAX_ROW as usize) as i64)?;
+    let (first, then) = if left { (0, 1) } else { (1, 0) };
+    let halves = [vec![first; width], vec![then; width]].concat();
+    let template = int_list(py, &halves)?;
+    // Left: (width - n) zeros then n ones; right: n ones then (width - n) zeros.
+    let bounds = lengths.iter().map(|&n| {
+        if left {
+            (n, width + n)
+        } else {
+            (width - n, 2 * width - n)
+        }
+    });
+    sliced_rows(py, &template, bounds)
+}
+
+/// The longest row [`repeated_rows`] and [`mask_rows`] make: a longer one is a caller's
+/// bug, refused before anything is allocated for it.
+const MAX_ROW: i64 = 1 << 28;
+
+/// `lengths` as row lengths, each in `0..=most`, or `ValueError`.
+fn row_lengths(lengths: &PyReadonlyArray1<'_, i64>, most: i64) -> PyResult<Vec<usize>> {
     let lengths = lengths.as_array();
-    if let Some(&bad) = lengths.iter().find(|&&n| !(0..=MAX_ROW).contains(&n)) {
-        return Err(PyValueError::new_err(format!(
-            "a row cannot have {bad} values"
-        )));
+    match lengths.iter().find(|&&n| !(0..=most).contains(&n)) {
+        Some(&bad) => Err(PyValueError::new_err(format!(
+            "a row of {bad} values (at most {most} here)"
+        ))),
+        None => Ok(lengths.iter().map(|&n| n as usize).collect()),
     }
-    let widths: Vec<usize> = lengths.iter().map(|&n| n as usize).collect();
-    let row = vec![value; widths.iter().copied().max().unwrap_or(0)];
-    int_lists(py, widths.iter().map(|&width| &row[..width]))
+}
+
+/// `template[start:stop]` for each `(start, stop)`, untracked, with the collector paused.
+/// CPython's own slicing takes a reference to each item inline; building each row item by
+/// item from Rust (through the stable ABI, a call per item) takes about three times as long.
+fn sliced_rows<'py>(
+    py: Python<'py>,
+    template: &Bound<'py, PyList>,
+    bounds: impl ExactSizeIterator<Item = (usize, usize)>,
+) -> PyResult<Bound<'py, PyList>> {
+    let _paused = GcPaused::new(py);
+    let rows: Vec<_> = bounds
+        .map(|(start, stop)| untracked(template.get_slice(start, stop)))
+        .collect();
+    PyList::new(py, rows)
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(int_rows, m)?)?;
     m.add_function(wrap_pyfunction!(int_runs, m)?)?;
     m.add_function(wrap_pyfunction!(repeated_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(mask_rows, m)?)?;
     Ok(())
 }
