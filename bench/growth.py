@@ -137,8 +137,8 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
         for batch in int_list(args.batches):
             group = {"threads": str(threads), "batch": str(batch)}
             for rows, tool, target, extra in (
-                (bert, OURS, "bert:call", {"tool": OURS, "vocab": vocab}),
-                (bert, BERT_HF, "bert:call", {"tool": BERT_HF, "vocab": vocab}),
+                (bert, OURS, "bert:call", {"tool": OURS, "vocab": vocab, "call": "defaults"}),
+                (bert, BERT_HF, "bert:call", {"tool": BERT_HF, "vocab": vocab, "call": "defaults"}),
                 (bpe, OURS, "bpe:encode_ours", {"model": str(bpe_model)}),
                 (bpe, HF, "bpe:encode_hf", {"model": str(bpe_model)}),
             ):
