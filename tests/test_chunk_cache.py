@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference.bert import _SPECIAL_CHARACTERS, bert_texts, is_stable
-from subword import BertTokenizer, ChunkCache
+from subword import BertTokenizer, ChunkCache, flat_inputs
 from subword._core import WordPieceModel
 from subword.call_options import CallOptions
 from subword.flat_inputs import flat_fields
@@ -56,6 +56,30 @@ CALLS = [
     {"add_special_tokens": False, "truncation": True, "max_length": 3},
     {"return_token_type_ids": False, "return_attention_mask": False},
 ]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def flat_route_for_every_batch():
+    """Batches under ``flat_inputs.MIN_TEXTS`` take the rows; these tests compare the two
+    routes on small batches, so here every batch may take the flat one."""
+    saved = flat_inputs.MIN_TEXTS
+    flat_inputs.MIN_TEXTS = 1
+    yield
+    flat_inputs.MIN_TEXTS = saved
+
+
+def test_small_batches_take_the_rows_with_the_same_fields(ours, corpora) -> None:
+    lines = (corpora / "en-1m.txt").read_text(encoding="utf-8").splitlines()[:40]
+    calls = [{}, {"truncation": True, "max_length": 16, "padding": "max_length"}]
+    flat = [ours(lines[:5], **call) for call in calls]
+    flat_inputs.MIN_TEXTS = 32
+    try:
+        assert ours._texts.encode_flat(lines[:5]) is not None  # the cache still serves them
+        rows = [ours(lines[:5], **call) for call in calls]
+    finally:
+        flat_inputs.MIN_TEXTS = 1
+    for got, expected in zip(rows, flat, strict=True):
+        assert_same(got, expected)
 
 
 @pytest.fixture(scope="module")

@@ -169,6 +169,14 @@ class ChunkCache:
         normalize: Callable[[list[str]], list[list[str]]],
         threads: int | None = None,
     ) -> FlatIds: ...
+    def encode_lists(
+        self,
+        model: WordPieceModel,
+        texts: Sequence[str],
+        lowercase: bool,
+        normalize: Callable[[list[str]], list[list[str]]],
+        threads: int | None = None,
+    ) -> list[list[int]]: ...
     def encode_aligned(
         self,
         model: WordPieceModel,

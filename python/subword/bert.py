@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Union
 
 import subword._tokenizer_files as files
-from subword import evaluation
+from subword import evaluation, flat_inputs
 from subword._core import ChunkCache, WordPieceModel
 from subword._gc import gc_paused
 from subword.added_tokens import AddedToken, token_content
@@ -597,7 +597,7 @@ class BertTokenizer(AddedVocabularyMixin, DecodingMixin, SpecialTokensMixin):
         cls_sep = self._cls_sep_ids() if add_special_tokens and pairs else None
         ids = SpecialIds(cls_sep, self.pad_token_id, self.pad_token_type_id, self._token_of)
         flat = None
-        if not is_split_into_words and not seconds:
+        if not is_split_into_words and not seconds and len(texts) >= flat_inputs.MIN_TEXTS:
             flat = partial(self._texts.encode_flat, texts)
         return encode_call(encoded, options, ids, batched, self.deprecation_warnings, flat)
 

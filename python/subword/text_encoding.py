@@ -208,9 +208,8 @@ class TextEncoder:
         [Segment(ids=[0, 2, 3], offsets=[(0, 2), (3, 8), (8, 9)], words=None)]
         """
         if not with_offsets and not with_words:
-            flat = self.encode_flat(texts)
-            if flat is not None:
-                return [Segment(ids) for ids in flat.lists()]
+            if self._chunks_apply():
+                return [Segment(ids) for ids in self._chunk_id_lists(texts)]
             if self._words_as_strings:
                 return self._segments_by_words(texts)
         if not self._chunks_apply():
@@ -234,6 +233,23 @@ class TextEncoder:
         )
         return [next(with_tokens) if held else next(plain) for held in holds_tokens]
 
+    def _chunk_id_lists(self, texts: list[str]) -> list[list[int]]:
+        """Each text's ids as a list, through :attr:`cache` (no numpy: small batches).
+
+        Texts that may hold special tokens are encoded word by word and put back in place.
+        """
+        holds_tokens = self.splitter.may_hold_tokens(texts)
+        basic = self.basic_tokenizer
+        pairs = list(zip(texts, holds_tokens, strict=True))
+        plain = [text for text, held in pairs if not held]
+        lists = iter(
+            self.cache.encode_lists(self.encoder, plain, basic.do_lower_case, basic.tokenize_batch)
+        )
+        if len(plain) == len(texts):
+            return list(lists)
+        with_tokens = iter(self._segments_by_words([text for text, held in pairs if held]))
+        return [next(with_tokens).ids if held else next(lists) for held in holds_tokens]
+
     def _segments_by_words(self, texts: list[str]) -> list[Segment]:
         """The ids of texts whose words all go to Rust as strings, word by word."""
         batch = self.encoder.encode_pretokenized(self.splitter.words_batch(texts))
@@ -251,6 +267,7 @@ class TextEncoder:
     ) -> list[Segment]:
         """:meth:`encode` through the chunk cache, with each piece's span and word."""
         basic = self.basic_tokenizer
+
         def chunk_tokens(chunks: list[str]) -> list[list[AlignedToken]]:
             return [basic.aligned_tokens(chunk) for chunk in chunks]
 

@@ -74,7 +74,9 @@ fn lists_sharing<'a, 'py, T: Copy + Into<i64> + 'a>(
     let _paused = GcPaused::new(py);
     let lists = rows
         .map(|row| {
-            let ints = row.iter().map(|&value| int_object(py, shared, value.into()));
+            let ints = row
+                .iter()
+                .map(|&value| int_object(py, shared, value.into()));
             PyList::new(py, ints).map(untracked)
         })
         .collect::<PyResult<Vec<_>>>()?;
@@ -193,7 +195,10 @@ fn shared_int<'py>(py: Python<'py>, value: usize) -> Bound<'py, PyAny> {
 /// A list of `values`, their ints shared as [`int_rows`] shares them.
 fn int_list<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyList>> {
     let shared = shared_ints(py);
-    PyList::new(py, values.iter().map(|&value| int_object(py, shared, value)))
+    PyList::new(
+        py,
+        values.iter().map(|&value| int_object(py, shared, value)),
+    )
 }
 
 /// One list of ints per text (see [`runs_of`]), small ints shared as [`int_rows`] does.

@@ -66,15 +66,25 @@ impl PyChunkCache {
         normalize: Py<PyAny>,
         threads: Option<U64Arg>,
     ) -> PyResult<FlatArrays<'py>> {
-        let model = model.get().model();
-        let normalizer = PyNormalizer::new(normalize);
-        let flat = run_batch(py, texts.len(), watching(&texts), threads, |stop| {
-            let normalize = |chunks: &[&str]| normalizer.call::<Vec<String>>(chunks);
-            self.inner
-                .encode_texts(model, &texts, lowercase, Box::new(normalize), stop)
-        });
-        normalizer.raise()?;
-        Ok(flat::arrays(py, flat?))
+        let flat = self.flat_ids(py, model.get(), &texts, lowercase, normalize, threads)?;
+        Ok(flat::arrays(py, flat))
+    }
+
+    /// `encode_texts` as one list of ids per text (each id's int shared): for a small
+    /// batch, where numpy's per-call cost would outweigh the arrays' saving.
+    #[pyo3(signature = (model, texts, lowercase, normalize, threads = None))]
+    fn encode_lists<'py>(
+        &self,
+        py: Python<'py>,
+        model: &Bound<'py, PyWordPieceModel>,
+        texts: Vec<PyBackedStr>,
+        lowercase: bool,
+        normalize: Py<PyAny>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let encoder = model.get();
+        let flat = self.flat_ids(py, encoder, &texts, lowercase, normalize, threads)?;
+        encoder.id_lists(py, &flat)
     }
 
     /// The ids of each text with each id's `(start, end)` character span in its text and
@@ -149,6 +159,29 @@ impl PyChunkCache {
             self.__len__(),
             self.bytes()
         )
+    }
+}
+
+impl PyChunkCache {
+    /// The ids of `texts` through the cache, laid end to end (see `encode_texts`).
+    fn flat_ids(
+        &self,
+        py: Python<'_>,
+        encoder: &PyWordPieceModel,
+        texts: &[PyBackedStr],
+        lowercase: bool,
+        normalize: Py<PyAny>,
+        threads: Option<U64Arg>,
+    ) -> PyResult<Flat<u32>> {
+        let model = encoder.model();
+        let normalizer = PyNormalizer::new(normalize);
+        let flat = run_batch(py, texts.len(), watching(texts), threads, |stop| {
+            let normalize = |chunks: &[&str]| normalizer.call::<Vec<String>>(chunks);
+            self.inner
+                .encode_texts(model, texts, lowercase, Box::new(normalize), stop)
+        });
+        normalizer.raise()?;
+        flat
     }
 }
 
