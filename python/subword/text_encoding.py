@@ -18,9 +18,9 @@ carries its ``(start, end)`` in the original text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,8 @@ from subword.normalization import AlignedToken, BasicTokenizer
 from subword.processors import Offsets, Segment
 
 __all__ = ["FlatBatch", "TextEncoder"]
+
+_R = TypeVar("_R")  # a per-text result: a Segment, a list of ids, an array of ids
 
 
 @dataclass(frozen=True)
@@ -214,41 +216,43 @@ class TextEncoder:
                 return self._segments_by_words(texts)
         if not self._chunks_apply():
             return self._encode_words(texts, with_offsets, with_words)
-        holds_tokens = self.splitter.may_hold_tokens(texts)
-        if not any(holds_tokens):
-            return self._encode_aligned_chunks(texts, with_offsets, with_words)
-        plain = iter(
-            self._encode_aligned_chunks(
-                [text for text, held in zip(texts, holds_tokens, strict=True) if not held],
-                with_offsets,
-                with_words,
-            )
+        return self._spliced(
+            texts,
+            self.splitter.may_hold_tokens(texts),
+            lambda plain: self._encode_aligned_chunks(plain, with_offsets, with_words),
+            lambda held: self._encode_words(held, with_offsets, with_words),
         )
-        with_tokens = iter(
-            self._encode_words(
-                [text for text, held in zip(texts, holds_tokens, strict=True) if held],
-                with_offsets,
-                with_words,
-            )
-        )
-        return [next(with_tokens) if held else next(plain) for held in holds_tokens]
 
     def _chunk_id_lists(self, texts: list[str]) -> list[list[int]]:
-        """Each text's ids as a list, through :attr:`cache` (no numpy: small batches).
-
-        Texts that may hold special tokens are encoded word by word and put back in place.
-        """
-        holds_tokens = self.splitter.may_hold_tokens(texts)
+        """Each text's ids as a list, through :attr:`cache` (no numpy: small batches)."""
         basic = self.basic_tokenizer
-        pairs = list(zip(texts, holds_tokens, strict=True))
-        plain = [text for text, held in pairs if not held]
-        lists = iter(
-            self.cache.encode_lists(self.encoder, plain, basic.do_lower_case, basic.tokenize_batch)
+        return self._spliced(
+            texts,
+            self.splitter.may_hold_tokens(texts),
+            lambda plain: self.cache.encode_lists(
+                self.encoder, plain, basic.do_lower_case, basic.tokenize_batch
+            ),
+            lambda held: [segment.ids for segment in self._segments_by_words(held)],
         )
-        if len(plain) == len(texts):
-            return list(lists)
-        with_tokens = iter(self._segments_by_words([text for text, held in pairs if held]))
-        return [next(with_tokens).ids if held else next(lists) for held in holds_tokens]
+
+    @staticmethod
+    def _spliced(
+        texts: list[str],
+        holds_tokens: list[bool],
+        plain: Callable[[list[str]], list[_R]],
+        with_tokens: Callable[[list[str]], list[_R]],
+    ) -> list[_R]:
+        """Each text's result, in order: ``plain``'s, or ``with_tokens``' for held texts.
+
+        A text that may hold special tokens takes the word-by-word route (they are matched
+        in the raw text first, as transformers does); the others take the chunk cache's.
+        """
+        if not any(holds_tokens):
+            return plain(texts)
+        pairs = list(zip(texts, holds_tokens, strict=True))
+        plain_results = iter(plain([text for text, held in pairs if not held]))
+        token_results = iter(with_tokens([text for text, held in pairs if held]))
+        return [next(token_results) if held else next(plain_results) for held in holds_tokens]
 
     def _segments_by_words(self, texts: list[str]) -> list[Segment]:
         """The ids of texts whose words all go to Rust as strings, word by word."""
@@ -300,16 +304,14 @@ class TextEncoder:
             return None
         holds_tokens = self.splitter.may_hold_tokens(texts)
         if not any(holds_tokens):
-            return self._encode_chunks(texts)
-        pairs = list(zip(texts, holds_tokens, strict=True))
-        plain = self._encode_chunks([text for text, held in pairs if not held])
-        with_tokens = iter(self._segments_by_words([text for text, held in pairs if held]))
-        plain_texts = iter(plain.texts())
+            return self._encode_chunks(texts)  # one flat batch, never cut into texts
         return FlatBatch.join(
-            [
-                np.asarray(next(with_tokens).ids) if held else next(plain_texts)
-                for held in holds_tokens
-            ]
+            self._spliced(
+                texts,
+                holds_tokens,
+                lambda plain: self._encode_chunks(plain).texts(),
+                lambda held: [np.asarray(segment.ids) for segment in self._segments_by_words(held)],
+            )
         )
 
     def _chunks_apply(self) -> bool:
