@@ -14,10 +14,9 @@
 
 use std::sync::atomic::AtomicBool;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::batch::{self, PARALLEL_TEXTS};
+use crate::batch::{self, PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::count::bert_chunks;
 use crate::wordpiece::chunk_table::{self, ChunkTable, Weighed};
 use crate::wordpiece::chunks::{Words, ascii_word, chunk_words};
@@ -100,7 +99,7 @@ impl AlignedChunkCache {
         })?;
         let missing =
             chunk_table::distinct(drafts.iter().flat_map(|d| &d.gaps).map(|gap| gap.chunk));
-        let new_chunks = encode_chunks(model, &missing, lowercase, normalize)?;
+        let new_chunks = encode_chunks(model, &missing, lowercase, normalize, stop)?;
         let new_pieces: FxHashMap<&str, &AlignedIds> = new_chunks
             .iter()
             .map(|(chunk, ids)| (*chunk, ids))
@@ -211,19 +210,17 @@ fn encode_chunks<'t>(
     chunks: &[&'t str],
     lowercase: bool,
     normalize: Box<AlignedNormalizer<'_>>,
+    stop: &AtomicBool,
 ) -> Result<Vec<(&'t str, AlignedIds)>> {
-    let words = chunk_words(chunks, normalize)?;
-    chunks
-        .par_iter()
-        .zip(words.par_iter())
-        .map(|(chunk, words)| {
-            let pieces = match words {
-                Words::Ascii(tokens) => ascii_pieces(model, chunk, tokens, lowercase),
-                Words::Normalized(words) => normalized_pieces(model, words)?,
-            };
-            Ok((*chunk, pieces))
-        })
-        .collect()
+    let words = chunk_words(chunks, normalize, stop)?;
+    let chunk_words: Vec<_> = chunks.iter().copied().zip(words).collect();
+    batch::map_until(&chunk_words, PARALLEL_WORDS, stop, |(chunk, words)| {
+        let pieces = match words {
+            Words::Ascii(tokens) => ascii_pieces(model, chunk, tokens, lowercase),
+            Words::Normalized(words) => normalized_pieces(model, words)?,
+        };
+        Ok((*chunk, pieces))
+    })
 }
 
 /// The pieces of a printable-ASCII chunk's `tokens` (slices of `chunk`): one character

@@ -16,10 +16,9 @@
 
 use std::sync::atomic::AtomicBool;
 
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::batch::{self, Flat, PARALLEL_TEXTS};
+use crate::batch::{self, Flat, PARALLEL_TEXTS, PARALLEL_WORDS};
 use crate::count::{bert_ascii_tokens, bert_chunks};
 use crate::wordpiece::chunk_table::{self, ChunkTable};
 use crate::wordpiece::encode::WordPieceModel;
@@ -58,7 +57,7 @@ impl ChunkCache {
                 .flat_map(|draft| &draft.gaps)
                 .map(|(_, chunk)| *chunk),
         );
-        let new_chunks = encode_chunks(model, &missing, lowercase, normalize)?;
+        let new_chunks = encode_chunks(model, &missing, lowercase, normalize, stop)?;
         let new_ids: FxHashMap<&str, &[u32]> = new_chunks
             .iter()
             .map(|(chunk, ids)| (*chunk, &ids[..]))
@@ -114,27 +113,25 @@ fn encode_chunks<'t>(
     chunks: &[&'t str],
     lowercase: bool,
     normalize: Box<Normalizer<'_>>,
+    stop: &AtomicBool,
 ) -> Result<Vec<(&'t str, Vec<u32>)>> {
-    let words = chunk_words(chunks, normalize)?;
-    Ok(chunks
-        .par_iter()
-        .zip(words.par_iter())
-        .map(|(chunk, words)| {
-            let mut ids = Vec::new();
-            match words {
-                Words::Ascii(tokens) => {
-                    let mut word = String::new();
-                    for token in tokens {
-                        model.encode_word(ascii_word(token, lowercase, &mut word), &mut ids);
-                    }
-                }
-                Words::Normalized(words) => {
-                    words.iter().for_each(|w| model.encode_word(w, &mut ids));
+    let words = chunk_words(chunks, normalize, stop)?;
+    let chunk_words: Vec<_> = chunks.iter().copied().zip(words).collect();
+    batch::map_until(&chunk_words, PARALLEL_WORDS, stop, |(chunk, words)| {
+        let mut ids = Vec::new();
+        match words {
+            Words::Ascii(tokens) => {
+                let mut word = String::new();
+                for token in tokens {
+                    model.encode_word(ascii_word(token, lowercase, &mut word), &mut ids);
                 }
             }
-            (*chunk, ids)
-        })
-        .collect())
+            Words::Normalized(words) => {
+                words.iter().for_each(|w| model.encode_word(w, &mut ids));
+            }
+        }
+        Ok((*chunk, ids))
+    })
 }
 
 /// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or what the
@@ -144,13 +141,15 @@ pub(crate) enum Words<'t, W> {
     Normalized(W),
 }
 
-/// The words of each chunk: printable-ASCII chunks split here (in parallel), the others
-/// by one call of `normalize`, which must give one `W` per chunk it is given.
+/// The words of each chunk: printable-ASCII chunks split here (in parallel from
+/// [`PARALLEL_WORDS`] chunks), the others by one call of `normalize`, which must give one
+/// `W` per chunk it is given.
 pub(crate) fn chunk_words<'t, W>(
     chunks: &[&'t str],
     normalize: impl FnOnce(&[&str]) -> Result<Vec<W>>,
+    stop: &AtomicBool,
 ) -> Result<Vec<Words<'t, W>>> {
-    let ascii: Vec<Option<Vec<&str>>> = chunks.par_iter().map(|c| bert_ascii_tokens(c)).collect();
+    let ascii = batch::map_until(chunks, PARALLEL_WORDS, stop, |c| Ok(bert_ascii_tokens(c)))?;
     let others: Vec<&str> = chunks
         .iter()
         .zip(&ascii)
