@@ -84,7 +84,7 @@ impl AlignedChunkCache {
     ///
     /// `lowercase` says how printable-ASCII chunks are normalized here; `normalize` gives
     /// the basic tokens of the other chunks the cache lacks. Gives up with
-    /// [`Error::Interrupted`] once `stop` is set (checked per text).
+    /// [`Error::Interrupted`] once `stop` is set (checked per text and per new chunk).
     pub fn encode_texts<S: AsRef<str> + Sync>(
         &self,
         model: &WordPieceModel,
@@ -213,8 +213,7 @@ fn encode_chunks<'t>(
     stop: &AtomicBool,
 ) -> Result<Vec<(&'t str, AlignedIds)>> {
     let words = chunk_words(chunks, normalize, stop)?;
-    let chunk_words: Vec<_> = chunks.iter().copied().zip(words).collect();
-    batch::map_until(&chunk_words, PARALLEL_WORDS, stop, |(chunk, words)| {
+    batch::map_until(&words, PARALLEL_WORDS, stop, |(chunk, words)| {
         let pieces = match words {
             Words::Ascii(tokens) => ascii_pieces(model, chunk, tokens, lowercase),
             Words::Normalized(words) => normalized_pieces(model, words)?,

@@ -38,7 +38,8 @@ impl ChunkCache {
     ///
     /// `lowercase` says how printable-ASCII chunks are normalized here (BasicTokenizer's
     /// `do_lower_case`); `normalize` gives the words of the other chunks the cache lacks.
-    /// Gives up with [`Error::Interrupted`] once `stop` is set (checked per text).
+    /// Gives up with [`Error::Interrupted`] once `stop` is set (checked per text and per
+    /// new chunk).
     pub fn encode_texts<S: AsRef<str> + Sync>(
         &self,
         model: &WordPieceModel,
@@ -116,8 +117,7 @@ fn encode_chunks<'t>(
     stop: &AtomicBool,
 ) -> Result<Vec<(&'t str, Vec<u32>)>> {
     let words = chunk_words(chunks, normalize, stop)?;
-    let chunk_words: Vec<_> = chunks.iter().copied().zip(words).collect();
-    batch::map_until(&chunk_words, PARALLEL_WORDS, stop, |(chunk, words)| {
+    batch::map_until(&words, PARALLEL_WORDS, stop, |(chunk, words)| {
         let mut ids = Vec::new();
         match words {
             Words::Ascii(tokens) => {
@@ -141,14 +141,14 @@ pub(crate) enum Words<'t, W> {
     Normalized(W),
 }
 
-/// The words of each chunk: printable-ASCII chunks split here (in parallel from
-/// [`PARALLEL_WORDS`] chunks), the others by one call of `normalize`, which must give one
-/// `W` per chunk it is given.
+/// Each chunk with its words, in order: printable-ASCII chunks split here (in parallel
+/// from [`PARALLEL_WORDS`] chunks), the others by one call of `normalize`, which must give
+/// one `W` per chunk it is given.
 pub(crate) fn chunk_words<'t, W>(
     chunks: &[&'t str],
     normalize: impl FnOnce(&[&str]) -> Result<Vec<W>>,
     stop: &AtomicBool,
-) -> Result<Vec<Words<'t, W>>> {
+) -> Result<Vec<(&'t str, Words<'t, W>)>> {
     let ascii = batch::map_until(chunks, PARALLEL_WORDS, stop, |c| Ok(bert_ascii_tokens(c)))?;
     let others: Vec<&str> = chunks
         .iter()
@@ -169,11 +169,15 @@ pub(crate) fn chunk_words<'t, W>(
         )));
     }
     let mut normalized = normalized.into_iter();
-    Ok(ascii
-        .into_iter()
-        .map(|tokens| match tokens {
-            Some(tokens) => Words::Ascii(tokens),
-            None => Words::Normalized(normalized.next().expect("one list per other chunk")),
+    Ok(chunks
+        .iter()
+        .zip(ascii)
+        .map(|(chunk, tokens)| {
+            let words = match tokens {
+                Some(tokens) => Words::Ascii(tokens),
+                None => Words::Normalized(normalized.next().expect("one list per other chunk")),
+            };
+            (*chunk, words)
         })
         .collect())
 }
