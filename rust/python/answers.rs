@@ -5,7 +5,6 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::answers::{self, WindowLogits};
-use crate::batch::PARALLEL_TEXTS;
 use crate::python::args::U64Arg;
 use crate::python::{WATCHED_TEXTS, run_batch};
 
@@ -52,13 +51,9 @@ fn best_spans(
             inside,
         });
     }
-    let spans = run_batch(
-        py,
-        windows.len(),
-        (PARALLEL_TEXTS, WATCHED_TEXTS),
-        threads,
-        |stop| answers::best_spans(&windows, n_best, max_answer_length, stop),
-    )?;
+    let spans = run_batch(py, windows.len(), WATCHED_TEXTS, threads, |stop| {
+        answers::best_spans(&windows, n_best, max_answer_length, stop)
+    })?;
     Ok(spans
         .into_iter()
         .map(|span| span.map(|s| (s.score, s.start, s.end)))

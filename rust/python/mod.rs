@@ -26,6 +26,7 @@ use pyo3::prelude::*;
 use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::Error;
+use crate::batch;
 use crate::progress::{Phase, Progress};
 
 /// Maps a core error to the Python exception a user of `tokenizers`/`transformers` expects.
@@ -252,6 +253,24 @@ pub(crate) fn in_pool<T: Send>(
     pool(threads)?.install(work).py()
 }
 
+/// Runs `work` on this thread, which takes part in each batch step of it with a pool of
+/// `threads - 1` helpers ([`batch::with_helpers`]; `threads` as in [`in_pool`]): one
+/// thread in all does everything here, and no step waits for the work to be handed over
+/// and back, which on a 2-vCPU VM cost about as much as a 1,000-line batch step. For
+/// work that only maps batches through [`crate::batch`]; call it with the GIL released.
+pub(crate) fn with_pool_helping<T>(
+    threads: Option<usize>,
+    work: impl FnOnce() -> crate::Result<T>,
+) -> PyResult<T> {
+    let threads = check_threads(threads)?.unwrap_or_else(default_threads);
+    let helpers = if threads > 1 {
+        Some(pool(threads - 1)?)
+    } else {
+        None
+    };
+    batch::with_helpers(helpers, work).py()
+}
+
 /// Hands the memory that earlier calls freed back to the operating system, where the
 /// allocator keeps it otherwise: glibc gives each thread that allocates its own arena and
 /// keeps freed pages there, so the tables a parallel count built and dropped on pool
@@ -288,29 +307,25 @@ impl Progress for Stoppable<'_> {
 /// start-up cost.
 pub(crate) const WATCHED_TEXTS: usize = 256;
 
-/// Runs a batch call of `size` items (texts, or words) without the GIL. Below
-/// `parallel_from` items (the core's threshold for the same call, see [`crate::batch`])
-/// it runs on this thread, since the core maps such a batch in order and waking the pool
-/// would cost more than the work. Otherwise it runs on this process's pool: under
-/// [`run_watching_signals`] when `size` reaches `watched_from`, so Ctrl-C stops it, else
-/// directly. `work` checks the flag between items and returns `Error::Interrupted` once
-/// it is set. `threads` is the caller's `threads=` argument as Python gave it.
+/// Runs a batch call of `size` items (texts, or words) without the GIL, on this thread
+/// with the pool's helpers ([`with_pool_helping`]; the core maps a small batch in order
+/// and never wakes them): under [`run_watching_signals`] when `size` reaches
+/// `watched_from`, so Ctrl-C stops it, else directly. `work` checks the flag between
+/// items and returns `Error::Interrupted` once it is set. `threads` is the caller's
+/// `threads=` argument as Python gave it.
 pub(crate) fn run_batch<T: Send>(
     py: Python<'_>,
     size: usize,
-    (parallel_from, watched_from): (usize, usize),
+    watched_from: usize,
     threads: Option<args::U64Arg>,
     work: impl Fn(&AtomicBool) -> crate::Result<T> + Send + Sync,
 ) -> PyResult<T> {
     let threads = args::threads(threads)?;
-    let never = AtomicBool::new(false);
-    if size < parallel_from {
-        return py.detach(|| work(&never)).py();
-    }
     if size < watched_from {
-        return py.detach(|| in_pool(threads, || work(&never)));
+        let never = AtomicBool::new(false);
+        return py.detach(|| with_pool_helping(threads, || work(&never)));
     }
-    run_watching_signals(py, |stop| in_pool(threads, || work(stop)))
+    run_watching_signals(py, |stop| with_pool_helping(threads, || work(stop)))
 }
 
 /// Runs `work` without the GIL on a new thread, while the calling thread checks for

@@ -16,7 +16,7 @@ use std::sync::atomic::AtomicBool;
 
 use rustc_hash::FxHashMap;
 
-use crate::batch::{self, PARALLEL_TEXTS, PARALLEL_WORDS};
+use crate::batch::{self, PARALLEL_WORDS};
 use crate::count::bert_chunks;
 use crate::wordpiece::chunk_table::{self, ChunkTable, Weighed};
 use crate::wordpiece::chunks::{Words, ascii_word, chunk_words};
@@ -94,9 +94,7 @@ impl AlignedChunkCache {
         stop: &AtomicBool,
     ) -> Result<AlignedFlat> {
         // No lock is held across a parallel step or the normalizer (see `chunk_table`).
-        let drafts = batch::map_until(texts, PARALLEL_TEXTS, stop, |text| {
-            Ok(Draft::new(text.as_ref(), &self.read().values))
-        })?;
+        let drafts = self.look_up_each(texts, stop, Draft::new)?;
         let missing =
             chunk_table::distinct(drafts.iter().flat_map(|d| &d.gaps).map(|gap| gap.chunk));
         let new_chunks = encode_chunks(model, &missing, lowercase, normalize, stop)?;

@@ -9,14 +9,19 @@
 //! bound, the table is emptied first and refilled from that batch: no bookkeeping on the
 //! hot path, and a cache that follows the text when its vocabulary of chunks drifts.
 //!
-//! **Locking.** Readers take the read lock for one text's look-ups at a time, and a
-//! batch's new chunks are stored under the write lock once the batch is encoded. No lock
-//! may be held across a parallel step or a call into Python: a rayon thread that waits
-//! in a join may run another call's work, which may want to write.
+//! **Locking.** Readers take the read lock for the look-ups of one run of texts (a
+//! thread's share of a batch step, [`ChunkTable::look_up_each`]) at a time, and
+//! a batch's new chunks are stored under the write lock once the batch is encoded. No
+//! lock may be held across a parallel step or a call into Python: a rayon thread that
+//! waits in a join may run another call's work, which may want to write.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::Result;
+use crate::batch::{self, PARALLEL_TEXTS};
 
 /// A chunk longer than this (in UTF-8 bytes) is encoded but never cached.
 pub const MAX_CACHED_CHUNK_BYTES: usize = 256;
@@ -101,7 +106,7 @@ impl<V: Weighed> ChunkTable<V> {
         *self.write() = Entries::default();
     }
 
-    /// The entries, for look-ups; hold the guard for one text's look-ups only.
+    /// The entries, for look-ups; hold the guard for one run of texts' look-ups only.
     // A panic while the lock was held (a bug) leaves the table as it was between
     // statements: whole entries only, so it is still safe to read.
     pub fn read(&self) -> RwLockReadGuard<'_, Entries<V>> {
@@ -114,6 +119,29 @@ impl<V: Weighed> ChunkTable<V> {
         self.entries
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// `look_up(text, values)` for each text, in order and in parallel from
+    /// [`PARALLEL_TEXTS`] texts, under one read lock per run of texts a thread takes
+    /// rather than one per text (the lock's count is shared by every thread).
+    pub fn look_up_each<'t, S, D>(
+        &self,
+        texts: &'t [S],
+        stop: &AtomicBool,
+        look_up: impl Fn(&'t str, &FxHashMap<Box<str>, V>) -> D + Sync + Send,
+    ) -> Result<Vec<D>>
+    where
+        S: AsRef<str> + Sync,
+        V: Sync + Send,
+        D: Send,
+    {
+        batch::map_init_until(
+            texts,
+            PARALLEL_TEXTS,
+            stop,
+            || self.read(),
+            |entries, text| Ok(look_up(text.as_ref(), &entries.values)),
+        )
     }
 
     /// Stores a batch's new chunks, emptying the table first if they would pass the bound.

@@ -18,7 +18,7 @@ use std::sync::atomic::AtomicBool;
 
 use rustc_hash::FxHashMap;
 
-use crate::batch::{self, Flat, PARALLEL_TEXTS, PARALLEL_WORDS};
+use crate::batch::{self, Flat, PARALLEL_WORDS};
 use crate::count::{bert_ascii_tokens, bert_chunks};
 use crate::wordpiece::chunk_table::{self, ChunkTable};
 use crate::wordpiece::encode::WordPieceModel;
@@ -49,9 +49,7 @@ impl ChunkCache {
         stop: &AtomicBool,
     ) -> Result<Flat<u32>> {
         // No lock is held across a parallel step or the normalizer (see `chunk_table`).
-        let drafts = batch::map_until(texts, PARALLEL_TEXTS, stop, |text| {
-            Ok(Draft::new(text.as_ref(), &self.read().values))
-        })?;
+        let drafts = self.look_up_each(texts, stop, Draft::new)?;
         let missing = chunk_table::distinct(
             drafts
                 .iter()

@@ -8,13 +8,13 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyList, PyTuple};
 
 use super::Merges;
-use crate::batch::{Flat, PARALLEL_TEXTS};
+use crate::batch::Flat;
 use crate::bpe::DEFAULT_UNK_TOKEN;
 use crate::bpe::encode::{BpeModel, BpeOptions};
 use crate::python::args::U64Arg;
 use crate::python::flat::{self, FlatArrays, IdObjects};
 use crate::python::{
-    IntoPyResult, WATCHED_TEXTS, checked_id, in_pool, run_batch, run_watching_signals,
+    IntoPyResult, WATCHED_TEXTS, checked_id, run_batch, run_watching_signals, with_pool_helping,
 };
 
 /// Texts of at least this many bytes are encoded by `encode` / `tokenize` without the GIL,
@@ -48,13 +48,9 @@ impl PyBpeModel {
         texts: &[PyBackedStr],
         threads: Option<U64Arg>,
     ) -> PyResult<Flat<u32>> {
-        run_batch(
-            py,
-            texts.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| self.inner.encode_batch_flat_until(texts, stop),
-        )
+        run_batch(py, texts.len(), WATCHED_TEXTS, threads, |stop| {
+            self.inner.encode_batch_flat_until(texts, stop)
+        })
     }
 }
 
@@ -131,7 +127,7 @@ impl PyBpeModel {
             return Ok(self.inner.tokenize(text));
         }
         run_watching_signals(py, |stop| {
-            in_pool(None, || self.inner.tokenize_long_until(text, stop))
+            with_pool_helping(None, || self.inner.tokenize_long_until(text, stop))
         })
     }
 
@@ -142,7 +138,7 @@ impl PyBpeModel {
             return self.inner.encode(text).py();
         }
         run_watching_signals(py, |stop| {
-            in_pool(None, || self.inner.encode_long_until(text, stop))
+            with_pool_helping(None, || self.inner.encode_long_until(text, stop))
         })
     }
 

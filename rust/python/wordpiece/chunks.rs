@@ -7,7 +7,7 @@ use pyo3::pybacked::PyBackedStr;
 
 use pyo3::types::PyList;
 
-use crate::batch::{Flat, PARALLEL_TEXTS};
+use crate::batch::Flat;
 use crate::python::args::U64Arg;
 use crate::python::flat::{self, FlatArrays};
 use crate::python::run_batch;
@@ -185,12 +185,10 @@ impl PyChunkCache {
     }
 }
 
-/// `(parallel_from, watched_from)` for `run_batch`: Ctrl-C is watched from
-/// [`WATCHED_BYTES`] of text.
-fn watching(texts: &[PyBackedStr]) -> (usize, usize) {
+/// `watched_from` for `run_batch`: Ctrl-C is watched from [`WATCHED_BYTES`] of text.
+fn watching(texts: &[PyBackedStr]) -> usize {
     let bytes: usize = texts.iter().map(|text| text.len()).sum();
-    let watched_from = if bytes < WATCHED_BYTES { usize::MAX } else { 0 };
-    (PARALLEL_TEXTS, watched_from)
+    if bytes < WATCHED_BYTES { usize::MAX } else { 0 }
 }
 
 /// The caller's Python normalizer, called from the batch's work with the GIL taken; its

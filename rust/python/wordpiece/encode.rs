@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyList, PyTuple, PyType};
 
-use crate::batch::{self, Flat, PARALLEL_TEXTS, PARALLEL_WORDS};
+use crate::batch::{self, Flat, PARALLEL_TEXTS};
 use crate::python::args::U64Arg;
 use crate::python::flat::{self, FlatArrays, IdObjects};
 use crate::python::{IntoPyResult, WATCHED_TEXTS, checked_id, run_batch, run_watching_signals};
@@ -32,20 +32,14 @@ impl PyWordPieceModel {
         batch: &[Vec<PyBackedStr>],
         threads: Option<U64Arg>,
     ) -> PyResult<Flat<u32>> {
-        run_batch(
-            py,
-            batch.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| {
-                batch::flat_map_until(batch, PARALLEL_TEXTS, stop, |words, ids| {
-                    words
-                        .iter()
-                        .for_each(|word| self.inner.encode_word(word, ids));
-                    Ok(())
-                })
-            },
-        )
+        run_batch(py, batch.len(), WATCHED_TEXTS, threads, |stop| {
+            batch::flat_map_until(batch, PARALLEL_TEXTS, stop, |words, ids| {
+                words
+                    .iter()
+                    .for_each(|word| self.inner.encode_word(word, ids));
+                Ok(())
+            })
+        })
     }
 
     /// The core model, for the other bindings that encode with it (`ChunkCache`).
@@ -156,13 +150,9 @@ impl PyWordPieceModel {
         words: Vec<PyBackedStr>,
         threads: Option<U64Arg>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(
-            py,
-            words.len(),
-            (PARALLEL_WORDS, WATCHED_WORDS),
-            threads,
-            |stop| self.inner.encode_words_until(&words, stop),
-        )
+        run_batch(py, words.len(), WATCHED_WORDS, threads, |stop| {
+            self.inner.encode_words_until(&words, stop)
+        })
     }
 
     /// The ids of many texts (each split on whitespace as `str.split()`, its words'
@@ -175,13 +165,9 @@ impl PyWordPieceModel {
         texts: Vec<PyBackedStr>,
         threads: Option<U64Arg>,
     ) -> PyResult<Vec<Vec<u32>>> {
-        run_batch(
-            py,
-            texts.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| self.inner.encode_batch_until(&texts, stop),
-        )
+        run_batch(py, texts.len(), WATCHED_TEXTS, threads, |stop| {
+            self.inner.encode_batch_until(&texts, stop)
+        })
     }
 
     /// For each pre-tokenized text (a list of words, each encoded as given), the ids of
@@ -221,16 +207,10 @@ impl PyWordPieceModel {
         batch: Vec<Vec<PyBackedStr>>,
         threads: Option<U64Arg>,
     ) -> PyResult<Vec<TextOffsets>> {
-        let encodings = run_batch(
-            py,
-            batch.len(),
-            (PARALLEL_TEXTS, WATCHED_TEXTS),
-            threads,
-            |stop| {
-                self.inner
-                    .encode_pretokenized_with_offsets_until(&batch, stop)
-            },
-        )?;
+        let encodings = run_batch(py, batch.len(), WATCHED_TEXTS, threads, |stop| {
+            self.inner
+                .encode_pretokenized_with_offsets_until(&batch, stop)
+        })?;
         Ok(encodings
             .into_iter()
             .map(|e| (e.ids, e.word_indices, e.spans))
