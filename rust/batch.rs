@@ -81,15 +81,47 @@ where
             })
             .collect::<Result<Vec<R>>>()
     };
-    if items.len() < parallel_from {
-        return run(items);
+    let mut parts = map_runs(items, parallel_from, run)?;
+    if parts.len() == 1 {
+        return Ok(parts.pop().expect("one part"));
     }
-    let parts = in_runs(items, parallel_from, run)?;
     let mut outputs = Vec::with_capacity(items.len());
     for part in parts {
         outputs.extend(part);
     }
     Ok(outputs)
+}
+
+/// `run` applied to runs of consecutive items, the outputs in order: the whole batch as
+/// one run on this thread below `parallel_from` items, else runs shared in parallel as in
+/// [`map_until`]. For work that keeps state across a run's items and gives one output per
+/// run (a buffer for all of them, say); checking a stop flag is `run`'s to do.
+pub fn map_runs<'a, T, O>(
+    items: &'a [T],
+    parallel_from: usize,
+    run: impl Fn(&'a [T]) -> Result<O> + Sync + Send,
+) -> Result<Vec<O>>
+where
+    T: Sync,
+    O: Send,
+{
+    if items.len() < parallel_from {
+        return Ok(vec![run(items)?]);
+    }
+    // Runs at least half of `parallel_from` long, some `RUNS_PER_THREAD` per thread.
+    let team = match rayon::current_thread_index() {
+        Some(_) => None, // on a pool's thread: that pool's step
+        None => TEAM.with(|team| team.borrow().clone()),
+    };
+    let threads = team
+        .as_ref()
+        .map_or_else(rayon::current_num_threads, Team::threads);
+    let runs = (threads * RUNS_PER_THREAD).max(1);
+    let run_length = items.len().div_ceil(runs).max((parallel_from / 2).max(1));
+    match team {
+        Some(team) => shared_with(team.helpers.as_deref(), items.chunks(run_length), run),
+        None => items.par_chunks(run_length).map(run).collect(),
+    }
 }
 
 thread_local! {
@@ -114,10 +146,10 @@ impl Team {
 }
 
 /// Runs `work` on this thread, which maps the batches of `work` itself with the threads
-/// of `helpers` helping (`None`: alone): each parallel step of [`map_until`] or
-/// [`flat_map_until`] is shared by this thread and every thread of the pool, whoever is
-/// free taking the next run of items. A step run from a pool's own thread (nested)
-/// spreads on that pool as usual.
+/// of `helpers` helping (`None`: alone): each parallel step of [`map_runs`] (and so of
+/// [`map_until`] and [`flat_map_until`]) is shared by this thread and every thread of the
+/// pool, whoever is free taking the next run of items. A step run from a pool's own
+/// thread (nested) spreads on that pool as usual.
 pub fn with_helpers<R>(helpers: Option<Arc<ThreadPool>>, work: impl FnOnce() -> R) -> R {
     /// Puts back the team that was set before, even when `work` panics.
     struct Restore(Option<Team>);
@@ -128,32 +160,6 @@ pub fn with_helpers<R>(helpers: Option<Arc<ThreadPool>>, work: impl FnOnce() -> 
     }
     let _restore = Restore(TEAM.with(|team| team.borrow_mut().replace(Team { helpers })));
     work()
-}
-
-/// `run` applied to runs of consecutive items (at least half of `parallel_from` long,
-/// some [`RUNS_PER_THREAD`] per thread), in parallel, the outputs in item order.
-fn in_runs<'a, T, O>(
-    items: &'a [T],
-    parallel_from: usize,
-    run: impl Fn(&'a [T]) -> Result<O> + Sync + Send,
-) -> Result<Vec<O>>
-where
-    T: Sync,
-    O: Send,
-{
-    let team = match rayon::current_thread_index() {
-        Some(_) => None, // on a pool's thread: that pool's step
-        None => TEAM.with(|team| team.borrow().clone()),
-    };
-    let threads = team
-        .as_ref()
-        .map_or_else(rayon::current_num_threads, Team::threads);
-    let runs = (threads * RUNS_PER_THREAD).max(1);
-    let run_length = items.len().div_ceil(runs).max((parallel_from / 2).max(1));
-    match team {
-        Some(team) => shared_with(team.helpers.as_deref(), items.chunks(run_length), run),
-        None => items.par_chunks(run_length).map(run).collect(),
-    }
 }
 
 /// `run` applied to each of `runs`, taken in turn by this thread and the threads of
@@ -334,10 +340,10 @@ where
         }
         Ok(flat)
     };
-    if items.len() < parallel_from {
-        return run(items);
+    let mut parts = map_runs(items, parallel_from, run)?;
+    if parts.len() == 1 {
+        return Ok(parts.pop().expect("one part"));
     }
-    let parts = in_runs(items, parallel_from, run)?;
     let mut flat = Flat {
         values: Vec::with_capacity(parts.iter().map(|part| part.values.len()).sum()),
         lengths: Vec::with_capacity(items.len()),

@@ -10,7 +10,8 @@
 //! hot path, and a cache that follows the text when its vocabulary of chunks drifts.
 //!
 //! **Locking.** Readers take the read lock for the look-ups of one run of texts (a
-//! thread's share of a batch step, [`ChunkTable::look_up_each`]) at a time, and
+//! thread's share of a batch step, [`ChunkTable::look_up_each`] and
+//! [`ChunkTable::look_up_runs`]) at a time, and
 //! a batch's new chunks are stored under the write lock once the batch is encoded. No
 //! lock may be held across a parallel step or a call into Python: a rayon thread that
 //! waits in a join may run another call's work, which may want to write.
@@ -142,6 +143,26 @@ impl<V: Weighed> ChunkTable<V> {
             || self.read(),
             |entries, text| Ok(look_up(text.as_ref(), &entries.values)),
         )
+    }
+
+    /// `look_up(run, values)` for runs of consecutive texts, the outputs in order: the
+    /// batch as one run below [`PARALLEL_TEXTS`] texts, else runs in parallel
+    /// ([`batch::map_runs`]), each under one read lock. For look-ups that gather a
+    /// run's results in one buffer, or do more than look up (encode what is missing) while
+    /// the lock is held: nothing that waits on another thread or calls into Python.
+    pub fn look_up_runs<'t, S, D>(
+        &self,
+        texts: &'t [S],
+        look_up: impl Fn(&'t [S], &FxHashMap<Box<str>, V>) -> Result<D> + Sync + Send,
+    ) -> Result<Vec<D>>
+    where
+        S: Sync,
+        V: Sync + Send,
+        D: Send,
+    {
+        batch::map_runs(texts, PARALLEL_TEXTS, |run| {
+            look_up(run, &self.read().values)
+        })
     }
 
     /// Stores a batch's new chunks, emptying the table first if they would pass the bound.

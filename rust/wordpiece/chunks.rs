@@ -7,16 +7,18 @@
 //! normalized nor encoded again. A corpus holds far fewer distinct chunks than chunks
 //! (en-10m: about a tenth), which is what makes this fast.
 //!
-//! A chunk the cache lacks is normalized here when it is printable ASCII
-//! ([`bert_ascii_tokens`]: nothing to clean, compose or strip), and otherwise by the
-//! caller's normalizer (BERT's BasicTokenizer, in Python), called once per batch with
-//! every such chunk; then its words are encoded. The results go into the cache, a
-//! [`ChunkTable`] (its module states the bound, the eviction rule and the locking).
-//! The cache never changes a result, only how fast it comes.
+//! A chunk the cache lacks is normalized and encoded on the spot, by the thread that
+//! looks it up, when it is printable ASCII ([`bert_ascii_tokens`]: nothing to clean,
+//! compose or strip); any other is left to the caller's normalizer (BERT's
+//! BasicTokenizer, in Python), called once per batch with every such chunk, and encoded
+//! after it. So a batch of mostly ASCII text is one parallel step (each step costs a
+//! helper's wake-up). The results go into the cache, a [`ChunkTable`] (its module states
+//! the bound, the eviction rule and the locking). The cache never changes a result, only
+//! how fast it comes.
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::batch::{self, Flat, PARALLEL_WORDS};
 use crate::count::{bert_ascii_tokens, bert_chunks};
@@ -48,65 +50,116 @@ impl ChunkCache {
         normalize: Box<Normalizer<'_>>,
         stop: &AtomicBool,
     ) -> Result<Flat<u32>> {
+        // One parallel step does nearly all the work, since each step costs a helper's
+        // wake-up (on a VM, a sizeable part of a 1,000-line step): each thread looks up a
+        // run of texts and encodes on the spot the printable-ASCII chunks the cache lacks.
         // No lock is held across a parallel step or the normalizer (see `chunk_table`).
-        let drafts = self.look_up_each(texts, stop, Draft::new)?;
-        let missing = chunk_table::distinct(
-            drafts
-                .iter()
-                .flat_map(|draft| &draft.gaps)
-                .map(|(_, chunk)| *chunk),
-        );
-        let new_chunks = encode_chunks(model, &missing, lowercase, normalize, stop)?;
-        let new_ids: FxHashMap<&str, &[u32]> = new_chunks
+        let mut runs = self.look_up_runs(texts, |texts, cached| {
+            DraftRun::new(texts, cached, model, lowercase, stop)
+        })?;
+        let missing =
+            chunk_table::distinct(runs.iter().flat_map(|run| &run.gaps).map(|gap| gap.chunk));
+        let normalized = encode_chunks(model, &missing, lowercase, normalize, stop)?;
+        let new_ids: FxHashMap<&str, &[u32]> = normalized
             .iter()
             .map(|(chunk, ids)| (*chunk, &ids[..]))
             .collect();
-        let encoded = laid_end_to_end(&drafts, &new_ids);
+        let encoded_here: Vec<_> = runs
+            .iter_mut()
+            .flat_map(|run| std::mem::take(&mut run.new_chunks))
+            .collect();
+        let encoded = laid_end_to_end(runs, &new_ids);
+        // Runs may each have met the same new chunk: offered once, the batch's new bytes
+        // (which decide whether the table is emptied first) are counted once.
+        let mut seen = FxHashSet::default();
         self.store(
-            new_chunks
+            encoded_here
                 .into_iter()
-                .map(|(chunk, ids)| (chunk, ids.into_boxed_slice())),
+                .filter(|(chunk, _)| seen.insert(*chunk))
+                .chain(
+                    normalized
+                        .into_iter()
+                        .map(|(chunk, ids)| (chunk, ids.into_boxed_slice())),
+                ),
         );
         Ok(encoded)
     }
 }
 
-/// A text's ids as far as the cache knows them, with a gap where each chunk it lacks goes.
-struct Draft<'t> {
-    ids: Vec<u32>,
-    /// `(position in ids, chunk)` of each chunk the cache lacks, in text order.
-    gaps: Vec<(usize, &'t str)>,
+/// A run of texts' ids as far as one thread can give them: each chunk's from the cache,
+/// or encoded on the spot when it is printable ASCII, with a gap where each other chunk
+/// the cache lacks goes (its words come from the normalizer).
+struct DraftRun<'t> {
+    ids: Flat<u32>,
+    /// Where each chunk left for the normalizer goes, in text order.
+    gaps: Vec<Gap<'t>>,
+    /// The printable-ASCII chunks the cache lacked, each once, with their ids.
+    new_chunks: Vec<(&'t str, Box<[u32]>)>,
 }
 
-impl<'t> Draft<'t> {
-    /// One look-up per chunk: a known chunk's ids are copied at once.
-    fn new(text: &'t str, cached: &FxHashMap<Box<str>, Box<[u32]>>) -> Self {
-        let mut draft = Draft {
-            ids: Vec::with_capacity(text.len() / 4),
+/// A chunk left for the normalizer, and where its ids go.
+struct Gap<'t> {
+    /// The text's index in its run.
+    text: usize,
+    /// The position of its ids in the run's values.
+    position: usize,
+    chunk: &'t str,
+}
+
+impl<'t> DraftRun<'t> {
+    fn new<S: AsRef<str>>(
+        texts: &'t [S],
+        cached: &FxHashMap<Box<str>, Box<[u32]>>,
+        model: &WordPieceModel,
+        lowercase: bool,
+        stop: &AtomicBool,
+    ) -> Result<Self> {
+        let bytes: usize = texts.iter().map(|text| text.as_ref().len()).sum();
+        let mut run = DraftRun {
+            ids: Flat {
+                values: Vec::with_capacity(bytes / 4),
+                lengths: Vec::with_capacity(texts.len()),
+            },
             gaps: Vec::new(),
+            new_chunks: Vec::new(),
         };
-        for chunk in bert_chunks(text) {
-            match cached.get(chunk) {
-                Some(ids) => draft.ids.extend_from_slice(ids),
-                None => draft.gaps.push((draft.ids.len(), chunk)),
+        let mut encoded_here: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut word = String::new();
+        for (index, text) in texts.iter().enumerate() {
+            if stop.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
             }
+            let values = &mut run.ids.values;
+            let start = values.len();
+            for chunk in bert_chunks(text.as_ref()) {
+                if let Some(ids) = cached.get(chunk) {
+                    values.extend_from_slice(ids);
+                } else if let Some(&new) = encoded_here.get(chunk) {
+                    values.extend_from_slice(&run.new_chunks[new].1);
+                } else if let Some(tokens) = bert_ascii_tokens(chunk) {
+                    let from = values.len();
+                    for token in tokens {
+                        model.encode_word(ascii_word(token, lowercase, &mut word), values);
+                    }
+                    encoded_here.insert(chunk, run.new_chunks.len());
+                    run.new_chunks.push((chunk, values[from..].into()));
+                } else {
+                    let position = values.len();
+                    run.gaps.push(Gap {
+                        text: index,
+                        position,
+                        chunk,
+                    });
+                }
+            }
+            run.ids.lengths.push(values.len() - start);
         }
-        draft
-    }
-
-    /// The text's ids, the gaps filled from `new_ids`, appended to `out`.
-    fn fill_into(&self, new_ids: &FxHashMap<&str, &[u32]>, out: &mut Vec<u32>) {
-        let mut done = 0;
-        for &(position, chunk) in &self.gaps {
-            out.extend_from_slice(&self.ids[done..position]);
-            out.extend_from_slice(new_ids[chunk]);
-            done = position;
-        }
-        out.extend_from_slice(&self.ids[done..]);
+        Ok(run)
     }
 }
 
-/// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`.
+/// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`
+/// (`encode_texts` gives only the others: it encodes the former as it meets them).
 fn encode_chunks<'t>(
     model: &WordPieceModel,
     chunks: &[&'t str],
@@ -191,17 +244,31 @@ pub(crate) fn ascii_word<'a>(token: &'a str, lowercase: bool, buffer: &'a mut St
     buffer
 }
 
-/// Every text's ids, gaps filled, laid end to end.
-fn laid_end_to_end(drafts: &[Draft<'_>], new_ids: &FxHashMap<&str, &[u32]>) -> Flat<u32> {
-    let total = drafts.iter().map(|d| d.ids.len()).sum::<usize>();
+/// Every text's ids, gaps filled from `new_ids`, laid end to end.
+fn laid_end_to_end(runs: Vec<DraftRun<'_>>, new_ids: &FxHashMap<&str, &[u32]>) -> Flat<u32> {
+    if let [run] = &runs[..]
+        && run.gaps.is_empty()
+    {
+        return runs.into_iter().next().expect("one run").ids;
+    }
+    let values = runs.iter().map(|run| run.ids.values.len()).sum::<usize>();
     let mut flat = Flat {
-        values: Vec::with_capacity(total + total / 8),
-        lengths: Vec::with_capacity(drafts.len()),
+        values: Vec::with_capacity(values + values / 8),
+        lengths: Vec::with_capacity(runs.iter().map(|run| run.ids.lengths.len()).sum()),
     };
-    for draft in drafts {
-        let start = flat.values.len();
-        draft.fill_into(new_ids, &mut flat.values);
-        flat.lengths.push(flat.values.len() - start);
+    for run in runs {
+        let first_text = flat.lengths.len();
+        flat.lengths.extend_from_slice(&run.ids.lengths);
+        let mut done = 0;
+        for gap in &run.gaps {
+            let ids = new_ids[gap.chunk];
+            flat.values
+                .extend_from_slice(&run.ids.values[done..gap.position]);
+            flat.values.extend_from_slice(ids);
+            flat.lengths[first_text + gap.text] += ids.len();
+            done = gap.position;
+        }
+        flat.values.extend_from_slice(&run.ids.values[done..]);
     }
     flat
 }
@@ -367,10 +434,19 @@ mod tests {
             .iter()
             .map(|t| encode(&small, &[t.as_str()]).values)
             .collect();
+        let cache = ChunkCache::new(DEFAULT_CAPACITY);
         let parallel = encode(
-            &ChunkCache::new(DEFAULT_CAPACITY),
+            &cache,
             &texts.iter().map(String::as_str).collect::<Vec<_>>(),
         );
         assert!(parallel.rows().eq(sequential.iter().map(Vec::as_slice)));
+        // Every distinct chunk is stored and counted once, whichever runs met it.
+        let chunks = chunk_table::distinct(texts.iter().flat_map(|t| t.split_whitespace()));
+        assert_eq!(cache.len(), chunks.len());
+        let bytes = chunks.iter().map(|&chunk| {
+            let ids: Box<[u32]> = encode(&small, &[chunk]).values.into();
+            chunk_table::entry_bytes(chunk, &ids)
+        });
+        assert_eq!(cache.bytes(), bytes.sum::<usize>());
     }
 }
