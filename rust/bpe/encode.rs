@@ -75,6 +75,10 @@ pub struct BpeModel {
     char_ids: FxHashMap<char, u32>,
     /// ... and as they end one (character + suffix).
     final_char_ids: FxHashMap<char, u32>,
+    /// `char_ids` and `final_char_ids` of the ASCII characters, by code: the start of
+    /// every word not yet cached, where hashing each character showed in profiles.
+    ascii_ids: [Option<u32>; 128],
+    final_ascii_ids: [Option<u32>; 128],
     options: BpeOptions,
     unk_id: Option<u32>,
     byte_ids: Option<([u32; 256], u32)>,
@@ -136,6 +140,10 @@ impl BpeModel {
                 }
             }
         }
+        let ascii_table = |ids: &FxHashMap<char, u32>| {
+            std::array::from_fn(|code| ids.get(&char::from(code as u8)).copied())
+        };
+        let (ascii_ids, final_ascii_ids) = (ascii_table(&char_ids), ascii_table(&final_char_ids));
         let unk_id = match &options.unk_token {
             Some(unk) => Some(*ids.get(unk).ok_or_else(|| {
                 Error::InvalidInput(format!("the unk token {unk:?} is not in the vocabulary"))
@@ -168,6 +176,8 @@ impl BpeModel {
             merge_ids,
             char_ids,
             final_char_ids,
+            ascii_ids,
+            final_ascii_ids,
             options,
             unk_id,
             byte_ids,
@@ -318,13 +328,14 @@ impl BpeModel {
         let mut chars = word.chars().peekable();
         while let Some(ch) = chars.next() {
             let end_of_word = chars.peek().is_none();
-            let table = if end_of_word {
-                &self.final_char_ids
-            } else {
-                &self.char_ids
+            let id = match (ch.is_ascii(), end_of_word) {
+                (true, false) => self.ascii_ids[ch as usize],
+                (true, true) => self.final_ascii_ids[ch as usize],
+                (false, false) => self.char_ids.get(&ch).copied(),
+                (false, true) => self.final_char_ids.get(&ch).copied(),
             };
-            pieces.push(match table.get(&ch) {
-                Some(&id) => Piece::Known(id),
+            pieces.push(match id {
+                Some(id) => Piece::Known(id),
                 None => Piece::Unknown { ch, end_of_word },
             });
         }
@@ -348,32 +359,58 @@ impl BpeModel {
         }
     }
 
-    /// The rule as subword-nmt writes it: rescan for the best pair after every round.
-    /// Quadratic in the word length, fastest for the short words that make up text.
+    /// The rule as subword-nmt writes it: each round merges every occurrence, left to
+    /// right, of the pair of lowest rank, found by a scan. Quadratic in the word length,
+    /// fastest for the short words that make up text. Each adjacent pair's rank is kept
+    /// beside it and looked up again only where a merge changed a neighbour, so a word
+    /// costs one look-up per pair plus two per merge, not one per pair every round.
     fn merge_short(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
+        const NO_MERGE: (u32, u32) = (u32::MAX, u32::MAX);
+        let rank_of =
+            |pieces: &[Piece], at: usize| self.rank(pieces[at], pieces[at + 1]).unwrap_or(NO_MERGE);
+        // `ranks[i]`: (rank, merged id) of the pair starting at `i`.
+        let mut ranks: Vec<(u32, u32)> = (0..pieces.len().saturating_sub(1))
+            .map(|i| rank_of(&pieces, i))
+            .collect();
+        let mut merged_at = Vec::new();
         loop {
-            let best = pieces
-                .windows(2)
-                .filter_map(|pair| {
-                    self.rank(pair[0], pair[1])
-                        .map(|rank| (rank, (pair[0], pair[1])))
-                })
-                .min_by_key(|&(rank, _)| rank);
-            let Some(((_, merged), (left, right))) = best else {
+            // The first occurrence of the best pair: none of it comes before.
+            let Some((first, &(_, merged))) = ranks
+                .iter()
+                .enumerate()
+                .min_by_key(|&(_, &(rank, _))| rank)
+                .filter(|&(_, &best)| best != NO_MERGE)
+            else {
                 return pieces;
             };
-            let mut result = Vec::with_capacity(pieces.len());
-            let mut i = 0;
-            while i < pieces.len() {
-                if i + 1 < pieces.len() && pieces[i] == left && pieces[i + 1] == right {
-                    result.push(Piece::Known(merged));
-                    i += 2;
+            let (left, right) = (pieces[first], pieces[first + 1]);
+            // Merge in place: `read` walks the old pieces, `write` the new ones.
+            merged_at.clear();
+            let (mut read, mut write) = (first, first);
+            while read < pieces.len() {
+                if read + 1 < pieces.len() && pieces[read] == left && pieces[read + 1] == right {
+                    pieces[write] = Piece::Known(merged);
+                    merged_at.push(write);
+                    read += 2;
                 } else {
-                    result.push(pieces[i]);
-                    i += 1;
+                    pieces[write] = pieces[read];
+                    if read < ranks.len() {
+                        ranks[write] = ranks[read];
+                    }
+                    read += 1;
+                }
+                write += 1;
+            }
+            pieces.truncate(write);
+            ranks.truncate(write.saturating_sub(1));
+            for &at in &merged_at {
+                if at > 0 {
+                    ranks[at - 1] = rank_of(&pieces, at - 1);
+                }
+                if at + 1 < pieces.len() {
+                    ranks[at] = rank_of(&pieces, at);
                 }
             }
-            pieces = result;
         }
     }
 
