@@ -2,34 +2,26 @@
 //!
 //! A word starts as its characters with the end-of-word suffix fused onto the last one.
 //! While some adjacent pair is a merge, the pair with the lowest rank is merged at every
-//! non-overlapping position, left to right — exactly `apply_bpe.encode`. Characters the
-//! model never saw stay single symbols; `encode` maps them to the unk id or, with byte
-//! fallback, spells them as `<0xNN>` byte tokens followed by the bare suffix token when
-//! they end a word, so that [`BpeModel::decode`] restores any text.
+//! non-overlapping position, left to right — exactly `apply_bpe.encode` (the `merge`
+//! module applies the rule; this one splits text, caches words and maps symbols to
+//! ids). Characters the model never saw stay single symbols; `encode` maps them to the
+//! unk id or, with byte fallback, spells them as `<0xNN>` byte tokens followed by the bare
+//! suffix token when they end a word, so that [`BpeModel::decode`] restores any text.
 //!
 //! Frequent words are cached: most of a corpus is a few thousand distinct words.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::merge::MergeTable;
+pub use super::merge::Piece;
 use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
 use crate::batch::{self, Flat};
 use crate::count::{split_words, whitespace_pieces};
 use crate::{Error, Result, formats};
-
-/// One symbol of an encoded word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece {
-    /// A symbol in the vocabulary.
-    Known(u32),
-    /// A character the vocabulary lacks; `end_of_word` when it is the word's last.
-    Unknown { ch: char, end_of_word: bool },
-}
 
 /// Options of a [`BpeModel`].
 #[derive(Debug, Clone)]
@@ -55,10 +47,6 @@ impl Default for BpeOptions {
 /// Words cached at most; beyond this new words are encoded without being remembered.
 const CACHE_CAPACITY: usize = 100_000;
 
-/// Words of at most this many characters are merged by rescanning (fast when short);
-/// longer ones by a heap, so that even a megabyte-long "word" encodes in O(n log n).
-const SHORT_WORD: usize = 48;
-
 /// Words longer than this (in bytes) are never cached: they are rare and large.
 const CACHE_MAX_WORD: usize = 64;
 
@@ -67,10 +55,8 @@ pub struct BpeModel {
     tokens: Vec<String>,
     ids: FxHashMap<String, u32>,
     merges: Vec<(String, String)>,
-    /// (left id, right id) -> (rank, merged id); the first rank wins for repeated pairs.
-    ranks: FxHashMap<(u32, u32), (u32, u32)>,
-    /// (left id, right id, merged id) of each merge, by rank.
-    merge_ids: Vec<(u32, u32, u32)>,
+    /// The merges as ids, ready to apply to a word's symbols.
+    merges_by_rank: MergeTable,
     /// Ids of single characters as they start or continue a word...
     char_ids: FxHashMap<char, u32>,
     /// ... and as they end one (character + suffix).
@@ -108,8 +94,7 @@ impl BpeModel {
                 )));
             }
         }
-        let mut ranks = FxHashMap::default();
-        let mut merge_ids = Vec::with_capacity(merges.len());
+        let mut merges_by_rank = MergeTable::with_capacity(merges.len());
         for (rank, (left, right)) in merges.iter().enumerate() {
             formats::check_merge_symbol(left)?;
             formats::check_merge_symbol(right)?;
@@ -122,8 +107,7 @@ impl BpeModel {
             };
             let pair = (lookup(left)?, lookup(right)?);
             let merged = lookup(&format!("{left}{right}"))?;
-            ranks.entry(pair).or_insert((rank as u32, merged));
-            merge_ids.push((pair.0, pair.1, merged));
+            merges_by_rank.push(pair, merged);
         }
         let suffix = options.end_of_word_suffix.as_str();
         let mut char_ids = FxHashMap::default();
@@ -172,8 +156,7 @@ impl BpeModel {
             tokens,
             ids,
             merges,
-            ranks,
-            merge_ids,
+            merges_by_rank,
             char_ids,
             final_char_ids,
             ascii_ids,
@@ -344,139 +327,7 @@ impl BpeModel {
 
     /// `apply_bpe.encode`: merge the lowest-ranked pair everywhere, until none is left.
     fn merge_word(&self, word: &str) -> Vec<Piece> {
-        let pieces = self.initial_pieces(word);
-        if pieces.len() <= SHORT_WORD {
-            self.merge_short(pieces)
-        } else {
-            self.merge_long(pieces)
-        }
-    }
-
-    fn rank(&self, left: Piece, right: Piece) -> Option<(u32, u32)> {
-        match (left, right) {
-            (Piece::Known(a), Piece::Known(b)) => self.ranks.get(&(a, b)).copied(),
-            _ => None,
-        }
-    }
-
-    /// The rule as subword-nmt writes it: each round merges every occurrence, left to
-    /// right, of the pair of lowest rank, found by a scan. Quadratic in the word length,
-    /// fastest for the short words that make up text. Each adjacent pair's rank is kept
-    /// beside it and looked up again only where a merge changed a neighbour, so a word
-    /// costs one look-up per pair plus two per merge, not one per pair every round.
-    fn merge_short(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
-        const NO_MERGE: (u32, u32) = (u32::MAX, u32::MAX);
-        let rank_of =
-            |pieces: &[Piece], at: usize| self.rank(pieces[at], pieces[at + 1]).unwrap_or(NO_MERGE);
-        // `ranks[i]`: (rank, merged id) of the pair starting at `i`.
-        let mut ranks: Vec<(u32, u32)> = (0..pieces.len().saturating_sub(1))
-            .map(|i| rank_of(&pieces, i))
-            .collect();
-        let mut merged_at = Vec::new();
-        loop {
-            // The first occurrence of the best pair: none of it comes before.
-            let Some((first, &(_, merged))) = ranks
-                .iter()
-                .enumerate()
-                .min_by_key(|&(_, &(rank, _))| rank)
-                .filter(|&(_, &best)| best != NO_MERGE)
-            else {
-                return pieces;
-            };
-            let (left, right) = (pieces[first], pieces[first + 1]);
-            // Merge in place: `read` walks the old pieces, `write` the new ones.
-            merged_at.clear();
-            let (mut read, mut write) = (first, first);
-            while read < pieces.len() {
-                if read + 1 < pieces.len() && pieces[read] == left && pieces[read + 1] == right {
-                    pieces[write] = Piece::Known(merged);
-                    merged_at.push(write);
-                    read += 2;
-                } else {
-                    pieces[write] = pieces[read];
-                    if read < ranks.len() {
-                        ranks[write] = ranks[read];
-                    }
-                    read += 1;
-                }
-                write += 1;
-            }
-            pieces.truncate(write);
-            ranks.truncate(write.saturating_sub(1));
-            for &at in &merged_at {
-                if at > 0 {
-                    ranks[at - 1] = rank_of(&pieces, at - 1);
-                }
-                if at + 1 < pieces.len() {
-                    ranks[at] = rank_of(&pieces, at);
-                }
-            }
-        }
-    }
-
-    /// The same rule in O(n log n) for long words: a linked list of symbols and a heap of
-    /// (rank, position) entries. Each round takes every entry of the lowest rank (all
-    /// occurrences of one pair, as subword-nmt collects them before merging), merges them
-    /// left to right skipping the invalidated ones, and only then adds the pairs the round
-    /// created — so a new pair can never jump ahead of the round, exactly as in `apply_bpe`.
-    fn merge_long(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
-        const NONE: usize = usize::MAX;
-        let n = pieces.len();
-        let mut next: Vec<usize> = (1..=n).map(|i| if i < n { i } else { NONE }).collect();
-        let mut prev: Vec<usize> = (0..n).map(|i| if i > 0 { i - 1 } else { NONE }).collect();
-        let mut alive = vec![true; n];
-        let mut heap = BinaryHeap::new();
-        let push = |heap: &mut BinaryHeap<Reverse<(u32, usize)>>,
-                    pieces: &[Piece],
-                    at: usize,
-                    next: usize| {
-            if at != NONE
-                && next != NONE
-                && let Some((rank, _)) = self.rank(pieces[at], pieces[next])
-            {
-                heap.push(Reverse((rank, at)));
-            }
-        };
-        for i in 0..n.saturating_sub(1) {
-            push(&mut heap, &pieces, i, i + 1);
-        }
-        let mut merged_at = Vec::new();
-        while let Some(&Reverse((rank, _))) = heap.peek() {
-            let (left, right, merged) = self.merge_ids[rank as usize];
-            let (left, right, merged) = (
-                Piece::Known(left),
-                Piece::Known(right),
-                Piece::Known(merged),
-            );
-            merged_at.clear();
-            while let Some(&Reverse((r, at))) = heap.peek() {
-                if r != rank {
-                    break;
-                }
-                heap.pop();
-                let after = next[at];
-                if alive[at] && after != NONE && pieces[at] == left && pieces[after] == right {
-                    pieces[at] = merged;
-                    alive[after] = false;
-                    next[at] = next[after];
-                    if next[after] != NONE {
-                        prev[next[after]] = at;
-                    }
-                    merged_at.push(at);
-                }
-            }
-            for &at in &merged_at {
-                push(&mut heap, &pieces, prev[at], at);
-                push(&mut heap, &pieces, at, next[at]);
-            }
-        }
-        let mut result = Vec::new();
-        let mut at = 0;
-        while at != NONE {
-            result.push(pieces[at]);
-            at = next[at];
-        }
-        result
+        self.merges_by_rank.merge(self.initial_pieces(word))
     }
 
     /// The symbols of `text`, split on whitespace as Python's `str.split()`, as strings:
@@ -797,7 +648,10 @@ mod tests {
             let merges = random_merges(choices);
             let model = BpeModel::from_merges(merges.clone(), &["<unk>".to_string()], BpeOptions::default()).unwrap();
             let pieces = model.initial_pieces(&word);
-            prop_assert_eq!(model.merge_long(pieces.clone()), model.merge_short(pieces));
+            prop_assert_eq!(
+                model.merges_by_rank.merge_long(pieces.clone()),
+                model.merges_by_rank.merge_short(pieces)
+            );
             prop_assert_eq!(model.tokenize(&word), reference::bpe_encode_word(&merges, &word, END_OF_WORD));
         }
     }

@@ -8,6 +8,7 @@
 //! full rules, tie-breaking included; each submodule's header states its own.
 
 pub mod encode;
+mod merge;
 pub mod train;
 
 /// The end-of-word suffix of subword-nmt codes version 0.2.

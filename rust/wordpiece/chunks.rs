@@ -2,9 +2,9 @@
 //!
 //! BERT's normalization (BasicTokenizer) never looks across a space, tab or line end: it
 //! splits there, and every other step works per character or per word (see
-//! [`WordBreaks::Bert`]). So a text's ids are the concatenation of the ids of its chunks
-//! (the runs between those characters), and a chunk seen before need be neither
-//! normalized nor encoded again. A corpus holds far fewer distinct chunks than chunks
+//! [`WordBreaks::Bert`](crate::count::WordBreaks::Bert)). So a text's ids are the
+//! concatenation of the ids of its chunks (the runs between those characters), and a
+//! chunk seen before need be neither normalized nor encoded again. A corpus holds far fewer distinct chunks than chunks
 //! (en-10m: about a tenth), which is what makes this fast.
 //!
 //! A chunk the cache lacks is normalized and encoded on the spot, by the thread that

@@ -6,9 +6,9 @@
 //!   (`F(0) = 0`) in IEEE f64 and `N0` the number of symbols before any merge, the gain is
 //!   `F(k) + F(n_a - k) + F(n_b - k) - F(n_a) - F(n_b) + (F(N0) - F(N0 - k))` (for
 //!   `a == b`: `F(k) + F(max(n_a - 2k, 0)) - F(n_a) + (F(N0) - F(N0 - k))`), summed in
-//!   exactly that order by [`likelihood_gain`], so every run and platform ranks alike.
-//! - [`Scoring::Pmi`]: `k / (n_a * n_b)`, compared exactly by [`compare_fractions`]: the
-//!   cross products need 192 bits, which [`wide_mul`] computes with two 128-bit
+//!   exactly that order by `likelihood_gain`, so every run and platform ranks alike.
+//! - [`Scoring::Pmi`]: `k / (n_a * n_b)`, compared exactly by `compare_fractions`: the
+//!   cross products need 192 bits, which `wide_mul` computes with two 128-bit
 //!   multiplications (no crate is needed for one fixed-width product).
 //! - [`Scoring::Frequency`]: `k` alone.
 //!
