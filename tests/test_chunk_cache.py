@@ -351,6 +351,23 @@ def test_returned_rows_are_not_walked_by_the_collector(ours) -> None:
             assert not any(gc.is_tracked(row) for row in rows), (call, key)
 
 
+def test_returned_spans_are_not_walked_by_the_collector(ours) -> None:
+    """The aligned route's offset tuples hold two ints each: untracked as they are made."""
+    import gc
+
+    texts = ["Hello world, café!", "a b c"] * 100
+    gc.disable()  # a collection would untrack them too, hiding how they were made
+    try:
+        segments = ours._texts._encode_aligned_chunks(texts, with_offsets=True, with_words=True)
+        spans = [span for segment in segments for span in segment.offsets]
+        assert spans and all(isinstance(span, tuple) and len(span) == 2 for span in spans)
+        assert not any(gc.is_tracked(span) for span in spans)
+    finally:
+        gc.enable()
+    expected = row_path(ours, texts[:1], return_offsets_mapping=True, add_special_tokens=False)
+    assert segments[0].offsets == expected["offset_mapping"][0]
+
+
 def test_building_lists_leaves_the_garbage_collector_as_it_was(ours) -> None:
     import gc
 

@@ -16,7 +16,10 @@
 //! lines, one thread: `truncation=True, max_length=128, padding="max_length"` as lists
 //! went from 1.70 s to 1.18 s, `max_length=512` unpadded from 0.73 s to 0.62 s. Freeing
 //! is unchanged (reference counting). The one difference: a cycle made later through such
-//! a list (a list appended to itself) is never collected.
+//! a list (a list appended to itself) is never collected. The `(start, end)` tuples are
+//! untracked as they are made too (CPython would at their first collection): the first
+//! collection after `chunk` of 1,000 long contexts walked 2.85 million of them, 0.51 s
+//! against 0.31 s untracked.
 
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1, PyReadonlyArray2};
 use pyo3::exceptions::PyValueError;
@@ -91,12 +94,14 @@ fn int_object<'py>(py: Python<'py>, shared: &[Py<PyInt>], value: i64) -> Bound<'
     }
 }
 
-/// `list`, no longer walked by the cycle collector (see the module's header).
-fn untracked(list: Bound<'_, PyList>) -> Bound<'_, PyList> {
-    // SAFETY: the GIL is held (`list` is bound) and the list is tracked (new); untracking
-    // only takes it off the collector's lists, and the objects it holds stay tracked.
-    unsafe { pyo3::ffi::PyObject_GC_UnTrack(list.as_ptr().cast()) };
-    list
+/// `container` (a new list or tuple of ints, or of such tuples), no longer walked by the
+/// cycle collector (see the module's header).
+fn untracked<T>(container: Bound<'_, T>) -> Bound<'_, T> {
+    // SAFETY: the GIL is held (`container` is bound) and lists and tuples are collector
+    // types, so untracking is allowed (a no-op if already untracked); it only takes the
+    // object off the collector's lists, and the objects it holds stay as they are.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(container.as_ptr().cast()) };
+    container
 }
 
 /// The cyclic garbage collector paused while a batch's lists are built, and resumed (if
@@ -210,14 +215,16 @@ pub(crate) fn index_lists<'py>(
     runs_of(py, values, lengths, |&value| Ok(shared_int(py, value)))
 }
 
-/// One list of `(start, end)` tuples per text (see [`runs_of`]), their ints shared.
+/// One list of `(start, end)` tuples per text (see [`runs_of`]), their ints shared and
+/// the tuples untracked (see the module's header).
 pub(crate) fn span_lists<'py>(
     py: Python<'py>,
     spans: &[(usize, usize)],
     lengths: &[usize],
 ) -> PyResult<Bound<'py, PyList>> {
     runs_of(py, spans, lengths, |&(start, end)| {
-        Ok(PyTuple::new(py, [shared_int(py, start), shared_int(py, end)])?.into_any())
+        let span = PyTuple::new(py, [shared_int(py, start), shared_int(py, end)])?;
+        Ok(untracked(span).into_any())
     })
 }
 
