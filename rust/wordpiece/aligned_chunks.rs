@@ -17,9 +17,9 @@ use std::sync::atomic::AtomicBool;
 use rustc_hash::FxHashMap;
 
 use crate::batch::{self, PARALLEL_WORDS};
-use crate::count::bert_chunks;
+use crate::count::{bert_ascii_tokens, bert_chunks};
 use crate::wordpiece::chunk_table::{self, ChunkTable, Weighed};
-use crate::wordpiece::chunks::{Words, ascii_word, chunk_words};
+use crate::wordpiece::chunks::{ascii_word, normalized_words};
 use crate::wordpiece::encode::WordPieceModel;
 use crate::{Error, Result};
 
@@ -279,6 +279,42 @@ fn normalized_pieces(model: &WordPieceModel, words: &[AlignedWord]) -> Result<Al
     }
     pieces.n_words = words.len();
     Ok(pieces)
+}
+
+/// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or what the
+/// caller's normalizer gave (`W`: the words, with or without their spans).
+enum Words<'t, W> {
+    Ascii(Vec<&'t str>),
+    Normalized(W),
+}
+
+/// Each chunk with its words, in order: printable-ASCII chunks split here (in parallel
+/// from [`PARALLEL_WORDS`] chunks), the others by one call of `normalize`, which must give
+/// one `W` per chunk it is given.
+fn chunk_words<'t, W>(
+    chunks: &[&'t str],
+    normalize: impl FnOnce(&[&str]) -> Result<Vec<W>>,
+    stop: &AtomicBool,
+) -> Result<Vec<(&'t str, Words<'t, W>)>> {
+    let ascii = batch::map_until(chunks, PARALLEL_WORDS, stop, |c| Ok(bert_ascii_tokens(c)))?;
+    let others: Vec<&str> = chunks
+        .iter()
+        .zip(&ascii)
+        .filter(|(_, tokens)| tokens.is_none())
+        .map(|(chunk, _)| *chunk)
+        .collect();
+    let mut normalized = normalized_words(&others, normalize)?.into_iter();
+    Ok(chunks
+        .iter()
+        .zip(ascii)
+        .map(|(chunk, tokens)| {
+            let words = match tokens {
+                Some(tokens) => Words::Ascii(tokens),
+                None => Words::Normalized(normalized.next().expect("one list per other chunk")),
+            };
+            (*chunk, words)
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -11,10 +11,10 @@
 //!
 //! **Locking.** Readers take the read lock for the look-ups of one run of texts (a
 //! thread's share of a batch step, [`ChunkTable::look_up_each`] and
-//! [`ChunkTable::look_up_runs`]) at a time, and
-//! a batch's new chunks are stored under the write lock once the batch is encoded. No
-//! lock may be held across a parallel step or a call into Python: a rayon thread that
-//! waits in a join may run another call's work, which may want to write.
+//! [`ChunkTable::look_up_runs`]) at a time, and a batch's new chunks are stored under the
+//! write lock once the batch is encoded. No lock may be held across a parallel step or a
+//! call into Python: a rayon thread that waits in a join may run another call's work,
+//! which may want to write.
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};

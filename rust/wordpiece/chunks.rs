@@ -4,8 +4,9 @@
 //! splits there, and every other step works per character or per word (see
 //! [`WordBreaks::Bert`](crate::count::WordBreaks::Bert)). So a text's ids are the
 //! concatenation of the ids of its chunks (the runs between those characters), and a
-//! chunk seen before need be neither normalized nor encoded again. A corpus holds far fewer distinct chunks than chunks
-//! (en-10m: about a tenth), which is what makes this fast.
+//! chunk seen before need be neither normalized nor encoded again. A corpus holds far
+//! fewer distinct chunks than chunks (en-10m: about a tenth), which is what makes this
+//! fast.
 //!
 //! A chunk the cache lacks is normalized and encoded on the spot, by the thread that
 //! looks it up, when it is printable ASCII ([`bert_ascii_tokens`]: nothing to clean,
@@ -59,7 +60,7 @@ impl ChunkCache {
         })?;
         let missing =
             chunk_table::distinct(runs.iter().flat_map(|run| &run.gaps).map(|gap| gap.chunk));
-        let normalized = encode_chunks(model, &missing, lowercase, normalize, stop)?;
+        let normalized = encode_normalized(model, &missing, normalize, stop)?;
         let new_ids: FxHashMap<&str, &[u32]> = normalized
             .iter()
             .map(|(chunk, ids)| (*chunk, &ids[..]))
@@ -158,79 +159,46 @@ impl<'t> DraftRun<'t> {
     }
 }
 
-/// The ids of each chunk: printable-ASCII chunks split here, the others by `normalize`
-/// (`encode_texts` gives only the others: it encodes the former as it meets them).
-fn encode_chunks<'t>(
+/// The ids of each of `chunks` (none of them printable ASCII: `encode_texts` encodes those
+/// as it meets them), their words from one call of `normalize`.
+fn encode_normalized<'t>(
     model: &WordPieceModel,
     chunks: &[&'t str],
-    lowercase: bool,
     normalize: Box<Normalizer<'_>>,
     stop: &AtomicBool,
 ) -> Result<Vec<(&'t str, Vec<u32>)>> {
-    let words = chunk_words(chunks, normalize, stop)?;
-    batch::map_until(&words, PARALLEL_WORDS, stop, |(chunk, words)| {
-        let mut ids = Vec::new();
-        match words {
-            Words::Ascii(tokens) => {
-                let mut word = String::new();
-                for token in tokens {
-                    model.encode_word(ascii_word(token, lowercase, &mut word), &mut ids);
-                }
-            }
-            Words::Normalized(words) => {
-                words.iter().for_each(|w| model.encode_word(w, &mut ids));
-            }
-        }
-        Ok((*chunk, ids))
-    })
+    let words = normalized_words(chunks, normalize)?;
+    let chunks_with_words: Vec<_> = chunks.iter().zip(&words).collect();
+    batch::map_until(
+        &chunks_with_words,
+        PARALLEL_WORDS,
+        stop,
+        |(chunk, words)| {
+            let mut ids = Vec::new();
+            words.iter().for_each(|w| model.encode_word(w, &mut ids));
+            Ok((**chunk, ids))
+        },
+    )
 }
 
-/// A chunk's BERT words: split here (printable ASCII, not yet lowercased) or what the
-/// caller's normalizer gave (`W`: the words, with or without their spans).
-pub(crate) enum Words<'t, W> {
-    Ascii(Vec<&'t str>),
-    Normalized(W),
-}
-
-/// Each chunk with its words, in order: printable-ASCII chunks split here (in parallel
-/// from [`PARALLEL_WORDS`] chunks), the others by one call of `normalize`, which must give
-/// one `W` per chunk it is given.
-pub(crate) fn chunk_words<'t, W>(
-    chunks: &[&'t str],
+/// The words `normalize` gives for `chunks` (not called when there are none), checked to
+/// be one `W` per chunk.
+pub(crate) fn normalized_words<W>(
+    chunks: &[&str],
     normalize: impl FnOnce(&[&str]) -> Result<Vec<W>>,
-    stop: &AtomicBool,
-) -> Result<Vec<(&'t str, Words<'t, W>)>> {
-    let ascii = batch::map_until(chunks, PARALLEL_WORDS, stop, |c| Ok(bert_ascii_tokens(c)))?;
-    let others: Vec<&str> = chunks
-        .iter()
-        .zip(&ascii)
-        .filter(|(_, tokens)| tokens.is_none())
-        .map(|(chunk, _)| *chunk)
-        .collect();
-    let normalized = if others.is_empty() {
-        Vec::new()
-    } else {
-        normalize(&others)?
-    };
-    if normalized.len() != others.len() {
+) -> Result<Vec<W>> {
+    if chunks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let normalized = normalize(chunks)?;
+    if normalized.len() != chunks.len() {
         return Err(Error::InvalidInput(format!(
             "the normalizer gave {} word lists for {} chunks",
             normalized.len(),
-            others.len()
+            chunks.len()
         )));
     }
-    let mut normalized = normalized.into_iter();
-    Ok(chunks
-        .iter()
-        .zip(ascii)
-        .map(|(chunk, tokens)| {
-            let words = match tokens {
-                Some(tokens) => Words::Ascii(tokens),
-                None => Words::Normalized(normalized.next().expect("one list per other chunk")),
-            };
-            (*chunk, words)
-        })
-        .collect())
+    Ok(normalized)
 }
 
 /// A printable-ASCII token as BERT normalizes it: lowercased into `buffer` when
