@@ -119,24 +119,48 @@ def measure(target: Target, *, threads: int, repeat: int = 3, **kwargs: Any) -> 
     """Runs ``target`` ``repeat`` times, each in a fresh process with ``threads`` threads."""
     result = Measurement()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        spec = {"target": target, "threads": threads, "kwargs": kwargs,
-                "result": str(Path(tmp) / "result.json"), "log": str(Path(tmp) / "log.txt")}
         for _ in range(repeat):
-            wrapper = subprocess.run(
-                [sys.executable, str(Path(__file__).resolve()), "--wrap", json.dumps(spec)],
-                env=thread_env(threads), stdout=subprocess.PIPE, text=True, check=False,
-            )
-            if wrapper.returncode != 0:
-                log = Path(spec["log"])
-                log = log.read_text(errors="replace")[-3000:] if log.exists() else ""
-                raise RuntimeError(f"{target} failed (exit {wrapper.returncode}):\n{log}")
-            run = json.loads(wrapper.stdout)
-            result.seconds.append(run["seconds"])
-            result.peak_rss.append(run["peak_rss"])
-            result.cpu_seconds.append(run["cpu_seconds"])
-            result.process_seconds.append(run["process_seconds"])
-            result.value = run["value"]
+            _run_once(target, threads, kwargs, Path(tmp), result)
     return result
+
+
+def measure_interleaved(target: Target, *, thread_counts: list[int], repeat: int,
+                        **kwargs: Any) -> dict[int, Measurement]:
+    """``target`` at each thread count, ``repeat`` rounds of one run per count.
+
+    A round runs every count once, back to back, in an order that alternates from round
+    to round; so this machine's drift (10-30% between minutes) falls on every count alike
+    and each round gives one paired ratio (see :func:`paired_scaling_lines`). Measuring
+    each count's runs together, minutes apart, let the drift decide the sign of a 10% gain.
+    """
+    results = {threads: Measurement() for threads in thread_counts}
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        for round_ in range(repeat):
+            order = thread_counts if round_ % 2 == 0 else thread_counts[::-1]
+            for threads in order:
+                _run_once(target, threads, kwargs, Path(tmp), results[threads])
+    return results
+
+
+def _run_once(target: Target, threads: int, kwargs: dict[str, Any], tmp: Path,
+              result: Measurement) -> None:
+    """One run of ``target`` in a fresh process; its figures appended to ``result``."""
+    spec = {"target": target, "threads": threads, "kwargs": kwargs,
+            "result": str(tmp / "result.json"), "log": str(tmp / "log.txt")}
+    wrapper = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--wrap", json.dumps(spec)],
+        env=thread_env(threads), stdout=subprocess.PIPE, text=True, check=False,
+    )
+    if wrapper.returncode != 0:
+        log = Path(spec["log"])
+        log = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        raise RuntimeError(f"{target} failed (exit {wrapper.returncode}):\n{log}")
+    run = json.loads(wrapper.stdout)
+    result.seconds.append(run["seconds"])
+    result.peak_rss.append(run["peak_rss"])
+    result.cpu_seconds.append(run["cpu_seconds"])
+    result.process_seconds.append(run["process_seconds"])
+    result.value = run["value"]
 
 
 def baseline() -> Measurement:
@@ -195,24 +219,25 @@ class Row:
     nbytes: int = 0  # input size; when given, a MB/s column is added
 
 
-def scaling_lines(times: dict[tuple[str, int], float]) -> str:
-    """One line per name: its speed at each thread count against its lowest count's.
+def paired_scaling_lines(runs: dict[str, dict[int, Measurement]]) -> str:
+    """One line per name: each thread count's speed against the lowest count's, per round.
 
-    ``times`` maps ``(name, threads)`` to a median wall time; names keep their order.
+    ``runs`` maps a name to :func:`measure_interleaved`'s result. A round's ratio is the
+    lowest count's time over the other's in that round; the line gives the median ratio
+    and the range over the rounds.
     """
-    counts = sorted({threads for _, threads in times})
-    if len(counts) < 2:
-        return ""
-    names = list(dict.fromkeys(name for name, _ in times))
-    return "\n".join(
-        f"- `{name}`: "
-        + ", ".join(
-            f"{threads} threads {times[name, counts[0]] / times[name, threads]:.2f}x"
-            for threads in counts[1:]
-        )
-        + f" the speed of {counts[0]} thread"
-        for name in names
-    )
+    lines = []
+    for name, by_threads in runs.items():
+        counts = sorted(by_threads)
+        base = by_threads[counts[0]].seconds
+        parts = []
+        for threads in counts[1:]:
+            ratios = sorted(b / t for b, t in zip(base, by_threads[threads].seconds, strict=True))
+            parts.append(f"{threads} threads {statistics.median(ratios):.2f}x "
+                         f"(rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x)")
+        lines.append(f"- `{name}`: " + ", ".join(parts) + f" the speed of {counts[0]} thread"
+                     f" ({len(base)} interleaved rounds)")
+    return "\n".join(lines)
 
 
 def _ratio(anchor: float, ours: float) -> str:

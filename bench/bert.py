@@ -35,8 +35,9 @@ from _harness import (
     log,
     markdown_table,
     measure,
+    measure_interleaved,
     mismatches,
-    scaling_lines,
+    paired_scaling_lines,
 )
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
@@ -166,7 +167,7 @@ def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
     """Every call at every thread count, and subword's scaling from 1 thread to all."""
     file = Path(args.corpora) / f"en-{args.size}.txt"
     nbytes = len(file.read_bytes())  # also warms the page cache
-    rows, ours = [], {}
+    rows = []
     for name in CALLS:
         for threads in int_list(args.threads):
             group = {"call": name, "corpus": args.size, "threads": str(threads)}
@@ -174,10 +175,14 @@ def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
                 m = measure("bert:call", threads=threads, repeat=args.repeat, tool=tool,
                             call=name, file=str(file), vocab=vocab, batch=args.batch_lines)
                 rows.append(Row(group, tool, m, nbytes=nbytes))
-                if tool == OURS:
-                    ours[name, threads] = m.time
                 log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
-    scaling = scaling_lines(ours)
+    scaling = paired_scaling_lines({
+        name: measure_interleaved("bert:call", thread_counts=int_list(args.threads),
+                                  repeat=args.scaling_rounds, tool=OURS, call=name,
+                                  file=str(file), vocab=vocab, batch=args.batch_lines)
+        for name in CALLS
+    })
+    log(scaling)
     legacy_file = Path(args.corpora) / f"en-{args.legacy}.txt"
     group = {"call": "defaults", "corpus": args.legacy, "threads": "1"}
     for tool in (OURS, HF, LEGACY):
@@ -241,7 +246,9 @@ tokens added) and call the tokenizer on each batch of the corpus's lines; thread
 `BertTokenizerLegacy` is pure Python, so it is measured on en-{args.legacy} with one thread
 only). MB/s counts the corpus file's bytes.
 
-subword's scaling, each call against its own 1-thread time:
+subword's scaling, each call against its own 1-thread time, measured apart from the
+table in {args.scaling_rounds} rounds that run each thread count once, back to back (a
+round's ratio is its 1-thread time over its other time; the median and range of those):
 
 {scaling}
 
@@ -276,6 +283,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="corpus size for BertTokenizerLegacy (default: 1m)")
     add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
+    parser.add_argument("--scaling-rounds", type=int, default=7,
+                        help="interleaved rounds for subword's scaling (default: 7)")
     parser.add_argument("--batch-lines", type=int, default=1000,
                         help="lines per tokenizer call (default: 1000)")
     parser.add_argument("--out", help="also write the Markdown section to this file")

@@ -33,7 +33,8 @@ from _harness import (
     log,
     markdown_table,
     measure,
-    scaling_lines,
+    measure_interleaved,
+    paired_scaling_lines,
 )
 
 OURS, HF = "subword", "transformers route"
@@ -115,7 +116,7 @@ def postprocess(threads: int, tool: str, corpora: str, contexts: int) -> dict:
 
 
 def run(args: argparse.Namespace) -> tuple[list[Row], str]:
-    rows, ours = [], {}
+    rows = []
     for stage in ("preprocess", "postprocess"):
         for threads in int_list(args.threads):
             group = {"stage": stage, "threads": str(threads)}
@@ -124,10 +125,15 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
                             tool=tool, corpora=args.corpora, contexts=args.contexts)
                 rate = args.contexts / m.time
                 rows.append(Row(group, tool, m, note=f"{rate:.0f} documents/s"))
-                if tool == OURS:
-                    ours[stage, threads] = m.time
                 log(f"{group} {tool}: {rate:.0f} documents/s")
-    return rows, scaling_lines(ours)
+    scaling = paired_scaling_lines({
+        stage: measure_interleaved(f"long_documents:{stage}", thread_counts=int_list(args.threads),
+                                   repeat=args.scaling_rounds, tool=OURS, corpora=args.corpora,
+                                   contexts=args.contexts)
+        for stage in ("preprocess", "postprocess")
+    })
+    log(scaling)
+    return rows, scaling
 
 
 def report(args: argparse.Namespace, argv: list[str], rows: list[Row], scaling: str) -> str:
@@ -153,7 +159,9 @@ of its words) and an answer span; windows of {MAX_LENGTH} tokens overlapping by
 against `postprocess_qa_predictions`, n_best 20, max_answer_length 30), windows made
 before the clock starts.
 
-subword's scaling, each stage against its own 1-thread time:
+subword's scaling, each stage against its own 1-thread time, measured apart from the
+table in {args.scaling_rounds} rounds that run each thread count once, back to back (a
+round's ratio is its 1-thread time over its other time; the median and range of those):
 
 {scaling}
 """
@@ -166,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--contexts", type=int, default=1000, help="QA examples (default: 1000)")
     add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
+    parser.add_argument("--scaling-rounds", type=int, default=7,
+                        help="interleaved rounds for subword's scaling (default: 7)")
     parser.add_argument("--out", help="also write the Markdown section to this file")
     args = parser.parse_args(argv)
     emit(report(args, argv, *run(args)), args.out)
