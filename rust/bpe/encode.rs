@@ -10,14 +10,15 @@
 //!
 //! Frequent words are cached: most of a corpus is a few thousand distinct words.
 
+use std::cell::RefCell;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::merge::MergeTable;
 pub use super::merge::Piece;
+use super::merge::{MergeScratch, MergeTable};
 use super::{BpeVocab, DEFAULT_UNK_TOKEN, END_OF_WORD, byte_token};
 use crate::batch::{self, Flat};
 use crate::count::{split_words, whitespace_pieces};
@@ -70,6 +71,16 @@ pub struct BpeModel {
     byte_ids: Option<([u32; 256], u32)>,
     byte_of_id: FxHashMap<u32, u8>,
     cache: RwLock<FxHashMap<Box<str>, Arc<[Piece]>>>,
+    /// Set once the cache holds [`CACHE_CAPACITY`] words: a word the cache lacks is then
+    /// merged in a thread's scratch buffers, with no allocation and no write lock tried.
+    cache_full: AtomicBool,
+}
+
+thread_local! {
+    /// The buffers each thread merges uncached words in: a word's symbols, and
+    /// [`MergeScratch`]. Most words the cache lacks are rare (en-10m: 255,000 misses, 202,000
+    /// distinct words) and merging them was the largest part of encoding.
+    static SCRATCH: RefCell<(Vec<Piece>, MergeScratch)> = RefCell::default();
 }
 
 /// The size of the pieces [`BpeModel::encode_long_until`] cuts a long text into: large
@@ -166,6 +177,7 @@ impl BpeModel {
             byte_ids,
             byte_of_id,
             cache: RwLock::new(FxHashMap::default()),
+            cache_full: AtomicBool::new(false),
         })
     }
 
@@ -296,18 +308,49 @@ impl BpeModel {
     /// The symbols of a word the cache lacks, remembered when the word is cacheable and
     /// the cache has room (and is not locked by another thread at that moment).
     fn merge_and_remember(&self, word: &str) -> Arc<[Piece]> {
-        let pieces: Arc<[Piece]> = self.merge_word(word).into();
-        if word.len() <= CACHE_MAX_WORD
-            && let Ok(mut cache) = self.cache.try_write()
-            && cache.len() < CACHE_CAPACITY
-        {
-            cache.insert(word.into(), pieces.clone());
+        self.with_merged(word, |pieces| {
+            let pieces: Arc<[Piece]> = pieces.into();
+            self.remember(word, || pieces.clone());
+            pieces
+        })
+    }
+
+    /// Stores the symbols `pieces()` gives for `word` when it is cacheable and the cache
+    /// has room (and is not locked by another thread at that moment).
+    fn remember(&self, word: &str, pieces: impl FnOnce() -> Arc<[Piece]>) {
+        if word.len() > CACHE_MAX_WORD || self.cache_full.load(Ordering::Relaxed) {
+            return;
         }
+        if let Ok(mut cache) = self.cache.try_write() {
+            if cache.len() < CACHE_CAPACITY {
+                cache.insert(word.into(), pieces());
+            } else {
+                self.cache_full.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// `use_pieces` of the symbols of `word` after all merges, made in this thread's
+    /// scratch buffers.
+    fn with_merged<R>(&self, word: &str, use_pieces: impl FnOnce(&[Piece]) -> R) -> R {
+        SCRATCH.with_borrow_mut(|(pieces, scratch)| {
+            self.initial_pieces_into(word, pieces);
+            self.merges_by_rank.merge_in_place(pieces, scratch);
+            use_pieces(pieces)
+        })
+    }
+
+    #[cfg(test)]
+    fn initial_pieces(&self, word: &str) -> Vec<Piece> {
+        let mut pieces = Vec::with_capacity(word.len());
+        self.initial_pieces_into(word, &mut pieces);
         pieces
     }
 
-    fn initial_pieces(&self, word: &str) -> Vec<Piece> {
-        let mut pieces = Vec::with_capacity(word.len());
+    /// A word's symbols before merging, in `pieces` (emptied first): its characters, the
+    /// suffix fused onto the last.
+    fn initial_pieces_into(&self, word: &str, pieces: &mut Vec<Piece>) {
+        pieces.clear();
         let mut chars = word.chars().peekable();
         while let Some(ch) = chars.next() {
             let end_of_word = chars.peek().is_none();
@@ -322,12 +365,6 @@ impl BpeModel {
                 None => Piece::Unknown { ch, end_of_word },
             });
         }
-        pieces
-    }
-
-    /// `apply_bpe.encode`: merge the lowest-ranked pair everywhere, until none is left.
-    fn merge_word(&self, word: &str) -> Vec<Piece> {
-        self.merges_by_rank.merge(self.initial_pieces(word))
     }
 
     /// The symbols of `text`, split on whitespace as Python's `str.split()`, as strings:
@@ -378,9 +415,12 @@ impl BpeModel {
             // A miss (or no read lock): merge without looking the word up again, after
             // letting go of the read lock so that the word can be written in.
             drop(cache.take());
-            for piece in self.merge_and_remember(word).iter() {
-                self.push_ids(*piece, ids)?;
-            }
+            self.with_merged(word, |pieces| {
+                self.remember(word, || pieces.into());
+                pieces
+                    .iter()
+                    .try_for_each(|&piece| self.push_ids(piece, ids))
+            })?;
             cache = self.cache.try_read().ok();
         }
         Ok(())
@@ -648,10 +688,9 @@ mod tests {
             let merges = random_merges(choices);
             let model = BpeModel::from_merges(merges.clone(), &["<unk>".to_string()], BpeOptions::default()).unwrap();
             let pieces = model.initial_pieces(&word);
-            prop_assert_eq!(
-                model.merges_by_rank.merge_long(pieces.clone()),
-                model.merges_by_rank.merge_short(pieces)
-            );
+            let mut short = pieces.clone();
+            model.merges_by_rank.merge_short(&mut short, &mut MergeScratch::default());
+            prop_assert_eq!(model.merges_by_rank.merge_long(pieces), short);
             prop_assert_eq!(model.tokenize(&word), reference::bpe_encode_word(&merges, &word, END_OF_WORD));
         }
     }

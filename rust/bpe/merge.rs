@@ -25,6 +25,16 @@ pub enum Piece {
 /// longer ones by a heap, so that even a megabyte-long "word" encodes in O(n log n).
 const SHORT_WORD: usize = 48;
 
+/// Buffers [`MergeTable::merge_in_place`] reuses from word to word, so that merging a
+/// word allocates nothing once they have grown: a thread keeps one.
+#[derive(Default)]
+pub(crate) struct MergeScratch {
+    /// (rank, merged id) of each adjacent pair.
+    ranks: Vec<(u32, u32)>,
+    /// Where a round's merges were written.
+    merged_at: Vec<usize>,
+}
+
 /// A model's merges as ids: what a word's symbols are merged by.
 pub(crate) struct MergeTable {
     /// (left id, right id) -> (rank, merged id); the first rank wins for repeated pairs.
@@ -49,12 +59,13 @@ impl MergeTable {
         self.merge_ids.push((pair.0, pair.1, merged));
     }
 
-    /// `pieces` (a word's symbols) after every merge that applies, by the rule above.
-    pub(crate) fn merge(&self, pieces: Vec<Piece>) -> Vec<Piece> {
+    /// `pieces` (a word's symbols) after every merge that applies, by the rule above, in
+    /// place; a short word is merged in `scratch`'s buffers.
+    pub(crate) fn merge_in_place(&self, pieces: &mut Vec<Piece>, scratch: &mut MergeScratch) {
         if pieces.len() <= SHORT_WORD {
-            self.merge_short(pieces)
+            self.merge_short(pieces, scratch);
         } else {
-            self.merge_long(pieces)
+            *pieces = self.merge_long(std::mem::take(pieces));
         }
     }
 
@@ -70,15 +81,14 @@ impl MergeTable {
     /// fastest for the short words that make up text. Each adjacent pair's rank is kept
     /// beside it and looked up again only where a merge changed a neighbour, so a word
     /// costs one look-up per pair plus two per merge, not one per pair every round.
-    pub(super) fn merge_short(&self, mut pieces: Vec<Piece>) -> Vec<Piece> {
+    pub(super) fn merge_short(&self, pieces: &mut Vec<Piece>, scratch: &mut MergeScratch) {
         const NO_MERGE: (u32, u32) = (u32::MAX, u32::MAX);
         let rank_of =
             |pieces: &[Piece], at: usize| self.rank(pieces[at], pieces[at + 1]).unwrap_or(NO_MERGE);
         // `ranks[i]`: (rank, merged id) of the pair starting at `i`.
-        let mut ranks: Vec<(u32, u32)> = (0..pieces.len().saturating_sub(1))
-            .map(|i| rank_of(&pieces, i))
-            .collect();
-        let mut merged_at = Vec::new();
+        let MergeScratch { ranks, merged_at } = scratch;
+        ranks.clear();
+        ranks.extend((0..pieces.len().saturating_sub(1)).map(|i| rank_of(pieces, i)));
         loop {
             // The first occurrence of the best pair: none of it comes before.
             let Some((first, &(_, merged))) = ranks
@@ -87,7 +97,7 @@ impl MergeTable {
                 .min_by_key(|&(_, &(rank, _))| rank)
                 .filter(|&(_, &best)| best != NO_MERGE)
             else {
-                return pieces;
+                return;
             };
             let (left, right) = (pieces[first], pieces[first + 1]);
             // Merge in place: `read` walks the old pieces, `write` the new ones.
@@ -109,12 +119,12 @@ impl MergeTable {
             }
             pieces.truncate(write);
             ranks.truncate(write.saturating_sub(1));
-            for &at in &merged_at {
+            for &at in merged_at.iter() {
                 if at > 0 {
-                    ranks[at - 1] = rank_of(&pieces, at - 1);
+                    ranks[at - 1] = rank_of(pieces, at - 1);
                 }
                 if at + 1 < pieces.len() {
-                    ranks[at] = rank_of(&pieces, at);
+                    ranks[at] = rank_of(pieces, at);
                 }
             }
         }
