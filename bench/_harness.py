@@ -280,12 +280,23 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def commit() -> str:
+    """The checkout's commit (``-dirty`` when it has uncommitted changes), as git names it."""
+    try:
+        found = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+                               capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return found.stdout.strip()
+
+
 def header(packages: list[str]) -> str:
     """Date, machine and library versions, as Markdown bullet lines."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     versions = ", ".join(f"{p} {version(p)}" for p in packages)
     return "\n".join([
         f"- date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- code: {commit()}",
         f"- machine: {all_cores()} cores (nproc), {cpu_model()}, {memory:.0f} GiB RAM, "
         f"Linux {platform.release()}",
         f"- Python {platform.python_version()}; {versions}",

@@ -63,6 +63,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _harness import header
 from subword import WordPiece, _core, counting
 from subword.adaptation import place_tokens, unused_slots
 from subword.evaluation import evaluate_texts
@@ -167,6 +168,7 @@ def markdown(size: str, rows: list[list[str]]) -> str:
     head = ["domain (train / held-out)", "vocab", "tokens per word", "words kept whole",
             "cut", "vs naive cut", "new tokens", "time"]  # fmt: skip
     out = [f"## Adapting bert-base-uncased to a domain (en-{size}.txt)", "",
+           header(["subword"]), "",
            "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]  # fmt: skip
     out += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(out) + "\n"
