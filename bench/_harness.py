@@ -280,14 +280,25 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+#: What a measurement depends on: the library, the benchmarks, the build. Not the results
+#: they write, so that committing RESULTS.md does not make the next section look newer.
+CODE_PATHS = ("rust", "python", "bench", "Cargo.toml", "Cargo.lock", "pyproject.toml",
+              ":(exclude)bench/RESULTS.md", ":(exclude)bench/results.png",
+              ":(exclude)bench/README.md")
+
+
 def commit() -> str:
-    """The checkout's commit (``-dirty`` when it has uncommitted changes), as git names it."""
+    """The last commit that changed the code measured (``CODE_PATHS``), ``-dirty`` when
+    that code has uncommitted changes."""
+    git = ["git", "-C", str(HERE.parent)]
     try:
-        found = subprocess.run(["git", "-C", str(HERE), "describe", "--always", "--dirty"],
-                               capture_output=True, text=True, check=True)
+        last = subprocess.run([*git, "log", "-1", "--format=%h", "--", *CODE_PATHS],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run([*git, "status", "--porcelain", "--", *CODE_PATHS],
+                               capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
-    return found.stdout.strip()
+    return last + ("-dirty" if dirty else "") if last else "unknown (no commit)"
 
 
 def header(packages: list[str]) -> str:
