@@ -219,17 +219,25 @@ class Row:
     nbytes: int = 0  # input size; when given, a MB/s column is added
 
 
-def paired_scaling_lines(runs: dict[str, dict[int, Measurement]]) -> str:
-    """One line per name: each thread count's speed against the lowest count's, per round.
+def add_scaling_option(parser: Any) -> None:
+    """Adds ``--scaling-rounds`` (the rounds of :func:`measure_interleaved`) to ``parser``."""
+    parser.add_argument("--scaling-rounds", type=int, default=7,
+                        help="interleaved rounds for subword's scaling (default: 7)")
+
+
+def scaling_report(runs: dict[str, dict[int, Measurement]], what: str) -> str:
+    """subword's scaling as a section prints it: what was measured, then one line per
+    ``what`` (a call, a stage) with each thread count's speed against the lowest count's.
 
     ``runs`` maps a name to :func:`measure_interleaved`'s result. A round's ratio is the
-    lowest count's time over the other's in that round; the line gives the median ratio
-    and the range over the rounds.
+    lowest count's time over the other's in that round; a line gives the median ratio and
+    the range over the rounds.
     """
-    lines = []
+    lines, rounds = [], 0
     for name, by_threads in runs.items():
         counts = sorted(by_threads)
         base = by_threads[counts[0]].seconds
+        rounds = len(base)
         parts = []
         for threads in counts[1:]:
             ratios = sorted(b / t for b, t in zip(base, by_threads[threads].seconds, strict=True))
@@ -237,7 +245,10 @@ def paired_scaling_lines(runs: dict[str, dict[int, Measurement]]) -> str:
                          f"(rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x)")
         lines.append(f"- `{name}`: " + ", ".join(parts) + f" the speed of {counts[0]} thread"
                      f" ({len(base)} interleaved rounds)")
-    return "\n".join(lines)
+    return (f"subword's scaling, each {what} against its own 1-thread time, measured apart "
+            f"from the\ntable in {rounds} rounds that run each thread count once, back to "
+            "back (a\nround's ratio is its 1-thread time over its other time; the median and "
+            "range of those):\n\n" + "\n".join(lines))
 
 
 def _ratio(anchor: float, ours: float) -> str:

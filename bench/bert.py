@@ -26,6 +26,7 @@ from pathlib import Path
 
 from _harness import (
     Row,
+    add_scaling_option,
     add_threads_option,
     all_cores,
     baseline,
@@ -37,7 +38,7 @@ from _harness import (
     measure,
     measure_interleaved,
     mismatches,
-    paired_scaling_lines,
+    scaling_report,
 )
 
 OURS, HF, LEGACY = "subword", "transformers BertTokenizer", "transformers BertTokenizerLegacy"
@@ -176,12 +177,12 @@ def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
                             call=name, file=str(file), vocab=vocab, batch=args.batch_lines)
                 rows.append(Row(group, tool, m, nbytes=nbytes))
                 log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
-    scaling = paired_scaling_lines({
+    scaling = scaling_report({
         name: measure_interleaved("bert:call", thread_counts=int_list(args.threads),
                                   repeat=args.scaling_rounds, tool=OURS, call=name,
                                   file=str(file), vocab=vocab, batch=args.batch_lines)
         for name in CALLS
-    })
+    }, "call")
     log(scaling)
     legacy_file = Path(args.corpora) / f"en-{args.legacy}.txt"
     group = {"call": "defaults", "corpus": args.legacy, "threads": "1"}
@@ -246,10 +247,6 @@ tokens added) and call the tokenizer on each batch of the corpus's lines; thread
 `BertTokenizerLegacy` is pure Python, so it is measured on en-{args.legacy} with one thread
 only). MB/s counts the corpus file's bytes.
 
-subword's scaling, each call against its own 1-thread time, measured apart from the
-table in {args.scaling_rounds} rounds that run each thread count once, back to back (a
-round's ratio is its 1-thread time over its other time; the median and range of those):
-
 {scaling}
 
 ### Peak memory of {MEMORY_BATCH:,}-line batches
@@ -283,8 +280,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="corpus size for BertTokenizerLegacy (default: 1m)")
     add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
-    parser.add_argument("--scaling-rounds", type=int, default=7,
-                        help="interleaved rounds for subword's scaling (default: 7)")
+    add_scaling_option(parser)
     parser.add_argument("--batch-lines", type=int, default=1000,
                         help="lines per tokenizer call (default: 1000)")
     parser.add_argument("--out", help="also write the Markdown section to this file")

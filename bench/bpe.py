@@ -7,7 +7,8 @@ from subword's saved vocab.json + merges.txt (same merges), after asserting that
 identical ids on the first 10,000 lines; beside it subword's numpy form
 (``encode_batch_flat``) and the core alone (``BpeModel._encode_batch_count``: the same
 encoding in Rust, only the number of ids returned), so the cost of handing results to
-Python is measured in the same run. Every run is a fresh process (see ``_harness``).
+Python is measured in the same run; subword's scaling from one thread to all is measured
+apart, in interleaved rounds. Every run is a fresh process (see ``_harness``).
 
     python bench/bpe.py --corpora ../corpora --sizes 10m,100m --vocab 8000,32000 \
         --threads 1,2 --repeat 3 --out /tmp/bpe.md
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from _harness import (
     Row,
+    add_scaling_option,
     add_threads_option,
     baseline,
     emit,
@@ -32,7 +34,9 @@ from _harness import (
     log,
     markdown_table,
     measure,
+    measure_interleaved,
     mismatches,
+    scaling_report,
 )
 
 OURS, HF, HF_FAST, SPM = "subword", "HF tokenizers", "HF tokenizers (encode_batch_fast)", \
@@ -141,8 +145,8 @@ def check_ids(threads: int, file: str, model: str, lines: int = 10000) -> dict:
 
 
 
-def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list[str]]:
-    train, encode, checks = [], [], []
+def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list[str], str]:
+    train, encode, checks, scaling = [], [], [], {}
     for size in args.sizes.split(","):
         file = Path(args.corpora) / f"en-{size}.txt"
         nbytes = len(file.read_bytes())  # also warms the page cache
@@ -175,10 +179,17 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list
                                 model=str(model), batch=args.batch_lines, **extra)
                     encode.append(Row(group, tool, m, nbytes=nbytes))
                     log(f"encode {group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
-    return train, encode, checks
+            for form, name in (("lists", "lists"), ("core", "core alone")):
+                scaling[f"en-{size}, vocab {vocab}, {name}"] = measure_interleaved(
+                    "bpe:encode_ours", thread_counts=int_list(args.threads),
+                    repeat=args.scaling_rounds, file=str(file), model=str(model),
+                    batch=args.batch_lines, form=form)
+    scaling_text = scaling_report(scaling, "encoding")
+    log(scaling_text)
+    return train, encode, checks, scaling_text
 
 
-def report(args: argparse.Namespace, argv: list[str], train, encode, checks) -> str:
+def report(args: argparse.Namespace, argv: list[str], train, encode, checks, scaling) -> str:
     command = shlex.join(["python", "bench/bpe.py", *argv])
     empty = baseline().peak / 2**20
     options = ", ".join(f"{key}={value!r}" for key, value in SPM_OPTIONS.items())
@@ -217,6 +228,8 @@ ids, the core's own speed. MB/s counts the corpus file's bytes.
 
 {core_ratios(encode)}
 
+{scaling}
+
 {chr(10).join(checks)}
 """
 
@@ -242,6 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--vocab", default="8000,32000", help="vocab sizes (default: 8000,32000)")
     add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
+    add_scaling_option(parser)
     parser.add_argument("--batch-lines", type=int, default=10000,
                         help="lines per encode_batch call (default: 10000)")
     parser.add_argument("--out", help="also write the Markdown section to this file")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from _harness import (
     Row,
+    add_scaling_option,
     add_threads_option,
     baseline,
     emit,
@@ -34,7 +35,7 @@ from _harness import (
     markdown_table,
     measure,
     measure_interleaved,
-    paired_scaling_lines,
+    scaling_report,
 )
 
 OURS, HF = "subword", "transformers route"
@@ -126,12 +127,12 @@ def run(args: argparse.Namespace) -> tuple[list[Row], str]:
                 rate = args.contexts / m.time
                 rows.append(Row(group, tool, m, note=f"{rate:.0f} documents/s"))
                 log(f"{group} {tool}: {rate:.0f} documents/s")
-    scaling = paired_scaling_lines({
+    scaling = scaling_report({
         stage: measure_interleaved(f"long_documents:{stage}", thread_counts=int_list(args.threads),
                                    repeat=args.scaling_rounds, tool=OURS, corpora=args.corpora,
                                    contexts=args.contexts)
         for stage in ("preprocess", "postprocess")
-    })
+    }, "stage")
     log(scaling)
     return rows, scaling
 
@@ -159,10 +160,6 @@ of its words) and an answer span; windows of {MAX_LENGTH} tokens overlapping by
 against `postprocess_qa_predictions`, n_best 20, max_answer_length 30), windows made
 before the clock starts.
 
-subword's scaling, each stage against its own 1-thread time, measured apart from the
-table in {args.scaling_rounds} rounds that run each thread count once, back to back (a
-round's ratio is its 1-thread time over its other time; the median and range of those):
-
 {scaling}
 """
 
@@ -174,8 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--contexts", type=int, default=1000, help="QA examples (default: 1000)")
     add_threads_option(parser)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
-    parser.add_argument("--scaling-rounds", type=int, default=7,
-                        help="interleaved rounds for subword's scaling (default: 7)")
+    add_scaling_option(parser)
     parser.add_argument("--out", help="also write the Markdown section to this file")
     args = parser.parse_args(argv)
     emit(report(args, argv, *run(args)), args.out)

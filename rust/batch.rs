@@ -23,6 +23,7 @@ use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use rayon::ThreadPool;
 use rayon::prelude::*;
@@ -30,10 +31,14 @@ use rayon::prelude::*;
 use crate::{Error, Result};
 
 /// Batches of texts (sentences, lines) run in parallel from this many texts. A line
-/// takes one to a few microseconds once its words are cached and a round trip through
-/// the pool some 30: measured (`bench/growth.py`), 16 texts went at half the speed of
-/// one text on the caller's thread, so the pool only pays from about a hundred.
-pub const PARALLEL_TEXTS: usize = 128;
+/// takes one to a few microseconds once its words are cached; a parallel step costs a
+/// helper's wake-up, and two threads' runs each went 1.3-1.6x slower side by side than
+/// one thread's (BERT chunk look-ups, 64-line runs). Measured on
+/// 4 MB of en-10m on a 2-vCPU VM, warm, whole passes of 1 and 2 threads interleaved
+/// (speed of 2 threads over 1, median of 6 pairs): the BERT call went 0.85x at
+/// 128-line batches, 0.88-1.02x at 256, 1.04x at 512 and 1.07-1.17x at 1,024; BPE
+/// `encode_batch` 0.91x at 128, 0.92x at 256 and 1.28x at 1,024.
+pub const PARALLEL_TEXTS: usize = 512;
 
 /// Batches of single words run in parallel from this many words (a word takes well
 /// under a microsecond).
@@ -108,7 +113,9 @@ where
     if items.len() < parallel_from {
         return Ok(vec![run(items)?]);
     }
-    // Runs at least half of `parallel_from` long, some `RUNS_PER_THREAD` per thread.
+    // Runs at least a quarter of `parallel_from` long (a batch just large enough for the
+    // pool is four runs, so a helper that wakes late still finds one), some
+    // `RUNS_PER_THREAD` per thread.
     let team = match rayon::current_thread_index() {
         Some(_) => None, // on a pool's thread: that pool's step
         None => TEAM.with(|team| team.borrow().clone()),
@@ -117,7 +124,7 @@ where
         .as_ref()
         .map_or_else(rayon::current_num_threads, Team::threads);
     let runs = (threads * RUNS_PER_THREAD).max(1);
-    let run_length = items.len().div_ceil(runs).max((parallel_from / 2).max(1));
+    let run_length = items.len().div_ceil(runs).max((parallel_from / 4).max(1));
     match team {
         Some(team) => shared_with(team.helpers.as_deref(), items.chunks(run_length), run),
         None => items.par_chunks(run_length).map(run).collect(),
@@ -186,7 +193,8 @@ where
     let step = Arc::new(Step {
         next: AtomicUsize::new(0),
         runs: runs.len(),
-        done: Mutex::new(0),
+        done: AtomicUsize::new(0),
+        asleep: Mutex::new(()),
         all_done: Condvar::new(),
     });
     let task: &(dyn Fn(usize) + Sync + '_) = &task;
@@ -225,9 +233,18 @@ where
 struct Step {
     next: AtomicUsize,
     runs: usize,
-    done: Mutex<usize>,
+    done: AtomicUsize,
+    /// Held to announce the last run done, so that a waiter cannot miss it.
+    asleep: Mutex<()>,
     all_done: Condvar,
 }
+
+/// How long the caller spins for the runs its helpers still hold before it sleeps. A run
+/// takes tens of microseconds, and on a VM a thread put to sleep on a condition variable
+/// takes about as long again to wake. Measured as for [`PARALLEL_TEXTS`], the BERT call's
+/// 2-thread speed over 1 thread went from 0.66x to 0.85x at 128-line batches, 0.94x to
+/// 1.02x at 256 and 1.07x to 1.17x at 1,024 with this spin.
+const SPIN_BEFORE_SLEEP: Duration = Duration::from_micros(200);
 
 impl Step {
     /// Takes runs until none is left, calling `task` with each run's index; `task` is
@@ -241,22 +258,35 @@ impl Step {
             // SAFETY: run `index` is taken and not done, so `shared_with` is still waiting
             // and the task it points to is alive (see there).
             unsafe { (*task.0)(index) };
-            let mut done = lock(&self.done);
-            *done += 1;
-            if *done == self.runs {
+            if self.done.fetch_add(1, Ordering::AcqRel) + 1 == self.runs {
+                let _asleep = lock(&self.asleep);
                 self.all_done.notify_all();
             }
         }
     }
 
-    /// Waits until every run is done.
+    /// Whether every run is done (what a run wrote is then visible to this thread).
+    fn all_done(&self) -> bool {
+        self.done.load(Ordering::Acquire) == self.runs
+    }
+
+    /// Waits until every run is done: spinning a little first, then asleep.
     fn wait(&self) {
-        let mut done = lock(&self.done);
-        while *done < self.runs {
-            done = self
-                .all_done
-                .wait(done)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let start = Instant::now();
+        while !self.all_done() {
+            if start.elapsed() > SPIN_BEFORE_SLEEP {
+                let mut asleep = lock(&self.asleep);
+                while !self.all_done() {
+                    asleep = self
+                        .all_done
+                        .wait(asleep)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                }
+                return;
+            }
+            for _ in 0..64 {
+                std::hint::spin_loop();
+            }
         }
     }
 }
@@ -486,6 +516,32 @@ mod tests {
         });
         release.send(()).unwrap();
         assert_eq!(mapped.unwrap()[99], 198);
+    }
+
+    #[test]
+    fn a_step_sleeps_past_its_spin_until_a_slow_helper_run_is_done() {
+        // The caller's run ends once the helper has taken the other run, which then
+        // outlasts the caller's spin: the caller must sleep and be woken, not miss it.
+        let caller = std::thread::current().id();
+        let helper_started = AtomicBool::new(false);
+        let slow = SPIN_BEFORE_SLEEP * 100;
+        let start = Instant::now();
+        let mapped = with_helpers(Some(pool(1)), || {
+            map_until(&[1u32, 2], 2, &AtomicBool::new(false), |&x| {
+                if std::thread::current().id() == caller {
+                    while !helper_started.load(Ordering::Acquire) {
+                        std::thread::yield_now();
+                    }
+                } else {
+                    helper_started.store(true, Ordering::Release);
+                    std::thread::sleep(slow);
+                }
+                Ok(x * 10)
+            })
+        })
+        .unwrap();
+        assert_eq!(mapped, [10, 20]);
+        assert!(start.elapsed() >= slow);
     }
 
     #[test]

@@ -452,9 +452,9 @@ for _name, _encode in {
     "BertTokenizer.__call__": lambda tmp, text: BertTokenizer(str(vocab_file(tmp)))(text),
     "WordPiece.encode": lambda tmp, text: WordPiece.load(wordpiece_dir(tmp)).encode(text),
     "BPE.encode": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode(text),
-    "BPE.encode_batch": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode_batch([text] * 300),
+    "BPE.encode_batch": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode_batch([text] * 600),
     "BPE.encode_batch_flat": lambda tmp, text: BPE.load(bpe_dir(tmp)).encode_batch_flat(
-        [text] * 300
+        [text] * 600
     ),
     "BPE.train_from_iterator": lambda tmp, text: BPE.train_from_iterator([text], num_merges=2),
 }.items():

@@ -254,7 +254,7 @@ def test_a_normalizer_error_reaches_the_caller_unchanged() -> None:
         raise LookupError("from the normalizer")
 
     with pytest.raises(LookupError, match="from the normalizer"):
-        cache.encode_texts(model, ["é"] * 300, True, failing)
+        cache.encode_texts(model, ["é"] * 600, True, failing)
     with pytest.raises(ValueError, match="gave 0 word lists for 1 chunks"):
         cache.encode_texts(model, ["é"], True, lambda chunks: [])
     with pytest.raises(TypeError):
@@ -274,7 +274,7 @@ def test_a_normalizer_runs_once_per_batch_with_the_distinct_missing_chunks() -> 
             calls.append(list(chunks))
         return [[chunk] for chunk in chunks]
 
-    cache.encode_texts(model, ["é a é", "ü é"] * 200, True, normalize)
+    cache.encode_texts(model, ["é a é", "ü é"] * 300, True, normalize)
     cache.encode_texts(model, ["é ü"], True, normalize)
     assert calls == [["é", "ü"]]  # printable ASCII is split in Rust; the rest once
     assert len(cache) == 3
@@ -374,7 +374,7 @@ def test_building_lists_leaves_the_garbage_collector_as_it_was(ours) -> None:
     from subword._core import int_rows
 
     assert gc.isenabled()
-    assert ours(["hello world"] * 300, padding="max_length", max_length=8)["input_ids"]
+    assert ours(["hello world"] * 600, padding="max_length", max_length=8)["input_ids"]
     assert gc.isenabled()
     gc.disable()
     try:

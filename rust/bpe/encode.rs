@@ -88,6 +88,10 @@ thread_local! {
 /// stop request is seen within milliseconds.
 pub const LONG_TEXT_PIECE: usize = 64 * 1024;
 
+/// A long text's pieces run in parallel from this many: each takes about a millisecond,
+/// far more than a parallel step costs.
+const PARALLEL_PIECES: usize = 2;
+
 impl BpeModel {
     /// Builds a model from a vocabulary (id order) and merges (rank order). Every merge's
     /// two symbols and their concatenation must be in the vocabulary; the error names the
@@ -305,8 +309,7 @@ impl BpeModel {
         self.merge_and_remember(word)
     }
 
-    /// The symbols of a word the cache lacks, remembered when the word is cacheable and
-    /// the cache has room (and is not locked by another thread at that moment).
+    /// The symbols of a word the cache lacks, stored as [`Self::remember`] allows.
     fn merge_and_remember(&self, word: &str) -> Arc<[Piece]> {
         self.with_merged(word, |pieces| {
             let pieces: Arc<[Piece]> = pieces.into();
@@ -485,13 +488,16 @@ impl BpeModel {
     /// are those of [`Self::encode`], since no word spans two pieces.
     pub fn encode_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<u32>> {
         let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
-        Ok(self.encode_batch_flat_until(&pieces, stop)?.values)
+        let flat = batch::flat_map_until(&pieces, PARALLEL_PIECES, stop, |piece, ids| {
+            self.encode_into(piece, ids)
+        })?;
+        Ok(flat.values)
     }
 
     /// [`Self::tokenize`] of a long text, as [`Self::encode_long_until`] encodes it.
     pub fn tokenize_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<String>> {
         let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
-        let symbols = batch::map_until(&pieces, batch::PARALLEL_TEXTS, stop, |piece| {
+        let symbols = batch::map_until(&pieces, PARALLEL_PIECES, stop, |piece| {
             Ok(self.tokenize(piece))
         })?;
         Ok(symbols.concat())
