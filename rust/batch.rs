@@ -273,20 +273,15 @@ impl Step {
     /// Waits until every run is done: spinning a little first, then asleep.
     fn wait(&self) {
         let start = Instant::now();
+        while !self.all_done() && start.elapsed() <= SPIN_BEFORE_SLEEP {
+            std::hint::spin_loop();
+        }
+        let mut asleep = lock(&self.asleep);
         while !self.all_done() {
-            if start.elapsed() > SPIN_BEFORE_SLEEP {
-                let mut asleep = lock(&self.asleep);
-                while !self.all_done() {
-                    asleep = self
-                        .all_done
-                        .wait(asleep)
-                        .unwrap_or_else(|poisoned| poisoned.into_inner());
-                }
-                return;
-            }
-            for _ in 0..64 {
-                std::hint::spin_loop();
-            }
+            asleep = self
+                .all_done
+                .wait(asleep)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
         }
     }
 }

@@ -477,7 +477,17 @@ impl BpeModel {
         texts: &[S],
         stop: &AtomicBool,
     ) -> Result<Flat<u32>> {
-        batch::flat_map_until(texts, batch::PARALLEL_TEXTS, stop, |text, ids| {
+        self.encode_flat_from(texts, batch::PARALLEL_TEXTS, stop)
+    }
+
+    /// [`Self::encode_batch_flat_until`], in parallel from `parallel_from` texts.
+    fn encode_flat_from<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        parallel_from: usize,
+        stop: &AtomicBool,
+    ) -> Result<Flat<u32>> {
+        batch::flat_map_until(texts, parallel_from, stop, |text, ids| {
             self.encode_into(text.as_ref(), ids)
         })
     }
@@ -488,10 +498,9 @@ impl BpeModel {
     /// are those of [`Self::encode`], since no word spans two pieces.
     pub fn encode_long_until(&self, text: &str, stop: &AtomicBool) -> Result<Vec<u32>> {
         let pieces = whitespace_pieces(text, LONG_TEXT_PIECE);
-        let flat = batch::flat_map_until(&pieces, PARALLEL_PIECES, stop, |piece, ids| {
-            self.encode_into(piece, ids)
-        })?;
-        Ok(flat.values)
+        Ok(self
+            .encode_flat_from(&pieces, PARALLEL_PIECES, stop)?
+            .values)
     }
 
     /// [`Self::tokenize`] of a long text, as [`Self::encode_long_until`] encodes it.
