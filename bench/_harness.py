@@ -128,18 +128,42 @@ def measure_interleaved(target: Target, *, thread_counts: list[int], repeat: int
                         **kwargs: Any) -> dict[int, Measurement]:
     """``target`` at each thread count, ``repeat`` rounds of one run per count.
 
-    A round runs every count once, back to back, in an order that alternates from round
-    to round; so this machine's drift (10-30% between minutes) falls on every count alike
-    and each round gives one paired ratio (see :func:`paired_scaling_lines`). Measuring
-    each count's runs together, minutes apart, let the drift decide the sign of a 10% gain.
+    The rounds of :func:`measure_rounds`, one run per thread count; each round gives one
+    paired ratio (see :func:`scaling_report`).
     """
-    results = {threads: Measurement() for threads in thread_counts}
+    runs = {threads: (target, threads, kwargs) for threads in thread_counts}
+    return measure_rounds(runs, repeat=repeat)
+
+
+def measure_rounds(runs: dict[Any, tuple[Target, int, dict[str, Any]]], *,
+                   repeat: int) -> dict[Any, Measurement]:
+    """Each of ``runs`` (key -> target, threads, keyword arguments), ``repeat`` times.
+
+    A round runs every one once, back to back, in an order that alternates from round to
+    round; so this machine's drift (10-30% between minutes) falls on all of them alike, and
+    two of them compared round by round give paired ratios (see :func:`paired_ratios`).
+    Measuring each one's runs together, minutes apart, let the drift decide the sign of a
+    10% gain.
+    """
+    results = {key: Measurement() for key in runs}
+    keys = list(runs)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         for round_ in range(repeat):
-            order = thread_counts if round_ % 2 == 0 else thread_counts[::-1]
-            for threads in order:
-                _run_once(target, threads, kwargs, Path(tmp), results[threads])
+            for key in keys if round_ % 2 == 0 else keys[::-1]:
+                target, threads, kwargs = runs[key]
+                _run_once(target, threads, kwargs, Path(tmp), results[key])
     return results
+
+
+def paired_ratios(anchor: Measurement, ours: Measurement) -> list[float]:
+    """Round by round, ``anchor``'s time over ``ours``, sorted (two of the results of
+    :func:`measure_rounds`; > 1 means ours was faster in that round)."""
+    return sorted(a / o for a, o in zip(anchor.seconds, ours.seconds, strict=True))
+
+
+def describe_ratios(ratios: list[float]) -> str:
+    """``"1.23x (rounds 1.10-1.31x)"``: the median and range of :func:`paired_ratios`."""
+    return f"{statistics.median(ratios):.2f}x (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x)"
 
 
 def _run_once(target: Target, threads: int, kwargs: dict[str, Any], tmp: Path,
@@ -238,11 +262,9 @@ def scaling_report(runs: dict[str, dict[int, Measurement]], what: str) -> str:
         counts = sorted(by_threads)
         base = by_threads[counts[0]].seconds
         rounds = len(base)
-        parts = []
-        for threads in counts[1:]:
-            ratios = sorted(b / t for b, t in zip(base, by_threads[threads].seconds, strict=True))
-            parts.append(f"{threads} threads {statistics.median(ratios):.2f}x "
-                         f"(rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x)")
+        parts = [f"{threads} threads "
+                 f"{describe_ratios(paired_ratios(by_threads[counts[0]], by_threads[threads]))}"
+                 for threads in counts[1:]]
         lines.append(f"- `{name}`: " + ", ".join(parts) + f" the speed of {counts[0]} thread"
                      f" ({len(base)} interleaved rounds)")
     return (f"subword's scaling, each {what} against its own 1-thread time, measured apart "

@@ -7,8 +7,9 @@ from subword's saved vocab.json + merges.txt (same merges), after asserting that
 identical ids on the first 10,000 lines; beside it subword's numpy form
 (``encode_batch_flat``) and the core alone (``BpeModel._encode_batch_count``: the same
 encoding in Rust, only the number of ids returned), so the cost of handing results to
-Python is measured in the same run; subword's scaling from one thread to all is measured
-apart, in interleaved rounds. Every run is a fresh process (see ``_harness``).
+Python is measured in the same run; the encoding tools run in interleaved rounds, so their
+ratios pair each round's times. subword's scaling from one thread to all is measured
+apart, in interleaved rounds too. Every run is a fresh process (see ``_harness``).
 
     python bench/bpe.py --corpora ../corpora --sizes 10m,100m --vocab 8000,32000 \
         --threads 1,2 --repeat 3 --out /tmp/bpe.md
@@ -28,6 +29,7 @@ from _harness import (
     add_scaling_option,
     add_threads_option,
     baseline,
+    describe_ratios,
     emit,
     header,
     int_list,
@@ -35,7 +37,9 @@ from _harness import (
     markdown_table,
     measure,
     measure_interleaved,
+    measure_rounds,
     mismatches,
+    paired_ratios,
     scaling_report,
 )
 
@@ -110,6 +114,8 @@ def encode_ours(threads: int, file: str, model: str, batch: int, form: str = "li
         # The Rust encoding of the same batches, returning only the number of ids.
         "core": bpe._inner._encode_batch_count,
     }[form]
+    if form == "flat":
+        import numpy  # noqa: F401  (imported before the clock, as the numpy form's caller has)
     start = time.perf_counter()
     for texts in batches:
         encode(texts, threads=threads)
@@ -174,9 +180,10 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list
                     (HF_FAST, "bpe:encode_hf", {"fast": True})]
             for threads in int_list(args.threads):
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
-                for tool, target, extra in jobs:
-                    m = measure(target, threads=threads, repeat=args.repeat, file=str(file),
-                                model=str(model), batch=args.batch_lines, **extra)
+                kwargs = {"file": str(file), "model": str(model), "batch": args.batch_lines}
+                runs = {tool: (target, threads, {**kwargs, **extra})
+                        for tool, target, extra in jobs}
+                for tool, m in measure_rounds(runs, repeat=args.repeat).items():
                     encode.append(Row(group, tool, m, nbytes=nbytes))
                     log(f"encode {group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
             for form, name in (("lists", "lists"), ("core", "core alone")):
@@ -224,7 +231,11 @@ Both load the subword model trained above on the same corpus (HF through
 + `WhitespaceSplit`); HF time includes `[e.ids for e in encodings]`, so both return ids
 as Python lists. `{OURS_FLAT}` returns each batch as two numpy arrays (all ids, and each
 line's number of ids); `{CORE}` is the same Rust encoding returning only the number of
-ids, the core's own speed. MB/s counts the corpus file's bytes.
+ids, the core's own speed. MB/s counts the corpus file's bytes. The {args.repeat} runs of
+each tool at a thread count are interleaved: a round runs every tool once, back to back,
+in an order that alternates from round to round, so the ratios below pair each round's
+times (the median and range of those) and this machine's drift between minutes falls on
+every tool alike.
 
 {core_ratios(encode)}
 
@@ -235,15 +246,17 @@ ids, the core's own speed. MB/s counts the corpus file's bytes.
 
 
 def core_ratios(rows: list[Row]) -> str:
-    """Per comparison: subword's two forms against the core alone, and HF against lists."""
-    times = {(tuple(r.group.values()), r.tool): r.m.time for r in rows}
+    """Per comparison, round by round: subword's two forms against the core alone, and HF
+    against our lists."""
+    runs = {(tuple(r.group.values()), r.tool): r.m for r in rows}
     lines = []
     for group in dict.fromkeys(tuple(r.group.values()) for r in rows):
-        core, lists = times[group, CORE], times[group, OURS]
+        core, lists = runs[group, CORE], runs[group, OURS]
         lines.append(f"- en-{group[0]}, vocab {group[1]}, {group[2]} thread(s): lists "
-                     f"{lists / core:.2f}x the core's time, numpy "
-                     f"{times[group, OURS_FLAT] / core:.2f}x; HF encode_batch "
-                     f"{times[group, HF] / lists:.2f}x our lists' time")
+                     f"{describe_ratios(paired_ratios(lists, core))} the core's time, numpy "
+                     f"{describe_ratios(paired_ratios(runs[group, OURS_FLAT], core))}; "
+                     f"HF encode_batch {describe_ratios(paired_ratios(runs[group, HF], lists))}"
+                     " our lists' time")
     return "\n".join(lines)
 
 

@@ -216,6 +216,15 @@ def test_empty_batches_and_texts_give_empty_results(trained) -> None:
         bpe.encode_batch_flat(["ok", 3])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("form", [list, tuple, iter])
+def test_a_batch_with_a_non_str_names_it_in_any_form_of_batch(trained, form) -> None:
+    bpe, _ = trained
+    assert bpe.encode_batch(form(["low", "lower"])) == bpe.encode_batch(["low", "lower"])
+    for encode in (bpe.encode_batch, bpe.encode_batch_flat):
+        with pytest.raises(TypeError, match=r"must be a str, not bytes \(texts\[2\]\)"):
+            encode(form(["ok", "fine", b"bytes", 4]))  # type: ignore[arg-type]
+
+
 def test_flat_arrays_are_writable_and_outlive_the_model(trained, held_apart) -> None:
     bpe, directory = trained
     ids, lengths = BPE.load(directory).encode_batch_flat(held_apart[:500])
