@@ -273,6 +273,26 @@ def scaling_report(runs: dict[str, dict[int, Measurement]], what: str) -> str:
             "range of those):\n\n" + "\n".join(lines))
 
 
+def thread_scaling_lines(rows: list[Row], tool: str) -> str:
+    """``tool``'s scaling in a table measured by :func:`measure_rounds`: per group (the
+    row's keys but ``threads``), its time at the lowest thread count over its time at
+    each other count, paired round by round."""
+    by_group: dict[tuple, dict[int, Measurement]] = {}
+    for row in rows:
+        if row.tool == tool:
+            rest = tuple((k, v) for k, v in row.group.items() if k != "threads")
+            by_group.setdefault(rest, {})[int(row.group["threads"])] = row.m
+    lines = []
+    for rest, by_threads in by_group.items():
+        counts = sorted(by_threads)
+        name = ", ".join(f"{k} {v}" for k, v in rest)
+        parts = [f"{threads} threads "
+                 f"{describe_ratios(paired_ratios(by_threads[counts[0]], by_threads[threads]))}"
+                 for threads in counts[1:]]
+        lines.append(f"- {name}: " + ", ".join(parts) + f" the speed of {counts[0]} thread")
+    return "\n".join(lines)
+
+
 def _ratio(anchor: float, ours: float) -> str:
     return f"{anchor / ours:.2f}" if ours else "-"
 

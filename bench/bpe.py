@@ -41,6 +41,7 @@ from _harness import (
     mismatches,
     paired_ratios,
     scaling_report,
+    thread_scaling_lines,
 )
 
 OURS, HF, HF_FAST, SPM = "subword", "HF tokenizers", "HF tokenizers (encode_batch_fast)", \
@@ -161,13 +162,13 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[Row], list
             out.mkdir()
             jobs = [(OURS, "bpe:train_ours", {"save": str(model)}), (HF, "bpe:train_hf", {}),
                     (SPM, "bpe:train_spm", {"out": str(out)})]
-            for threads in int_list(args.threads):
+            runs = {(threads, tool): (target, threads, {"file": str(file), "vocab": vocab,
+                                                         **extra})
+                    for threads in int_list(args.threads) for tool, target, extra in jobs}
+            for (threads, tool), m in measure_rounds(runs, repeat=args.repeat).items():
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
-                for tool, target, extra in jobs:
-                    m = measure(target, threads=threads, repeat=args.repeat, file=str(file),
-                                vocab=vocab, **extra)
-                    train.append(Row(group, tool, m, note=f"vocab {m.value['vocab']}"))
-                    log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
+                train.append(Row(group, tool, m, note=f"vocab {m.value['vocab']}"))
+                log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
             check = measure("bpe:check_ids", threads=1, repeat=1, file=str(file), model=str(model))
             bad, lines = check.value["mismatches"], check.value["lines"]
             checks.append(f"- en-{size}, vocab {vocab}: subword and HF ids are identical on the "
@@ -221,6 +222,13 @@ end_of_word_suffix="</w>")`, threads via `RAYON_NUM_THREADS`; sentencepiece
 vocabulary obtained: subword and HF count specials + alphabet + merges; sentencepiece
 counts its own way (`▁`-prefixed pieces, pieces split at script and digit boundaries, at
 most 16 characters long), so its vocabulary is not the same object.
+
+The {args.repeat} runs of each tool and thread count are interleaved per corpus and
+vocabulary: a round trains with every tool at every thread count once, back to back, in
+an order that alternates from round to round. subword's training against its own 1-thread
+time, paired round by round (median and range):
+
+{thread_scaling_lines(train, OURS)}
 
 ### Encoding (`encode_batch` to ids, batches of {args.batch_lines} lines)
 

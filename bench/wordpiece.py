@@ -35,7 +35,9 @@ from _harness import (
     log,
     markdown_table,
     measure,
+    measure_rounds,
     mismatches,
+    thread_scaling_lines,
 )
 
 OURS, MERGE, HF = "subword", "subword: merging only", "HF tokenizers"
@@ -162,21 +164,21 @@ def run_training(args: argparse.Namespace, tmp: Path) -> list[Row]:
         counts = tmp / f"counts-{size}.json"
         measure("wordpiece:count_ours", threads=max(int_list(args.threads)), repeat=1,
                 file=str(file), save=str(counts))
+        jobs = [(OURS, "wordpiece:train_ours", {"file": str(file)}),
+                (MERGE, "wordpiece:merge_ours", {"counts": str(counts)}),
+                (HF, "wordpiece:train_hf", {"file": str(file)})]
         for vocab in int_list(args.vocab):
-            for threads in int_list(args.threads):
+            runs = {(threads, tool): (target, threads, {"vocab": vocab, **extra})
+                    for threads in int_list(args.threads) for tool, target, extra in jobs}
+            found = measure_rounds(runs, repeat=args.repeat)
+            for (threads, tool), m in found.items():
                 group = {"corpus": size, "vocab": str(vocab), "threads": str(threads)}
-                jobs = [(OURS, "wordpiece:train_ours", {"file": str(file)}),
-                        (MERGE, "wordpiece:merge_ours", {"counts": str(counts)}),
-                        (HF, "wordpiece:train_hf", {"file": str(file)})]
-                found = {}
-                for tool, target, extra in jobs:
-                    found[tool] = m = measure(target, threads=threads, repeat=args.repeat,
-                                              vocab=vocab, **extra)
-                    note = f"vocab {m.value['vocab']}"
-                    if tool == MERGE:
-                        note += f"; counting = full - merging = {found[OURS].time - m.time:.2f} s"
-                    rows.append(Row(group, tool, m, note=note))
-                    log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
+                note = f"vocab {m.value['vocab']}"
+                if tool == MERGE:
+                    full = found[threads, OURS].time
+                    note += f"; counting = full - merging = {full - m.time:.2f} s"
+                rows.append(Row(group, tool, m, note=note))
+                log(f"train {group} {tool}: {m.time:.2f} s, {m.peak / 2**20:.0f} MB")
     return rows
 
 
@@ -193,13 +195,13 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], str]:
     check = f"subword and HF ids are identical on the first {check['words']} words"
     log(check)
     rows = []
-    for threads in int_list(args.threads):
+    tools = [(OURS, "wordpiece:encode_ours"), (HF, "wordpiece:encode_hf")]
+    runs = {(threads, tool): (target, threads, {"batch": args.batch_words, **kwargs})
+            for threads in int_list(args.threads) for tool, target in tools}
+    for (threads, tool), m in measure_rounds(runs, repeat=args.repeat).items():
         group = {"corpus": args.encode, "threads": str(threads)}
-        for tool, target in [(OURS, "wordpiece:encode_ours"), (HF, "wordpiece:encode_hf")]:
-            m = measure(target, threads=threads, repeat=args.repeat, batch=args.batch_words,
-                        **kwargs)
-            rows.append(Row(group, tool, m, note=f"{total / m.time / 1e6:.2f} M words/s"))
-            log(f"encode {group} {tool}: {total / m.time / 1e6:.2f} M words/s")
+        rows.append(Row(group, tool, m, note=f"{total / m.time / 1e6:.2f} M words/s"))
+        log(f"encode {group} {tool}: {total / m.time / 1e6:.2f} M words/s")
     return rows, f"- {total} words; {check}"
 
 
@@ -229,6 +231,13 @@ threads via `RAYON_NUM_THREADS`.
 a file (loading untimed), so its time ratio is merging's share of subword's training
 time; its memory is that of merging alone.
 
+The {args.repeat} runs of each tool and thread count are interleaved per corpus and
+vocabulary (the encoding's too): a round runs every tool at every thread count once, back
+to back, in an order that alternates from round to round. subword's training against its
+own 1-thread time, paired round by round (median and range):
+
+{thread_scaling_lines(train, OURS)}
+
 ### Encoding: the WordPiece model alone, real bert-base-uncased vocab
 
 {markdown_table(encode, OURS)}
@@ -240,7 +249,10 @@ line); HF:
 `Tokenizer(models.WordPiece.from_file(vocab, unk_token="[UNK]"))` with no normalizer,
 pre-tokenizer or post-processor, `encode_batch(lines_of_words, is_pretokenized=True,
 add_special_tokens=False)` and `[e.ids for e in encodings]` (ids per line). Words/s counts
-every word once.
+every word once. subword's encoding against its own 1-thread time, paired round by
+round:
+
+{thread_scaling_lines(encode, OURS)}
 
 {check}
 """
