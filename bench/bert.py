@@ -37,6 +37,7 @@ from _harness import (
     markdown_table,
     measure,
     measure_interleaved,
+    measure_rounds,
     mismatches,
     scaling_report,
 )
@@ -170,13 +171,16 @@ def _calls(args: argparse.Namespace, vocab: str) -> tuple[list[Row], str]:
     nbytes = len(file.read_bytes())  # also warms the page cache
     rows = []
     for name in CALLS:
-        for threads in int_list(args.threads):
+        # Both tools at every thread count in interleaved rounds, so their ratio is
+        # measured in the same minutes, not minutes apart on a machine that drifts.
+        runs = {(threads, tool): ("bert:call", threads,
+                                  {"tool": tool, "call": name, "file": str(file),
+                                   "vocab": vocab, "batch": args.batch_lines})
+                for threads in int_list(args.threads) for tool in (OURS, HF)}
+        for (threads, tool), m in measure_rounds(runs, repeat=args.repeat).items():
             group = {"call": name, "corpus": args.size, "threads": str(threads)}
-            for tool in (OURS, HF):
-                m = measure("bert:call", threads=threads, repeat=args.repeat, tool=tool,
-                            call=name, file=str(file), vocab=vocab, batch=args.batch_lines)
-                rows.append(Row(group, tool, m, nbytes=nbytes))
-                log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
+            rows.append(Row(group, tool, m, nbytes=nbytes))
+            log(f"{group} {tool}: {nbytes / 1e6 / m.time:.1f} MB/s")
     scaling = scaling_report({
         name: measure_interleaved("bert:call", thread_counts=int_list(args.threads),
                                   repeat=args.scaling_rounds, tool=OURS, call=name,
@@ -234,7 +238,9 @@ def report(args: argparse.Namespace, argv: list[str], check: str, calls: list[Ro
 - each figure: median wall time of {args.repeat} runs, largest peak RSS of those runs; every
   run is a fresh process (an empty worker process peaks at {empty:.0f} MB); ratios are
   anchor / subword, so > 1 means subword is faster or uses less memory; CPU/wall is the
-  worker's CPU time over its lifetime, about the number of busy cores.
+  worker's CPU time over its lifetime, about the number of busy cores; per call, the runs
+  of both tools at every thread count are interleaved (a round runs each once, back to
+  back, in an order that alternates), so the machine's drift falls on all alike.
 
 ### `tokenizer(batch, **call)`, batches of {args.batch_lines} lines, real bert-base-uncased vocab
 

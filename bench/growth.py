@@ -37,6 +37,8 @@ from _harness import (
     log,
     markdown_table,
     measure,
+    measure_rounds,
+    thread_scaling_lines,
 )
 
 OURS, HF, COUNT = "subword", "HF tokenizers", "subword: counting only"
@@ -132,21 +134,26 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
     bpe_model = tmp / "bpe-10m"
     measure("bpe:train_ours", threads=max(int_list(args.threads)), repeat=1,
             file=str(args.corpora / "en-10m.txt"), vocab=32000, save=str(bpe_model))
-    bert, bpe = [], []
-    for threads in int_list(args.threads):
-        for batch in int_list(args.batches):
-            group = {"threads": str(threads), "batch": str(batch)}
-            for rows, tool, target, extra in (
-                (bert, OURS, "bert:call", {"tool": OURS, "vocab": vocab, "call": "defaults"}),
-                (bert, BERT_HF, "bert:call", {"tool": BERT_HF, "vocab": vocab, "call": "defaults"}),
-                (bpe, OURS, "bpe:encode_ours", {"model": str(bpe_model)}),
-                (bpe, HF, "bpe:encode_hf", {"model": str(bpe_model)}),
-            ):
-                m = measure(target, threads=threads, repeat=args.repeat, file=str(text),
-                            batch=batch, **extra)
-                rows.append(Row(group, tool, m, nbytes=nbytes))
-                log(f"encode {group} {target} {tool}: {nbytes / 1e6 / m.time:.2f} MB/s")
-    return bert, bpe
+    jobs = (
+        ("bert", OURS, "bert:call", {"tool": OURS, "vocab": vocab, "call": "defaults"}),
+        ("bert", BERT_HF, "bert:call", {"tool": BERT_HF, "vocab": vocab, "call": "defaults"}),
+        ("bpe", OURS, "bpe:encode_ours", {"model": str(bpe_model)}),
+        ("bpe", HF, "bpe:encode_hf", {"model": str(bpe_model)}),
+    )
+    found = {}
+    for batch in int_list(args.batches):
+        # Every thread count and tool at this batch size in interleaved rounds, so the
+        # 2-thread against 1-thread comparison is paired, not two medians minutes apart.
+        runs = {(threads, batch, model, tool): (target, threads,
+                                                {"file": str(text), "batch": batch, **extra})
+                for threads in int_list(args.threads) for model, tool, target, extra in jobs}
+        found.update(measure_rounds(runs, repeat=args.repeat))
+    rows = {"bert": [], "bpe": []}
+    for (threads, batch, model, tool), m in sorted(found.items(), key=lambda item: item[0][:2]):
+        group = {"threads": str(threads), "batch": str(batch)}
+        rows[model].append(Row(group, tool, m, nbytes=nbytes))
+        log(f"encode {group} {model} {tool}: {nbytes / 1e6 / m.time:.2f} MB/s")
+    return rows["bert"], rows["bpe"]
 
 
 def summary(rows: list[Row], tool: str, key: str) -> list[str]:
@@ -200,13 +207,25 @@ the corpus file's bytes; the repeated file has the distinct words of the largest
 
 {markdown_table(bert, OURS)}
 
+subword against its own 1-thread time, paired round by round (median and range):
+
+{thread_scaling_lines(bert, OURS)}
+
 ### Encoding against batch size: BPE, `encode_batch`
 
 {markdown_table(bpe, OURS)}
 
+subword against its own 1-thread time, paired round by round (median and range):
+
+{thread_scaling_lines(bpe, OURS)}
+
 The same {bert[0].nbytes / 1e6:.1f} MB of whole lines of `en-10m.txt` in every row, cut into
 batches of `batch` lines; BERT: default arguments (special tokens, no padding), real
 bert-base-uncased vocab; BPE: the 32k model trained on `en-10m.txt`, HF loading its files.
+At each batch size, the {args.repeat} runs of every tool at every thread count are
+interleaved: a round runs each once, back to back, in an order that alternates from round
+to round. A batch below 512 lines runs on the calling thread at any thread count, so
+there the two thread counts differ only by the machine's noise.
 """
 
 

@@ -33,8 +33,8 @@ from _harness import (
     int_list,
     log,
     markdown_table,
-    measure,
     measure_interleaved,
+    measure_rounds,
     scaling_report,
 )
 
@@ -119,14 +119,17 @@ def postprocess(threads: int, tool: str, corpora: str, contexts: int) -> dict:
 def run(args: argparse.Namespace) -> tuple[list[Row], str]:
     rows = []
     for stage in ("preprocess", "postprocess"):
-        for threads in int_list(args.threads):
+        # Both tools at every thread count in interleaved rounds: their ratio is then
+        # measured in the same minutes, not minutes apart on a machine that drifts.
+        runs = {(threads, tool): (f"long_documents:{stage}", threads,
+                                  {"tool": tool, "corpora": args.corpora,
+                                   "contexts": args.contexts})
+                for threads in int_list(args.threads) for tool in (OURS, HF)}
+        for (threads, tool), m in measure_rounds(runs, repeat=args.repeat).items():
             group = {"stage": stage, "threads": str(threads)}
-            for tool in (OURS, HF):
-                m = measure(f"long_documents:{stage}", threads=threads, repeat=args.repeat,
-                            tool=tool, corpora=args.corpora, contexts=args.contexts)
-                rate = args.contexts / m.time
-                rows.append(Row(group, tool, m, note=f"{rate:.0f} documents/s"))
-                log(f"{group} {tool}: {rate:.0f} documents/s")
+            rate = args.contexts / m.time
+            rows.append(Row(group, tool, m, note=f"{rate:.0f} documents/s"))
+            log(f"{group} {tool}: {rate:.0f} documents/s")
     scaling = scaling_report({
         stage: measure_interleaved(f"long_documents:{stage}", thread_counts=int_list(args.threads),
                                    repeat=args.scaling_rounds, tool=OURS, corpora=args.corpora,
@@ -146,7 +149,9 @@ def report(args: argparse.Namespace, argv: list[str], rows: list[Row], scaling: 
 - command: `{command}`
 - each figure: median wall time of {args.repeat} runs, largest peak RSS of those runs; every
   run is a fresh process (an empty worker process peaks at {empty:.0f} MB); ratios are
-  anchor / subword, so > 1 means subword is faster or uses less memory.
+  anchor / subword, so > 1 means subword is faster or uses less memory; per stage, the
+  runs of both tools at every thread count are interleaved (a round runs each once, back
+  to back, in an order that alternates), so the machine's drift falls on all alike.
 
 {markdown_table(rows, OURS)}
 
