@@ -259,14 +259,9 @@ def scaling_report(runs: dict[str, dict[int, Measurement]], what: str) -> str:
     """
     lines, rounds = [], 0
     for name, by_threads in runs.items():
-        counts = sorted(by_threads)
-        base = by_threads[counts[0]].seconds
-        rounds = len(base)
-        parts = [f"{threads} threads "
-                 f"{describe_ratios(paired_ratios(by_threads[counts[0]], by_threads[threads]))}"
-                 for threads in counts[1:]]
-        lines.append(f"- `{name}`: " + ", ".join(parts) + f" the speed of {counts[0]} thread"
-                     f" ({len(base)} interleaved rounds)")
+        rounds = len(by_threads[min(by_threads)].seconds)
+        lines.append(f"- `{name}`: {_against_fewest_threads(by_threads)}"
+                     f" ({rounds} interleaved rounds)")
     return (f"subword's scaling, each {what} against its own 1-thread time, measured apart "
             f"from the\ntable in {rounds} rounds that run each thread count once, back to "
             "back (a\nround's ratio is its 1-thread time over its other time; the median and "
@@ -284,13 +279,19 @@ def thread_scaling_lines(rows: list[Row], tool: str) -> str:
             by_group.setdefault(rest, {})[int(row.group["threads"])] = row.m
     lines = []
     for rest, by_threads in by_group.items():
-        counts = sorted(by_threads)
-        name = ", ".join(f"{k} {v}" for k, v in rest)
-        parts = [f"{threads} threads "
-                 f"{describe_ratios(paired_ratios(by_threads[counts[0]], by_threads[threads]))}"
-                 for threads in counts[1:]]
-        lines.append(f"- {name}: " + ", ".join(parts) + f" the speed of {counts[0]} thread")
+        name = ", ".join(f"{key} {value}" for key, value in rest)
+        lines.append(f"- {name}: {_against_fewest_threads(by_threads)}")
     return "\n".join(lines)
+
+
+def _against_fewest_threads(by_threads: dict[int, Measurement]) -> str:
+    """``"2 threads 1.23x (rounds 1.10-1.31x) the speed of 1 thread"``: each thread
+    count's paired ratios against the lowest count of ``by_threads``."""
+    counts = sorted(by_threads)
+    parts = [f"{threads} threads "
+             f"{describe_ratios(paired_ratios(by_threads[counts[0]], by_threads[threads]))}"
+             for threads in counts[1:]]
+    return ", ".join(parts) + f" the speed of {counts[0]} thread"
 
 
 def _ratio(anchor: float, ours: float) -> str:
