@@ -15,7 +15,7 @@ mod wordpiece;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use pyo3::exceptions::{
@@ -185,8 +185,16 @@ fn default_threads() -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .filter(|&n| n > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(cores)
         .min(MAX_THREADS)
+}
+
+/// The cores this process may use, asked once: on Linux `available_parallelism` reads
+/// the cgroup files on every call, about 19 µs measured here, more than a one-line
+/// `BertTokenizer` call's whole encoding, and every batch call asks (rayon asks once too).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// The number of threads a call uses when it is given none (`RAYON_NUM_THREADS`, else all
