@@ -6,7 +6,9 @@
 A target is either ``"module:function"`` (a module next to this file; the function gets
 ``threads=`` plus the keyword arguments and returns a JSON-able value; if that value is a
 dict with ``"seconds"``, that inner time is reported instead of the whole call, so loading
-data or models can stay untimed) or a command line (a list of str, timed as a whole).
+data or models can stay untimed), such a function run by another interpreter
+(:class:`InPython`: one whose virtualenv holds an older build of subword, for "before"
+rows), or a command line (a list of str, timed as a whole).
 
 Peak memory. Each run goes parent -> wrapper -> worker: the wrapper is a fresh, small
 Python that starts the worker, waits for it and reads ``getrusage(RUSAGE_CHILDREN)``:
@@ -43,7 +45,22 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-Target = str | list
+
+
+@dataclass(frozen=True)
+class InPython:
+    """The ``"module:function"`` ``target`` run by the interpreter ``python``.
+
+    The worker imports this harness and the target's module from this folder, so the
+    module must import only what that interpreter has; ``subword`` is whichever build its
+    virtualenv holds (``bench/build_before`` makes one of an older commit).
+    """
+
+    python: str
+    target: str
+
+
+Target = str | list | InPython
 THREAD_VARIABLES = ("RAYON_NUM_THREADS", "RAYON_RS_NUM_CPUS", "OMP_NUM_THREADS",
                     "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
@@ -169,7 +186,9 @@ def describe_ratios(ratios: list[float]) -> str:
 def _run_once(target: Target, threads: int, kwargs: dict[str, Any], tmp: Path,
               result: Measurement) -> None:
     """One run of ``target`` in a fresh process; its figures appended to ``result``."""
-    spec = {"target": target, "threads": threads, "kwargs": kwargs,
+    python = target.python if isinstance(target, InPython) else sys.executable
+    spec = {"target": target.target if isinstance(target, InPython) else target,
+            "python": python, "threads": threads, "kwargs": kwargs,
             "result": str(tmp / "result.json"), "log": str(tmp / "log.txt")}
     wrapper = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--wrap", json.dumps(spec)],
@@ -199,7 +218,7 @@ def _nothing(threads: int) -> None:
 def _wrap(spec: dict) -> None:
     """Runs the worker once and prints its time, CPU time and peak RSS as JSON."""
     target = spec["target"]
-    argv = target if isinstance(target, list) else [sys.executable, __file__, "--work",
+    argv = target if isinstance(target, list) else [spec["python"], __file__, "--work",
                                                     json.dumps(spec)]
     Path(spec["result"]).unlink(missing_ok=True)
     with open(spec["log"], "w") as log:

@@ -109,12 +109,15 @@ def encode_ours(threads: int, file: str, model: str, batch: int, form: str = "li
     from subword import BPE
 
     bpe, batches = BPE.load(model), _batches(file, batch)
-    encode = {
-        "lists": bpe.encode_batch,
-        "flat": bpe.encode_batch_flat,
+    # Looked up by name, only the form asked for: a build from before #16 (growth.py's
+    # "before" rows) has only encode_batch.
+    owner, name = {
+        "lists": (bpe, "encode_batch"),
+        "flat": (bpe, "encode_batch_flat"),
         # The Rust encoding of the same batches, returning only the number of ids.
-        "core": bpe._inner._encode_batch_count,
+        "core": (bpe._inner, "_encode_batch_count"),
     }[form]
+    encode = getattr(owner, name)
     if form == "flat":
         import numpy  # noqa: F401  (imported before the clock, as the numpy form's caller has)
     start = time.perf_counter()

@@ -9,6 +9,9 @@ words at each size: memory should follow them, not the bytes, since counting str
 Encoding: MB/s of ``BertTokenizer(batch)`` (subword against transformers, the real
 bert-base-uncased vocab) and of BPE ``encode_batch`` (subword against HF, the same merges)
 over the same lines, cut into batches of 1 to 4096 lines: what a call costs beyond its work.
+Beside them, in the same interleaved rounds, subword as it was before #16 (``--before``,
+built by ``bench/build_before``), so a change of a call's cost is measured, not remembered
+from an earlier run on another day's machine.
 
 Every run is a fresh process (see ``_harness``). Run it alone (it reads several GB and
 keeps every core busy for about 20 minutes):
@@ -22,15 +25,19 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from _harness import (
+    HERE,
+    InPython,
     Row,
     add_threads_option,
     baseline,
+    describe_ratios,
     emit,
     header,
     int_list,
@@ -38,11 +45,14 @@ from _harness import (
     markdown_table,
     measure,
     measure_rounds,
+    paired_ratios,
     thread_scaling_lines,
 )
 
 OURS, HF, COUNT = "subword", "HF tokenizers", "subword: counting only"
 BERT_HF = "transformers BertTokenizer"
+#: The parent of #16's first commit: subword before its batch-call work (``--before``).
+BEFORE_16 = "8a6f95c"
 VOCAB_FILE = "bert-base-uncased-vocab.txt"
 # model -> (vocab size, pre-tokenizer, our training target, HF's training target)
 MODELS = {
@@ -134,12 +144,17 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
     bpe_model = tmp / "bpe-10m"
     measure("bpe:train_ours", threads=max(int_list(args.threads)), repeat=1,
             file=str(args.corpora / "en-10m.txt"), vocab=32000, save=str(bpe_model))
-    jobs = (
-        ("bert", OURS, "bert:call", {"tool": OURS, "vocab": vocab, "call": "defaults"}),
-        ("bert", BERT_HF, "bert:call", {"tool": BERT_HF, "vocab": vocab, "call": "defaults"}),
+    bert = {"tool": OURS, "vocab": vocab, "call": "defaults"}
+    jobs = [
+        ("bert", OURS, "bert:call", bert),
+        ("bert", BERT_HF, "bert:call", {**bert, "tool": BERT_HF}),
         ("bpe", OURS, "bpe:encode_ours", {"model": str(bpe_model)}),
         ("bpe", HF, "bpe:encode_hf", {"model": str(bpe_model)}),
-    )
+    ]
+    if args.before:
+        python, before = built_before(args.before), before_tool(args.before)
+        jobs += [("bert", before, InPython(python, "bert:call"), bert),
+                 ("bpe", before, InPython(python, "bpe:encode_ours"), {"model": str(bpe_model)})]
     found = {}
     for batch in int_list(args.batches):
         # Every thread count and tool at this batch size in interleaved rounds, so the
@@ -154,6 +169,18 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
         rows[model].append(Row(group, tool, m, nbytes=nbytes))
         log(f"encode {group} {model} {tool}: {nbytes / 1e6 / m.time:.2f} MB/s")
     return rows["bert"], rows["bpe"]
+
+
+def built_before(commit: str) -> str:
+    """The python of a virtualenv holding a release build of subword as of ``commit``."""
+    built = subprocess.run([str(HERE / "build_before"), commit], stdout=subprocess.PIPE,
+                           text=True, check=True)
+    return built.stdout.strip()
+
+
+def before_tool(commit: str) -> str:
+    """The tool column of the rows of subword as of ``commit``."""
+    return f"subword before #16 ({commit})" if commit == BEFORE_16 else f"subword {commit}"
 
 
 def summary(rows: list[Row], tool: str, key: str) -> list[str]:
@@ -225,8 +252,32 @@ bert-base-uncased vocab; BPE: the 32k model trained on `en-10m.txt`, HF loading 
 At each batch size, the {args.repeat} runs of every tool at every thread count are
 interleaved: a round runs each once, back to back, in an order that alternates from round
 to round. A batch below 512 lines runs on the calling thread at any thread count, so
-there the two thread counts differ only by the machine's noise.
+there the two thread counts differ only by the machine's noise.{before_note(args, bert, bpe)}
 """
+
+
+def before_note(args: argparse.Namespace, bert: list[Row], bpe: list[Row]) -> str:
+    """The paragraph on the "before" rows, if any ran, with their paired ratios."""
+    if not args.before:
+        return ""
+    tool = before_tool(args.before)
+    lines = "\n".join(f"- {model}: {line}" for model, rows in (("BERT", bert), ("BPE", bpe))
+                      for line in against_before(rows, tool))
+    return f"""
+
+Rows *{tool}* are a release build of that commit (`bench/build_before {args.before}`), run
+by the same worker code in the same rounds; their time ratio is that build's time over
+today's. The same, paired round by round (median and range; above 1, today's is faster):
+
+{lines}"""
+
+
+def against_before(rows: list[Row], tool: str) -> list[str]:
+    """Per thread count and batch size: ``tool``'s time over subword's, paired by round."""
+    before = {tuple(r.group.items()): r.m for r in rows if r.tool == tool}
+    return [f"{r.group['threads']} thread(s), batch {r.group['batch']}: "
+            f"{describe_ratios(paired_ratios(before[tuple(r.group.items())], r.m))}"
+            for r in rows if r.tool == OURS]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -237,6 +288,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1m,10m,100m", help="training corpus sizes")
     parser.add_argument("--repeat-bytes", type=int, default=10**9,
                         help="size of the file repeating the largest corpus (0: none)")
+    parser.add_argument("--before", default=BEFORE_16,
+                        help="also encode with subword as of this commit, built by "
+                             f"bench/build_before (default: {BEFORE_16}, before #16; '' for none)")
     parser.add_argument("--batches", default="1,16,64,256,4096", help="lines per encode call")
     parser.add_argument("--encode-bytes", type=int, default=4 * 10**6,
                         help="bytes of en-10m.txt lines to encode (default: 4 MB)")
