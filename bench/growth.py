@@ -18,7 +18,8 @@ keeps every core busy for about 20 minutes):
 
     python bench/growth.py --corpora ../corpora --out /tmp/growth.md
 
-Smoke test: ``--sizes 1m --repeat-bytes 3000000 --repeat 1 --encode-bytes 100000``.
+Smoke test: ``--sizes 1m --repeat-bytes 3000000 --repeat 1 --encode-rounds 1
+--encode-bytes 100000``.
 """
 
 from __future__ import annotations
@@ -145,16 +146,17 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
     measure("bpe:train_ours", threads=max(int_list(args.threads)), repeat=1,
             file=str(args.corpora / "en-10m.txt"), vocab=32000, save=str(bpe_model))
     bert = {"tool": OURS, "vocab": vocab, "call": "defaults"}
+    bpe = {"model": str(bpe_model)}
     jobs = [
         ("bert", OURS, "bert:call", bert),
         ("bert", BERT_HF, "bert:call", {**bert, "tool": BERT_HF}),
-        ("bpe", OURS, "bpe:encode_ours", {"model": str(bpe_model)}),
-        ("bpe", HF, "bpe:encode_hf", {"model": str(bpe_model)}),
+        ("bpe", OURS, "bpe:encode_ours", bpe),
+        ("bpe", HF, "bpe:encode_hf", bpe),
     ]
     if args.before:
         python, before = built_before(args.before), before_tool(args.before)
         jobs += [("bert", before, InPython(python, "bert:call"), bert),
-                 ("bpe", before, InPython(python, "bpe:encode_ours"), {"model": str(bpe_model)})]
+                 ("bpe", before, InPython(python, "bpe:encode_ours"), bpe)]
     found = {}
     for batch in int_list(args.batches):
         # Every thread count and tool at this batch size in interleaved rounds, so the
@@ -162,7 +164,7 @@ def run_encoding(args: argparse.Namespace, tmp: Path) -> tuple[list[Row], list[R
         runs = {(threads, batch, model, tool): (target, threads,
                                                 {"file": str(text), "batch": batch, **extra})
                 for threads in int_list(args.threads) for model, tool, target, extra in jobs}
-        found.update(measure_rounds(runs, repeat=args.repeat))
+        found.update(measure_rounds(runs, repeat=args.encode_rounds))
     rows = {"bert": [], "bpe": []}
     for (threads, batch, model, tool), m in sorted(found.items(), key=lambda item: item[0][:2]):
         group = {"threads": str(threads), "batch": str(batch)}
@@ -216,9 +218,10 @@ def report(args: argparse.Namespace, argv: list[str], train: list[Row], bert: li
 
 {header(["subword", "tokenizers", "transformers"])}
 - command: `{command}`
-- each figure: median wall time of {args.repeat} runs ("counting only": 1 run), largest peak
-  RSS of those runs; every run is a fresh process (an empty worker process peaks at
-  {empty:.0f} MB); ratios are anchor / subword.
+- each figure: median wall time of {args.repeat} runs ("counting only": 1 run; the
+  batch-size series: {args.encode_rounds} interleaved rounds), largest peak RSS of those
+  runs; every run is a fresh process (an empty worker process peaks at {empty:.0f} MB);
+  ratios are anchor / subword.
 
 ### Training time and peak memory against corpus size
 
@@ -249,7 +252,7 @@ subword against its own 1-thread time, paired round by round (median and range):
 The same {bert[0].nbytes / 1e6:.1f} MB of whole lines of `en-10m.txt` in every row, cut into
 batches of `batch` lines; BERT: default arguments (special tokens, no padding), real
 bert-base-uncased vocab; BPE: the 32k model trained on `en-10m.txt`, HF loading its files.
-At each batch size, the {args.repeat} runs of every tool at every thread count are
+At each batch size, the {args.encode_rounds} runs of every tool at every thread count are
 interleaved: a round runs each once, back to back, in an order that alternates from round
 to round. A batch below 512 lines runs on the calling thread at any thread count, so
 there the two thread counts differ only by the machine's noise.{before_note(args, bert, bpe)}
@@ -298,7 +301,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--train-threads", default="all",
                         help="thread counts for the training series (default: all; the BPE and "
                              "WordPiece sections compare 1 thread)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (default: 3)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per figure of the training series (default: 3)")
+    parser.add_argument("--encode-rounds", type=int, default=7,
+                        help="interleaved rounds of the batch-size series (default: 7: its "
+                             "paired ratios judge differences of 10-20%%, which 3 rounds "
+                             "on this machine's drift do not)")
     parser.add_argument("--tmp", type=Path, default=Path(tempfile.gettempdir()),
                         help="where the repeated file is written (and removed)")
     parser.add_argument("--out", help="also write the Markdown section to this file")
