@@ -23,7 +23,14 @@ the last (other blocks, other pages) the held-out text. Each variant fills the 9
 - ``ceiling``: the same rule run on the held-out words themselves (no leave-one-out, no
   minimum frequency). Not a method (it looks at the answer): roughly the best the 994
   slots can do on that text, so a cut over the naive one that even it misses is out of
-  reach of any choice made from the training text.
+  reach of any choice made from the training text;
+- ``held-out counts of the words training saw twice``: the same rule, on only the
+  held-out words that occur at least twice in the training text, with their held-out
+  counts: a choice from the training text that knew how often the held-out pages use the
+  words it has seen. Not a bound (pieces chosen on seen words also shorten unseen ones,
+  and it fills fewer slots when few such words are split), but where it is well above
+  ``ours`` the loss is in predicting held-out frequencies from training ones, not in
+  words training never saw.
 
 Reported: tokens per word and words kept whole on the held-out text, the cut against the
 base, that cut over the naive one, and the time of the choice (counting excluded).
@@ -49,8 +56,14 @@ Google API 10m / 100m; ours 1.030 / 1.014, 1.146 / 1.183), none kept:
 - a swap pass: little to swap (Django 100m: only 18 of the 994 tokens save less than the
   last one chosen, 3 save nothing).
 
-The ceiling row says why Django stays near 1.0x: its held-out text loses its extra tokens
-on words training never saw.
+Why Django stays near 1.0x (measured on en-100m): 83.5% of the held-out text's extra
+tokens fall on words that training saw at least twice, and the held-out counts of those
+words alone reach 1.150x (ours 1.014x). The held-out pages are on other topics (GIS,
+deployment, sitemaps, e-mail: ``geom``, ``spatialite``, ``querydict``, ``lastmod``, seen
+8-17 times in training) than the pages that spend training's counts (release notes'
+dates and commit hashes, the admin, class-based views). Reaching 1.1x from training
+counts means recovering nearly two thirds of that oracle's gain from frequencies the
+held-out pages do not follow.
 """
 
 from __future__ import annotations
@@ -96,7 +109,12 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "saving, no leave-one-out": {"leave_one_out": False},
     "ours (saving, leave-one-out)": {},
     "ceiling (chosen on the held-out words)": {
-        "held_out": True,
+        "held_out": "all",
+        "leave_one_out": False,
+        "min_frequency": 1,
+    },
+    "held-out counts of the words training saw twice": {
+        "held_out": "seen twice",
         "leave_one_out": False,
         "min_frequency": 1,
     },
@@ -118,6 +136,14 @@ def domain_lines(lines: list[str], name: str) -> list[str]:
     return chosen
 
 
+def seen_twice(held_counts: _core.WordCounts, counts: _core.WordCounts) -> _core.WordCounts:
+    """The held-out words that occur at least twice in the training words, with their
+    held-out counts: what a choice from the training text could know of at best."""
+    train = counts.to_dict()
+    kept = {w: c for w, c in held_counts.to_dict().items() if train.get(w, 0) >= 2}
+    return _core.WordCounts.from_dict(kept)
+
+
 def timed(work: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     result = work()
@@ -136,11 +162,12 @@ def run(corpora: Path, size: str, threads: int | None) -> list[list[str]]:
         train, held_out = domain[:cut], domain[cut:]
         counts = counting.count_words(texts=train, pre_tokenizer="bert", threads=threads)
         held_counts = counting.count_words(texts=held_out, pre_tokenizer="bert", threads=threads)
+        sources = {None: counts, "all": held_counts, "seen twice": seen_twice(held_counts, counts)}
         before = evaluate_texts(base, held_out, most_split=0)
         figures = {}
         for variant, settings in VARIANTS.items():
             options = dict(settings)
-            source = held_counts if options.pop("held_out", False) else counts
+            source = sources[options.pop("held_out", None)]
             found, seconds = timed(
                 lambda options=options, source=source: _core.adapt_wordpiece(
                     source, vocab, slots, threads=threads, **options
