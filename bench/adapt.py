@@ -138,7 +138,8 @@ def domain_lines(lines: list[str], name: str) -> list[str]:
 
 def seen_twice(held_counts: _core.WordCounts, counts: _core.WordCounts) -> _core.WordCounts:
     """The held-out words that occur at least twice in the training words, with their
-    held-out counts: what a choice from the training text could know of at best."""
+    held-out counts: the training words as a choice would rank them if it knew how often
+    the held-out pages use them (an oracle, not a bound; see the module's docstring)."""
     train = counts.to_dict()
     kept = {w: c for w, c in held_counts.to_dict().items() if train.get(w, 0) >= 2}
     return _core.WordCounts.from_dict(kept)
